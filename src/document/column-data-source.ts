@@ -1,0 +1,108 @@
+/**
+ * ColumnDataSource: a table of named columns, the data behind glyphs.
+ *
+ * Columns are lists or typed arrays (Float64Array, Int32Array, ...). Besides
+ * replacing `data`, a source can `stream` rows (with rollover) and `patch`
+ * cells; each of these is sent to the server as its own compact event.
+ */
+import { isPlainObject, isTypedArray, NDArray } from "../serialization/values.js";
+import { ColumnDataError, columnLength, type Column, type ColumnData, type Patches } from "./columns.js";
+import type { EventInit } from "./events.js";
+import { Model, type Attributes, type ModelOptions } from "./model.js";
+
+export interface ColumnDataSourceAttributes extends Attributes {
+  data?: ColumnData;
+}
+
+export class ColumnDataSource extends Model {
+  constructor(attributes: ColumnDataSourceAttributes = {}, options: ModelOptions = {}) {
+    super("ColumnDataSource", attributes, options);
+    // Python's client always sends these two sub-models; the server expects to know their ids.
+    if (!this.has("selected")) this._attributes.set("selected", new Model("Selection", { indices: [], line_indices: [] }));
+    if (!this.has("selection_policy")) this._attributes.set("selection_policy", new Model("UnionRenderers"));
+    if (!this.has("data")) this._attributes.set("data", {});
+  }
+
+  /** The columns. Replace them with `source.data = {...}`; change them with `stream`, `patch` or `updateData`. */
+  get data(): ColumnData {
+    return (this.get("data") ?? {}) as ColumnData;
+  }
+
+  set data(data: ColumnData) {
+    this.set("data", data);
+  }
+
+  /** Names of the columns. */
+  get columnNames(): string[] {
+    return Object.keys(this.data);
+  }
+
+  /** Number of rows (length of the first column). */
+  get length(): number {
+    const first = Object.values(this.data)[0];
+    return first === undefined ? 0 : columnLength(first);
+  }
+
+  /** Replaces some columns and keeps the others (Python's `source.data.update(...)`). */
+  updateData(columns: ColumnData): this {
+    checkColumns(columns);
+    this._replaceColumns("data", columns, Object.keys(columns), undefined);
+    return this;
+  }
+
+  /**
+   * Appends rows to every column; with `rollover`, keeps only the last `rollover` rows.
+   * Only the new rows are sent to the server.
+   */
+  stream(rows: ColumnData, rollover?: number): this {
+    checkColumns(rows);
+    const names = Object.keys(this.data);
+    const given = Object.keys(rows);
+    if (names.length > 0 && (given.length !== names.length || !names.every((n) => n in rows))) {
+      throw new ColumnDataError(`stream must update all existing columns (${names.join(", ")}), got (${given.join(", ")})`);
+    }
+    const lengths = new Set(given.map((n) => columnLength(rows[n])));
+    if (lengths.size > 1) throw new ColumnDataError("all streamed columns must have the same length");
+    if (rollover !== undefined && (!Number.isInteger(rollover) || rollover < 0)) {
+      throw new ColumnDataError(`rollover must be a non-negative integer, got ${String(rollover)}`);
+    }
+    this._streamColumns("data", rows, rollover ?? null, undefined);
+    return this;
+  }
+
+  /**
+   * Changes cells in place: `{ y: [[0, 10], [new Slice({start: 2, stop: 4}), [1, 2]]] }`.
+   * Only the changed cells are sent to the server.
+   */
+  patch(patches: Patches): this {
+    const data = this.data;
+    for (const name of Object.keys(patches)) {
+      if (!(name in data)) throw new ColumnDataError(`can't patch column '${name}': no such column`);
+    }
+    this._patchColumns("data", patches, undefined);
+    return this;
+  }
+
+  protected override validate(attr: string, value: unknown): unknown {
+    if (attr === "data") checkColumns(value);
+    return value;
+  }
+
+  protected override changeEvent(attr: string, old: unknown, value: unknown): EventInit {
+    if (attr === "data") return { kind: "ColumnDataChanged", model: this, attr, cols: null };
+    return super.changeEvent(attr, old, value);
+  }
+}
+
+function checkColumns(data: unknown): asserts data is ColumnData {
+  if (!isPlainObject(data)) throw new ColumnDataError("column data must be a plain object of columns");
+  for (const [name, column] of Object.entries(data)) {
+    if (!Array.isArray(column) && !isTypedArray(column) && !(column instanceof NDArray)) {
+      throw new ColumnDataError(`column '${name}' must be a list or a typed array`);
+    }
+  }
+}
+
+Model.register("ColumnDataSource", (id) => new ColumnDataSource({}, { id }));
+
+export type { Column, ColumnData, Patches };

@@ -1,0 +1,170 @@
+/**
+ * Column operations shared by local edits and patches from the server:
+ * appending rows (stream, with rollover) and assigning rows (patch).
+ *
+ * Typed-array columns grow in place inside a larger buffer (capacity doubles),
+ * so streaming many small chunks costs O(rows), not O(rows^2). The column a
+ * user sees is always a typed array of exactly the column's length.
+ */
+import { isTypedArray, NDArray, Slice, type TypedArray } from "../serialization/values.js";
+import { BokehError } from "../util/errors.js";
+
+export type Column = unknown[] | TypedArray | NDArray;
+export type ColumnData = Record<string, Column>;
+
+/** One patch: an index or slice (or, for n-d cells, `[index, ...slices]`) and the new value(s). */
+export type PatchIndex = number | Slice | readonly (number | Slice)[];
+export type Patches = Record<string, readonly (readonly [PatchIndex, unknown])[]>;
+
+/** Invalid column data, stream or patch. */
+export class ColumnDataError extends BokehError {
+  constructor(message: string) {
+    super("ERR_BOKEH_COLUMN_DATA", message);
+  }
+}
+
+export function columnLength(column: unknown): number {
+  if (Array.isArray(column)) return column.length;
+  if (isTypedArray(column)) return column.length;
+  if (column instanceof NDArray) return column.shape[0] ?? 0;
+  return 0;
+}
+
+type TypedCtor = { new (length: number): TypedArray; new (buffer: ArrayBufferLike, offset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number };
+
+// How far each buffer we allocated is in use, so only the newest view appends in place.
+const usedEnd = new WeakMap<ArrayBufferLike, number>();
+
+/** `column` with `rows` appended, keeping the last `rollover` rows when given. */
+export function streamColumn(column: Column | undefined, rows: Column, rollover: number | null): Column {
+  const base = column ?? (isTypedArray(rows) ? (new (rows.constructor as TypedCtor)(0)) : []);
+  if (isTypedArray(base) || (isTypedArray(rows) && Array.isArray(base) && base.every((v) => typeof v === "number"))) {
+    const target = isTypedArray(base) ? base : toTyped(base, rows as TypedArray);
+    return streamTyped(target, rows, rollover);
+  }
+  if (Array.isArray(base)) {
+    const items = Array.isArray(rows) ? rows : isTypedArray(rows) ? Array.from(rows) : [rows];
+    for (const item of items) base.push(item);
+    if (rollover !== null && base.length > rollover) base.splice(0, base.length - rollover);
+    return base;
+  }
+  throw new ColumnDataError("cannot stream into an n-dimensional column");
+}
+
+function toTyped(values: unknown[], like: TypedArray): TypedArray {
+  const ctor = (fits(values, like) ? like.constructor : Float64Array) as TypedCtor;
+  const out = new ctor(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+  return out;
+}
+
+function fits(values: ArrayLike<unknown>, like: TypedArray): boolean {
+  if (like instanceof Float64Array || like instanceof Float32Array) return true;
+  for (let i = 0; i < values.length; i++) if (!Number.isInteger(values[i])) return false;
+  return true;
+}
+
+function streamTyped(column: TypedArray, rows: Column, rollover: number | null): TypedArray {
+  const added = isTypedArray(rows) ? rows : Array.isArray(rows) ? rows : [rows];
+  const ctor = (fits(added as ArrayLike<unknown>, column) ? column.constructor : Float64Array) as TypedCtor;
+  const total = column.length + added.length;
+  const keep = rollover !== null && total > rollover ? rollover : total;
+  const size = ctor.BYTES_PER_ELEMENT;
+
+  // Append in place when this view is the newest one in a buffer we own and there is room.
+  const end = column.byteOffset + column.byteLength;
+  if (ctor === column.constructor && usedEnd.get(column.buffer) === end && end + added.length * size <= column.buffer.byteLength) {
+    const grown = new ctor(column.buffer, column.byteOffset, total);
+    grown.set(added as ArrayLike<number>, column.length);
+    usedEnd.set(column.buffer, end + added.length * size);
+    return total === keep ? grown : grown.subarray(total - keep);
+  }
+
+  // Otherwise copy the rows we keep into a new buffer with room to grow.
+  const capacity = Math.max(keep * 2, 16);
+  const buffer = new ArrayBuffer(capacity * size);
+  const out = new ctor(buffer, 0, keep);
+  const skip = total - keep; // rows dropped from the front
+  if (skip < column.length) out.set(column.subarray(skip), 0);
+  const fromAdded = Math.max(0, skip - column.length);
+  const addedKept = isTypedArray(added) ? added.subarray(fromAdded) : (added as unknown[]).slice(fromAdded);
+  out.set(addedKept as ArrayLike<number>, keep - addedKept.length);
+  usedEnd.set(buffer, keep * size);
+  return out;
+}
+
+/** Applies `[index, value]` patches to `column` in place (typed arrays and lists alike). */
+export function patchColumn(column: Column, name: string, patches: readonly (readonly [PatchIndex, unknown])[]): void {
+  for (const [index, value] of patches) {
+    if (typeof index === "number") {
+      setItem(column, name, index, value);
+    } else if (index instanceof Slice) {
+      const indices = index.indices(columnLength(column));
+      const values = asList(value, name);
+      if (values.length !== indices.length) {
+        throw new ColumnDataError(`patch for column '${name}' has ${values.length} values for a slice of ${indices.length} rows`);
+      }
+      indices.forEach((i, k) => setItem(column, name, i, values[k]));
+    } else if (Array.isArray(index) && typeof index[0] === "number") {
+      const cell = getItem(column, name, index[0]);
+      patchCell(cell, name, index.slice(1) as (number | Slice)[], value);
+    } else {
+      throw new ColumnDataError(`invalid patch index for column '${name}'`);
+    }
+  }
+}
+
+function asList(value: unknown, name: string): ArrayLike<unknown> {
+  if (Array.isArray(value) || isTypedArray(value)) return value;
+  if (value instanceof NDArray) return value.array;
+  throw new ColumnDataError(`a slice patch for column '${name}' needs a list of values`);
+}
+
+function normalize(index: number, length: number, name: string): number {
+  const i = index < 0 ? index + length : index;
+  if (!Number.isInteger(index) || i < 0 || i >= length) throw new ColumnDataError(`out-of-bounds index (${index}) in patch for column '${name}'`);
+  return i;
+}
+
+function setItem(column: Column, name: string, index: number, value: unknown): void {
+  const target = column instanceof NDArray ? column.array : column;
+  const i = normalize(index, target.length, name);
+  (target as unknown[])[i] = value;
+}
+
+function getItem(column: Column, name: string, index: number): unknown {
+  const target = column instanceof NDArray ? column.array : column;
+  return (target as ArrayLike<unknown>)[normalize(index, target.length, name)];
+}
+
+// A patch inside one n-d cell (an image): `[rows, cols]` as indices or slices.
+function patchCell(cell: unknown, name: string, index: (number | Slice)[], value: unknown): void {
+  if (cell instanceof NDArray && index.length === cell.shape.length) {
+    const shape = cell.shape;
+    const axes = index.map((ix, d) => (ix instanceof Slice ? ix.indices(shape[d] ?? 0) : [normalize(ix, shape[d] ?? 0, name)]));
+    const flat = value instanceof NDArray ? value.array : Array.isArray(value) ? value.flat(Infinity) : isTypedArray(value) ? value : [value];
+    let k = 0;
+    const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+    const visit = (d: number, offset: number): void => {
+      for (const i of axes[d] ?? []) {
+        const at = offset + i * (strides[d] ?? 1);
+        if (d === axes.length - 1) (cell.array as unknown[])[at] = (flat as ArrayLike<unknown>)[k++];
+        else visit(d + 1, at);
+      }
+    };
+    visit(0, 0);
+    return;
+  }
+  if (Array.isArray(cell) && index.length > 0) {
+    const [first, ...rest] = index;
+    if (rest.length === 0) {
+      patchColumn(cell, name, [[first as PatchIndex, value]]);
+    } else {
+      const rows = first instanceof Slice ? first.indices(cell.length) : [normalize(first as number, cell.length, name)];
+      const values = first instanceof Slice ? asList(value, name) : [value];
+      rows.forEach((r, k) => patchCell(cell[r], name, rest, values[k]));
+    }
+    return;
+  }
+  throw new ColumnDataError(`cannot apply an n-d patch to column '${name}'`);
+}

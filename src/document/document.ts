@@ -1,0 +1,275 @@
+/**
+ * Document: the roots, the title, and every model reachable from the roots.
+ *
+ * Every change (attribute set, root added, title...) is reported to `onChange`
+ * listeners as a typed event. Sessions listen to send local changes to the
+ * server; patches from the server are applied with `applyPatch` and reported
+ * the same way, tagged with the session as `setter` so they are not echoed.
+ */
+import { BOKEH_VERSION } from "../protocol/version.js";
+import { Decoder, type ModelFactory } from "../serialization/decoder.js";
+import { Encoder } from "../serialization/encoder.js";
+import { DeserializationError } from "../serialization/errors.js";
+import { isPlainObject } from "../serialization/values.js";
+import { BokehError } from "../util/errors.js";
+import type { DocumentChangedEvent, EventInit, Setter } from "./events.js";
+import { Model } from "./model.js";
+import { containsModel, forEachModel } from "./references.js";
+
+export const DEFAULT_TITLE = "Bokeh Application";
+
+/** A document in Bokeh's JSON form (`PULL-DOC-REPLY` / `PUSH-DOC` content `doc`). */
+export interface DocJson {
+  version?: string;
+  title?: string;
+  roots: unknown[];
+  defs?: unknown[];
+  callbacks?: unknown;
+}
+
+export type ChangeListener = (event: DocumentChangedEvent) => void;
+
+export type ModelClass = abstract new (...args: never[]) => Model;
+
+export interface Selector {
+  name?: string;
+  /** A Bokeh type name ("ColumnDataSource") or a model class. */
+  type?: string | ModelClass;
+}
+
+/** A document operation that cannot be done (a model in two documents, an ambiguous selectOne...). */
+export class DocumentError extends BokehError {
+  constructor(message: string) {
+    super("ERR_BOKEH_DOCUMENT", message);
+  }
+}
+
+export class Document {
+  private _roots: Model[] = [];
+  private _title: string;
+  private readonly _listeners = new Set<ChangeListener>();
+  /** Models known to be reachable; may still hold removed ones while `_stale`. */
+  private _models = new Map<string, Model>();
+  private _stale = false;
+  /** Ids of every model that was ever part of this document. */
+  private readonly _seen = new Set<string>();
+  /** Models the peer at the other end of the connection already has. */
+  private readonly _synced = new WeakSet<Model>();
+
+  constructor(options: { title?: string; roots?: Model[] } = {}) {
+    this._title = options.title ?? DEFAULT_TITLE;
+    for (const root of options.roots ?? []) this.addRoot(root);
+  }
+
+  get roots(): readonly Model[] {
+    return this._roots;
+  }
+
+  get title(): string {
+    return this._title;
+  }
+
+  set title(title: string) {
+    this.setTitle(title);
+  }
+
+  setTitle(title: string, setter?: Setter): void {
+    if (typeof title !== "string") throw new TypeError("a document title must be a string");
+    if (title === this._title) return;
+    this._title = title;
+    this._emit({ kind: "TitleChanged", title }, setter);
+  }
+
+  addRoot(model: Model, setter?: Setter): void {
+    if (this._roots.includes(model)) return;
+    this._checkAttachable(model);
+    this._roots.push(model);
+    this._attach(model);
+    this._emit({ kind: "RootAdded", model }, setter);
+  }
+
+  removeRoot(model: Model, setter?: Setter): void {
+    const index = this._roots.indexOf(model);
+    if (index < 0) return;
+    this._roots.splice(index, 1);
+    this._stale = true;
+    this._emit({ kind: "RootRemoved", model }, setter);
+  }
+
+  /** Removes every root (the title stays). */
+  clear(setter?: Setter): void {
+    for (const root of [...this._roots]) this.removeRoot(root, setter);
+  }
+
+  /** Every model reachable from the roots. */
+  get models(): Model[] {
+    return [...this._index().values()];
+  }
+
+  getModelById(id: string): Model | null {
+    return this._index().get(id) ?? null;
+  }
+
+  getModelByName(name: string): Model | null {
+    return this.select({ name })[0] ?? null;
+  }
+
+  /** All models matching every given criterion. */
+  select(selector: Selector): Model[] {
+    const { name, type } = selector;
+    return this.models.filter(
+      (model) =>
+        (name === undefined || model.get("name") === name) &&
+        (type === undefined || (typeof type === "string" ? model.type === type : model instanceof type)),
+    );
+  }
+
+  /** The one model matching `selector`, null if none; throws if several match. */
+  selectOne(selector: Selector): Model | null {
+    const found = this.select(selector);
+    if (found.length > 1) throw new DocumentError(`found more than one model matching ${describe(selector)}: ${found.join(", ")}`);
+    return found[0] ?? null;
+  }
+
+  /** Subscribes to every change of this document. Returns a function that unsubscribes. */
+  onChange(listener: ChangeListener): () => void {
+    this._listeners.add(listener);
+    return () => this._listeners.delete(listener);
+  }
+
+  /**
+   * Calls `callback` for each UI event named `name` ("button_click", ...), from a
+   * browser or a client. `values` holds the event's fields (e.g. `model`).
+   */
+  onEvent(name: string, callback: (values: Record<string, unknown>, event: DocumentChangedEvent) => void): () => void {
+    return this.onChange((event) => {
+      if (event.kind !== "MessageSent" || event.msg_type !== "bokeh_event" || !isPlainObject(event.msg_data)) return;
+      const data = event.msg_data;
+      if (data.name === name) callback(isPlainObject(data.values) ? data.values : {}, event);
+    });
+  }
+
+  /** Sends a UI event to the other end, as a browser does (e.g. `"button_click"` with `{ model: button }`). */
+  sendEvent(name: string, values: Record<string, unknown> = {}): void {
+    this._emit({ kind: "MessageSent", msg_type: "bokeh_event", msg_data: { type: "event", name, values } }, undefined);
+  }
+
+  /** This document in Bokeh's JSON form, with array bytes inlined as base64. */
+  toJSON(): DocJson {
+    const encoder = new Encoder();
+    return { version: BOKEH_VERSION, title: this._title, roots: this._roots.map((root) => encoder.encode(root)) };
+  }
+
+  /** A document from Bokeh's JSON form. Types without a class become generic models. */
+  static fromJSON(json: DocJson): Document {
+    if (!isPlainObject(json) || !Array.isArray(json.roots)) throw new DeserializationError("a document needs a 'roots' list");
+    const document = new Document();
+    const decoder = new Decoder({ models: document._modelFactory() });
+    const roots = json.roots.map((rep) => {
+      const root = decoder.decode(rep);
+      if (!(root instanceof Model)) throw new DeserializationError("a document root is not a model");
+      return root;
+    });
+    for (const root of roots) document.addRoot(root);
+    if (typeof json.title === "string") document._title = json.title;
+    return document;
+  }
+
+  // ---- internal: used by models, sessions and the server -----------------------------
+
+  /** @internal Reports an event to listeners. */
+  _emit(init: EventInit, setter: Setter): void {
+    const event = { ...init, document: this, setter } as DocumentChangedEvent;
+    for (const listener of [...this._listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("bokeh-client: a document change listener threw", error);
+      }
+    }
+  }
+
+  /** @internal Called by a model after one of its attributes changed. */
+  _modelChanged(_model: Model, old: unknown, value: unknown, init: EventInit, setter: Setter): void {
+    if (containsModel(value)) forEachModel(value, (m) => this._attach(m));
+    if (containsModel(old)) this._stale = true;
+    this._emit(init, setter);
+  }
+
+  /** @internal Throws if `value` holds a model that belongs to another document. */
+  _checkAttachable(value: unknown): void {
+    forEachModel(value, (model) => {
+      const owner = model.document;
+      if (owner !== null && owner !== this && owner._index().has(model.id)) {
+        throw new DocumentError(`${model} already belongs to another document`);
+      }
+    });
+  }
+
+  /** @internal Whether the peer already has `model` (then it is sent as a reference). */
+  _isSynced(model: Model): boolean {
+    return this._synced.has(model);
+  }
+
+  /** @internal Records that the peer now has these models (all models when omitted). */
+  _markSynced(models?: Iterable<Model>): void {
+    for (const model of models ?? this._index().values()) this._synced.add(model);
+  }
+
+  /** @internal Whether a model with `id` was ever part of this document. */
+  _wasSeen(id: string): boolean {
+    return this._seen.has(id);
+  }
+
+  /** @internal Resolves references against this document and creates models with the registry. */
+  _modelFactory(): ModelFactory<Model> {
+    return {
+      resolve: (id) => this._index().get(id),
+      create: (type, id) => Model.create(type, id),
+      initialize: (model, attributes) => model.initializeFromWire(attributes),
+    };
+  }
+
+  /** @internal The id -> model index, recomputed first if models may have been removed. */
+  _index(): Map<string, Model> {
+    if (this._stale) this._recompute();
+    return this._models;
+  }
+
+  // Adds `model` and everything it references (that is not yet attached).
+  private _attach(model: Model): void {
+    const pending = [model];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (next.document === this && this._models.get(next.id) === next) continue;
+      next._attach(this);
+      this._models.set(next.id, next);
+      this._seen.add(next.id);
+      for (const child of next.references()) pending.push(child);
+    }
+  }
+
+  // Full walk from the roots: detaches models that are no longer reachable.
+  private _recompute(): void {
+    const reachable = new Map<string, Model>();
+    const pending = [...this._roots];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (reachable.get(next.id) === next) continue;
+      reachable.set(next.id, next);
+      for (const child of next.references()) pending.push(child);
+    }
+    for (const model of this._models.values()) {
+      if (reachable.get(model.id) !== model && model.document === this) model._attach(null);
+    }
+    for (const model of reachable.values()) {
+      model._attach(this);
+      this._seen.add(model.id);
+    }
+    this._models = reachable;
+    this._stale = false;
+  }
+}
+
+function describe(selector: Selector): string {
+  const type = selector.type === undefined ? undefined : typeof selector.type === "string" ? selector.type : selector.type.name;
+  return JSON.stringify({ name: selector.name, type });
+}

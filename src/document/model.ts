@@ -1,0 +1,193 @@
+/**
+ * Model: one Bokeh object (a plot, a range, a data source...) identified by id.
+ *
+ * A generic Model works for any Bokeh type, including ones bokeh-client has no
+ * class for: it stores exactly the attributes it was given or received and
+ * writes them back unchanged. Typed subclasses (ColumnDataSource, the generated
+ * catalog) add accessors, defaults and validation by overriding the protected hooks.
+ */
+import { makeId } from "../protocol/ids.js";
+import { isPlainObject, MODEL_BRAND, type SerializableModel } from "../serialization/values.js";
+import { ColumnDataError, patchColumn, streamColumn, type ColumnData, type Patches } from "./columns.js";
+import type { Document } from "./document.js";
+import type { EventInit, Setter } from "./events.js";
+import { forEachModel } from "./references.js";
+
+export type Attributes = Record<string, unknown>;
+
+export interface ModelOptions {
+  /** Use this id instead of a generated one (e.g. to mirror an existing model). */
+  id?: string;
+}
+
+/** Creates an empty instance for a given id; used when models arrive from a peer. */
+export type ModelFactoryFn = (id: string) => Model;
+
+const registry = new Map<string, ModelFactoryFn>();
+
+export class Model implements SerializableModel {
+  declare readonly [MODEL_BRAND]: true;
+
+  readonly id: string;
+  readonly type: string;
+
+  /** Explicitly set attributes, in the order they were set. Only these are serialized. */
+  protected readonly _attributes = new Map<string, unknown>();
+
+  private _document: Document | null = null;
+
+  constructor(type: string, attributes: Attributes = {}, options: ModelOptions = {}) {
+    if (typeof type !== "string" || type.length === 0) throw new TypeError("a model needs a non-empty type name");
+    this.id = options.id ?? makeId();
+    this.type = type;
+    this.initializeAttributes(attributes);
+  }
+
+  /** Registers the class used for models of `type` received from a peer. */
+  static register(type: string, factory: ModelFactoryFn): void {
+    registry.set(type, factory);
+  }
+
+  /** Creates the right kind of model for `type`: a registered class, else a generic Model. */
+  static create(type: string, id: string): Model {
+    const factory = registry.get(type);
+    return factory !== undefined ? factory(id) : new Model(type, {}, { id });
+  }
+
+  /** The document this model belongs to (reachable from one of its roots), or null. */
+  get document(): Document | null {
+    return this._document;
+  }
+
+  /** The value of `attr`: the one set, or the default for unset attributes (undefined when unknown). */
+  get(attr: string): unknown {
+    return this._attributes.has(attr) ? this._attributes.get(attr) : this.defaultValue(attr);
+  }
+
+  /** Whether `attr` was set explicitly (set attributes are the ones sent to the server). */
+  has(attr: string): boolean {
+    return this._attributes.has(attr);
+  }
+
+  /** Sets one attribute, or several at once. Changes made in one tick are sent together. */
+  set(attr: string, value: unknown): this;
+  set(attributes: Attributes): this;
+  set(attrOrAttributes: string | Attributes, value?: unknown): this {
+    if (typeof attrOrAttributes === "string") {
+      this.setAttribute(attrOrAttributes, value, undefined);
+    } else {
+      for (const [attr, v] of Object.entries(attrOrAttributes)) this.setAttribute(attr, v, undefined);
+    }
+    return this;
+  }
+
+  /** The explicitly set attributes, as a new plain object. */
+  attributes(): Attributes {
+    return Object.fromEntries(this._attributes);
+  }
+
+  /** The models directly referenced by this model's attributes. */
+  references(): Model[] {
+    const found = new Set<Model>();
+    for (const value of this._attributes.values()) forEachModel(value, (m) => found.add(m));
+    return [...found];
+  }
+
+  serializableAttributes(): Iterable<[string, unknown]> {
+    return this._attributes.entries();
+  }
+
+  toString(): string {
+    return `${this.type}(id=${JSON.stringify(this.id)})`;
+  }
+
+  // ---- hooks for typed subclasses -------------------------------------------------
+
+  /** Default value of an unset attribute. */
+  protected defaultValue(_attr: string): unknown {
+    return undefined;
+  }
+
+  /** Checks and normalizes a value before it is set locally; throws for invalid values. */
+  protected validate(_attr: string, value: unknown): unknown {
+    return value;
+  }
+
+  /** The event a change of `attr` produces. */
+  protected changeEvent(attr: string, old: unknown, value: unknown): EventInit {
+    return { kind: "ModelChanged", model: this, attr, old, new: value };
+  }
+
+  // ---- used by Document ---------------------------------------------------------------
+
+  /** @internal Sets an attribute and notifies the document. `setter` is the origin of the change. */
+  setAttribute(attr: string, value: unknown, setter: Setter): void {
+    if (attr === "id" || attr === "type") throw new TypeError(`'${attr}' of a model cannot be changed`);
+    if (value === undefined) throw new TypeError(`cannot set ${this.type}.${attr} to undefined`);
+    const checked = setter === undefined ? this.validate(attr, value) : value;
+    this._document?._checkAttachable(checked);
+    const old = this.get(attr);
+    if (old === checked && (typeof checked !== "object" || checked === null)) return;
+    this._attributes.set(attr, checked);
+    this._document?._modelChanged(this, old, checked, this.changeEvent(attr, old, checked), setter);
+  }
+
+  /** @internal Gives a model received from a peer its attributes, without events or validation. */
+  initializeFromWire(attributes: Attributes): void {
+    this._attributes.clear(); // a received model has exactly the attributes it was sent with
+    for (const [attr, value] of Object.entries(attributes)) this._attributes.set(attr, value);
+  }
+
+  /** @internal Appends rows to the columns held in `attr` and reports ColumnsStreamed. */
+  _streamColumns(attr: string, rows: ColumnData, rollover: number | null, setter: Setter): void {
+    const data = this.columnsOf(attr);
+    for (const [name, column] of Object.entries(rows)) data[name] = streamColumn(data[name], column, rollover);
+    this._document?._emit({ kind: "ColumnsStreamed", model: this, attr, data: rows, rollover }, setter);
+  }
+
+  /** @internal Changes cells of the columns held in `attr` and reports ColumnsPatched. */
+  _patchColumns(attr: string, patches: Patches, setter: Setter): void {
+    const data = this.columnsOf(attr);
+    for (const [name, list] of Object.entries(patches)) {
+      const column = data[name];
+      if (column === undefined) throw new ColumnDataError(`can't patch column '${name}': no such column`);
+      patchColumn(column, name, list);
+    }
+    this._document?._emit({ kind: "ColumnsPatched", model: this, attr, patches }, setter);
+  }
+
+  /** @internal Replaces the listed columns held in `attr`, keeping the others, and reports ColumnDataChanged. */
+  _replaceColumns(attr: string, columns: ColumnData, cols: readonly string[], setter: Setter): void {
+    const data = this.columnsOf(attr);
+    for (const name of cols) {
+      const column = columns[name];
+      if (column !== undefined) data[name] = column;
+    }
+    this._document?._emit({ kind: "ColumnDataChanged", model: this, attr, cols }, setter);
+  }
+
+  private columnsOf(attr: string): ColumnData {
+    const data = this.get(attr);
+    if (data === undefined || data === null) {
+      const empty: ColumnData = {};
+      this._attributes.set(attr, empty);
+      return empty;
+    }
+    if (!isPlainObject(data)) throw new ColumnDataError(`${this.type}.${attr} does not hold column data`);
+    return data as ColumnData;
+  }
+
+  /** @internal */
+  _attach(document: Document | null): void {
+    this._document = document;
+  }
+
+  private initializeAttributes(attributes: Attributes): void {
+    for (const [attr, value] of Object.entries(attributes)) {
+      if (attr === "id" || attr === "type") throw new TypeError(`'${attr}' is not an attribute; pass the id in options`);
+      if (value !== undefined) this._attributes.set(attr, this.validate(attr, value));
+    }
+  }
+}
+
+Object.defineProperty(Model.prototype, MODEL_BRAND, { value: true });

@@ -1,0 +1,200 @@
+/**
+ * PATCH-DOC content <-> document events.
+ *
+ * `applyPatch` decodes a whole patch first (like Bokeh, so a bad reference
+ * changes nothing), then applies its events in order, tagged with `setter`.
+ * `serializePatch` writes local events the way Bokeh does: models the peer
+ * does not have yet in full, known ones as `{"id"}`, array bytes as buffers.
+ */
+import { Decoder } from "../serialization/decoder.js";
+import { Encoder } from "../serialization/encoder.js";
+import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
+import { isPlainObject } from "../serialization/values.js";
+import type { ColumnData, Patches } from "./columns.js";
+import type { Document } from "./document.js";
+import { EVENT_KINDS, type DocumentChangedEvent, type DocumentEventKind, type Setter } from "./events.js";
+import { Model } from "./model.js";
+
+export interface PatchJson {
+  events: Record<string, unknown>[];
+}
+
+export interface ApplyResult {
+  /** Events applied. */
+  applied: number;
+  /**
+   * Set when the patch was dropped because it refers to a model that was
+   * removed from the document (Bokeh does the same and answers OK).
+   */
+  droppedForRemovedModel?: string;
+}
+
+type Decoded =
+  | { kind: "ModelChanged"; model: Model; attr: string; new: unknown }
+  | { kind: "ColumnDataChanged"; model: Model; attr: string; data: ColumnData; cols: string[] | null }
+  | { kind: "ColumnsStreamed"; model: Model; attr: string; data: ColumnData; rollover: number | null }
+  | { kind: "ColumnsPatched"; model: Model; attr: string; patches: Patches }
+  | { kind: "RootAdded"; model: Model }
+  | { kind: "RootRemoved"; model: Model }
+  | { kind: "TitleChanged"; title: string }
+  | { kind: "MessageSent"; msg_type: string; msg_data: unknown };
+
+const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
+
+/** Applies PATCH-DOC `content` (with its binary `buffers`) to `document`. */
+export function applyPatch(document: Document, content: unknown, buffers: ReadonlyMap<string, Uint8Array>, setter: Setter): ApplyResult {
+  if (!isPlainObject(content) || !Array.isArray(content.events)) {
+    throw new DeserializationError("PATCH-DOC content has no 'events' list");
+  }
+  const decoder = new Decoder<Model>({ models: document._modelFactory(), buffers });
+  let events: Decoded[];
+  try {
+    events = content.events.map((json) => decodeEvent(json, decoder));
+  } catch (error) {
+    if (error instanceof UnknownReferenceError && document._wasSeen(error.id)) {
+      return { applied: 0, droppedForRemovedModel: error.id };
+    }
+    throw error;
+  }
+  for (const event of events) applyEvent(document, event, setter);
+  document._markSynced(decoder.newModels);
+  return { applied: events.length };
+}
+
+function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
+  if (!isPlainObject(json)) throw new DeserializationError("a patch event is not an object");
+  const kind = json.kind;
+  if (typeof kind !== "string" || !KINDS.has(kind)) throw new DeserializationError(`unknown patch event kind ${JSON.stringify(kind)}`);
+  const model = (): Model => {
+    const value = decoder.decode(json.model);
+    if (!(value instanceof Model)) throw new DeserializationError(`${kind} event without a model`);
+    return value;
+  };
+  const attr = (): string => {
+    if (typeof json.attr !== "string") throw new DeserializationError(`${kind} event without an attribute name`);
+    return json.attr;
+  };
+  const columns = (value: unknown): ColumnData => {
+    const data = decoder.decode(value);
+    if (!isPlainObject(data)) throw new DeserializationError(`${kind} event data is not a map of columns`);
+    return data as ColumnData;
+  };
+  switch (kind as DocumentEventKind) {
+    case "ModelChanged":
+      return { kind: "ModelChanged", model: model(), attr: attr(), new: decoder.decode(json.new) };
+    case "ColumnDataChanged": {
+      const cols = json.cols ?? null;
+      if (cols !== null && !(Array.isArray(cols) && cols.every((c) => typeof c === "string"))) {
+        throw new DeserializationError("ColumnDataChanged 'cols' is not a list of names");
+      }
+      return { kind: "ColumnDataChanged", model: model(), attr: attr(), data: columns(json.data), cols };
+    }
+    case "ColumnsStreamed": {
+      const rollover = json.rollover ?? null;
+      if (rollover !== null && !(Number.isInteger(rollover) && (rollover as number) >= 0)) {
+        throw new DeserializationError("ColumnsStreamed 'rollover' is not a non-negative integer");
+      }
+      return { kind: "ColumnsStreamed", model: model(), attr: attr(), data: columns(json.data), rollover: rollover as number | null };
+    }
+    case "ColumnsPatched": {
+      const patches = decoder.decode(json.patches);
+      if (!isPlainObject(patches) || !Object.values(patches).every((list) => Array.isArray(list) && list.every((p) => Array.isArray(p) && p.length === 2))) {
+        throw new DeserializationError("ColumnsPatched 'patches' is not a map of [index, value] lists");
+      }
+      return { kind: "ColumnsPatched", model: model(), attr: attr(), patches: patches as Patches };
+    }
+    case "RootAdded":
+      return { kind: "RootAdded", model: model() };
+    case "RootRemoved":
+      return { kind: "RootRemoved", model: model() };
+    case "TitleChanged":
+      if (typeof json.title !== "string") throw new DeserializationError("TitleChanged without a title");
+      return { kind: "TitleChanged", title: json.title };
+    case "MessageSent":
+      if (typeof json.msg_type !== "string") throw new DeserializationError("MessageSent without a msg_type");
+      return { kind: "MessageSent", msg_type: json.msg_type, msg_data: decoder.decode(json.msg_data) };
+  }
+}
+
+function applyEvent(document: Document, event: Decoded, setter: Setter): void {
+  switch (event.kind) {
+    case "ModelChanged":
+      event.model.setAttribute(event.attr, event.new, setter);
+      return;
+    case "ColumnDataChanged":
+      // Bokeh's Python client drops the columns not listed in `cols`; BokehJS keeps them, and so do we.
+      if (event.cols === null) event.model.setAttribute(event.attr, event.data, setter);
+      else event.model._replaceColumns(event.attr, event.data, event.cols, setter);
+      return;
+    case "ColumnsStreamed":
+      event.model._streamColumns(event.attr, event.data, event.rollover, setter);
+      return;
+    case "ColumnsPatched":
+      event.model._patchColumns(event.attr, event.patches, setter);
+      return;
+    case "RootAdded":
+      document.addRoot(event.model, setter);
+      return;
+    case "RootRemoved":
+      document.removeRoot(event.model, setter);
+      return;
+    case "TitleChanged":
+      document.setTitle(event.title, setter);
+      return;
+    case "MessageSent":
+      document._emit({ kind: "MessageSent", msg_type: event.msg_type, msg_data: event.msg_data }, setter);
+      return;
+  }
+}
+
+export interface SerializedPatch {
+  content: PatchJson;
+  buffers: Map<string, Uint8Array>;
+  /** Models written in full; mark them synced once the patch is sent. */
+  newModels: Model[];
+}
+
+/**
+ * Writes events as PATCH-DOC content. Events about models that are no longer in
+ * the document are left out (the server no longer has them either).
+ */
+export function serializePatch(document: Document, events: readonly DocumentChangedEvent[]): SerializedPatch {
+  const encoder = new Encoder({ binary: true, isKnown: (model) => document._isSynced(model as Model) });
+  const json: Record<string, unknown>[] = [];
+  for (const event of events) {
+    const written = eventToJson(event, encoder, document);
+    if (written !== null) json.push(written);
+  }
+  return { content: { events: json }, buffers: encoder.buffers, newModels: encoder.newModels as Model[] };
+}
+
+function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Document): Record<string, unknown> | null {
+  const ref = (model: Model) => ({ id: model.id });
+  const inDocument = (model: Model) => document.getModelById(model.id) === model;
+  switch (event.kind) {
+    case "ModelChanged":
+      if (!inDocument(event.model)) return null;
+      return { kind: event.kind, model: ref(event.model), attr: event.attr, new: encoder.encode(event.new) };
+    case "ColumnDataChanged": {
+      if (!inDocument(event.model)) return null;
+      const data = (event.model.get(event.attr) ?? {}) as ColumnData;
+      const sent = event.cols === null ? data : Object.fromEntries(event.cols.map((c) => [c, data[c]]));
+      return { kind: event.kind, model: ref(event.model), attr: event.attr, data: encoder.encode(sent), cols: event.cols };
+    }
+    case "ColumnsStreamed":
+      if (!inDocument(event.model)) return null;
+      return { kind: event.kind, model: ref(event.model), attr: event.attr, data: encoder.encode(event.data), rollover: event.rollover };
+    case "ColumnsPatched":
+      if (!inDocument(event.model)) return null;
+      return { kind: event.kind, model: ref(event.model), attr: event.attr, patches: encoder.encode(event.patches) };
+    case "RootAdded":
+      return { kind: event.kind, model: encoder.encode(event.model) };
+    case "RootRemoved":
+      return { kind: event.kind, model: ref(event.model) };
+    case "TitleChanged":
+      return { kind: event.kind, title: event.title };
+    case "MessageSent":
+      // Like BokehJS and Python, models inside a UI event are written in full.
+      return { kind: event.kind, msg_type: event.msg_type, msg_data: encoder.encodeDetached(event.msg_data) };
+  }
+}

@@ -1,0 +1,33 @@
+import { BokehError } from "../util/errors.js";
+
+/**
+ * How bad a framing failure is, mirroring the real Bokeh server's two close codes:
+ * - "protocol": the peer broke a rule of the protocol (Bokeh closes with 10001);
+ * - "unexpected": the message could not be parsed at all (Bokeh closes with 10000).
+ */
+export type ProtocolErrorKind = "protocol" | "unexpected";
+
+/** A frame or message that does not follow the Bokeh websocket protocol. */
+export class ProtocolError extends BokehError {
+  readonly kind: ProtocolErrorKind;
+
+  constructor(message: string, kind: ProtocolErrorKind = "protocol", options?: { cause?: unknown }) {
+    super("ERR_BOKEH_PROTOCOL", message, options);
+    this.kind = kind;
+  }
+}
+
+/** A message (all of its frames together) is larger than the configured `maxMessageSize`. */
+export class MessageTooLargeError extends BokehError {
+  readonly limit: number;
+  readonly size: number;
+
+  constructor(size: number, limit: number) {
+    super(
+      "ERR_BOKEH_MESSAGE_TOO_LARGE",
+      `message of at least ${size} bytes exceeds maxMessageSize (${limit} bytes)`,
+    );
+    this.size = size;
+    this.limit = limit;
+  }
+}

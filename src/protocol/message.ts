@@ -1,0 +1,70 @@
+/**
+ * Bokeh protocol messages: what travels in one logical message, independent of framing.
+ *
+ * On the wire a message is a header, metadata and content (three text frames),
+ * followed by `num_buffers` pairs of a buffer header and a binary payload
+ * (see receiver.ts and sender.ts).
+ */
+
+export const MESSAGE_TYPES = [
+  "ACK",
+  "OK",
+  "ERROR",
+  "PULL-DOC-REQ",
+  "PULL-DOC-REPLY",
+  "PUSH-DOC",
+  "PATCH-DOC",
+  "SERVER-INFO-REQ",
+  "SERVER-INFO-REPLY",
+] as const;
+
+export type MsgType = (typeof MESSAGE_TYPES)[number];
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
+
+export function isMsgType(value: unknown): value is MsgType {
+  return typeof value === "string" && KNOWN_TYPES.has(value);
+}
+
+/** Message types that answer a request and therefore carry `reqid`. */
+export const REPLY_TYPES: ReadonlySet<MsgType> = new Set(["OK", "ERROR", "PULL-DOC-REPLY", "SERVER-INFO-REPLY"]);
+
+export interface Header {
+  msgid: string;
+  msgtype: MsgType;
+  reqid?: string;
+  num_buffers?: number;
+}
+
+/** Raw bytes of one buffer, keyed by the id its `{"type":"bytes","data":{"id":...}}` reference uses. */
+export type Buffers = Map<string, Uint8Array>;
+
+export interface Message<Content = unknown> {
+  header: Header;
+  metadata: Record<string, unknown>;
+  content: Content;
+  buffers: Buffers;
+}
+
+export interface ErrorContent {
+  text: string;
+  traceback?: string | null;
+}
+
+export interface ServerInfo {
+  version_info: { bokeh: string; server: string };
+}
+
+/** Builds a message; `reqid` is only set for replies. */
+export function createMessage<Content>(
+  msgtype: MsgType,
+  msgid: string,
+  content: Content,
+  options: { reqid?: string; buffers?: Buffers } = {},
+): Message<Content> {
+  const header: Header = { msgid, msgtype };
+  if (options.reqid !== undefined) header.reqid = options.reqid;
+  const buffers = options.buffers ?? new Map();
+  if (buffers.size > 0) header.num_buffers = buffers.size;
+  return { header, metadata: {}, content, buffers };
+}

@@ -1,0 +1,200 @@
+/**
+ * Receiver: turns a stream of websocket frames into Bokeh messages.
+ *
+ * A plain state machine, one frame at a time:
+ *
+ *   header ─► metadata ─► content ─┬─► (complete message)
+ *                                  └─► buffer header ─► buffer payload ─┐
+ *                                        ▲                              │
+ *                                        └────── num_buffers times ─────┘
+ *
+ * Like the real Bokeh server, the three text frames are collected first and the
+ * header is parsed when the content frame arrives. Any violation throws a
+ * ProtocolError and leaves the receiver unusable (the connection must be closed).
+ */
+import { MessageTooLargeError, ProtocolError } from "./errors.js";
+import { isMsgType, type Header, type Message } from "./message.js";
+
+export interface ReceiverOptions {
+  /** Largest total size in bytes of one message (all frames). Default 20 MiB. */
+  maxMessageSize?: number;
+  /** Largest `num_buffers` accepted in a header. Default 10,000. */
+  maxBuffers?: number;
+}
+
+export const DEFAULT_MAX_MESSAGE_SIZE = 20 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERS = 10_000;
+
+type State = "header" | "metadata" | "content" | "buffer_header" | "buffer_payload" | "failed";
+
+export class Receiver {
+  private readonly maxMessageSize: number;
+  private readonly maxBuffers: number;
+
+  private state: State = "header";
+  private size = 0;
+  private headerText = "";
+  private metadataText = "";
+  private header: Header | null = null;
+  private metadata: Record<string, unknown> = {};
+  private content: unknown = null;
+  private buffers = new Map<string, Uint8Array>();
+  private bufferId = "";
+
+  constructor(options: ReceiverOptions = {}) {
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.maxBuffers = options.maxBuffers ?? DEFAULT_MAX_BUFFERS;
+  }
+
+  /** True between the first frame of a message and its last. */
+  get inMessage(): boolean {
+    return this.state !== "header" && this.state !== "failed";
+  }
+
+  /**
+   * Feeds one text frame. `byteLength` is the frame's size on the wire
+   * (defaults to the string length, exact for ASCII).
+   */
+  consumeText(text: string, byteLength: number = text.length): Message | null {
+    this.count(byteLength);
+    switch (this.state) {
+      case "header":
+        this.headerText = text;
+        this.state = "metadata";
+        return null;
+      case "metadata":
+        this.metadataText = text;
+        this.state = "content";
+        return null;
+      case "content":
+        return this.onContent(text);
+      case "buffer_header":
+        this.bufferId = parseBufferHeader(text);
+        this.state = "buffer_payload";
+        return null;
+      case "buffer_payload":
+        return this.fail(new ProtocolError("expected binary fragment but received text fragment for buffer payload"));
+      case "failed":
+        return this.fail(new ProtocolError("receiver used after a protocol error"));
+    }
+  }
+
+  /** Feeds one binary frame. */
+  consumeBinary(bytes: Uint8Array): Message | null {
+    this.count(bytes.byteLength);
+    switch (this.state) {
+      case "buffer_payload":
+        if (this.buffers.has(this.bufferId)) {
+          return this.fail(new ProtocolError(`duplicate buffer id '${this.bufferId}'`));
+        }
+        this.buffers.set(this.bufferId, bytes);
+        if (this.buffers.size === this.header?.num_buffers) return this.complete();
+        this.state = "buffer_header";
+        return null;
+      case "failed":
+        return this.fail(new ProtocolError("receiver used after a protocol error"));
+      default:
+        return this.fail(
+          new ProtocolError(`expected text fragment but received binary fragment for ${this.state.replace("_", " ")}`),
+        );
+    }
+  }
+
+  private onContent(text: string): Message | null {
+    const header = this.attempt(() => parseHeader(this.headerText, this.maxBuffers));
+    this.header = header;
+    this.metadata = this.attempt(() => parseObject(this.metadataText, "metadata could not be decoded"));
+    this.content = this.attempt(() => parseObject(text, "content could not be decoded"));
+    if ((header.num_buffers ?? 0) === 0) return this.complete();
+    this.state = "buffer_header";
+    return null;
+  }
+
+  private complete(): Message {
+    const message: Message = {
+      header: this.header as Header,
+      metadata: this.metadata,
+      content: this.content,
+      buffers: this.buffers,
+    };
+    this.state = "header";
+    this.size = 0;
+    this.headerText = "";
+    this.metadataText = "";
+    this.header = null;
+    this.metadata = {};
+    this.content = null;
+    this.buffers = new Map();
+    return message;
+  }
+
+  private count(bytes: number): void {
+    this.size += bytes;
+    if (this.size > this.maxMessageSize) this.fail(new MessageTooLargeError(this.size, this.maxMessageSize));
+  }
+
+  private attempt<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (error) {
+      return this.fail(error as Error);
+    }
+  }
+
+  private fail(error: Error): never {
+    this.state = "failed";
+    throw error;
+  }
+}
+
+function parseHeader(text: string, maxBuffers: number): Header {
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (cause) {
+    throw new ProtocolError("header is not valid JSON", "unexpected", { cause });
+  }
+  if (!isPlainObject(header)) throw new ProtocolError("header is not a JSON object", "unexpected");
+  const { msgtype, msgid, reqid, num_buffers } = header;
+  if (msgtype === undefined) throw new ProtocolError("No 'msgtype' in header");
+  if (!isMsgType(msgtype)) throw new ProtocolError(`unknown message type ${JSON.stringify(msgtype)}`, "unexpected");
+  if (typeof msgid !== "string") throw new ProtocolError("No 'msgid' in header");
+  if (reqid !== undefined && typeof reqid !== "string") throw new ProtocolError("'reqid' in header is not a string");
+  if (num_buffers !== undefined) {
+    if (!Number.isSafeInteger(num_buffers) || (num_buffers as number) < 0) {
+      throw new ProtocolError(`invalid 'num_buffers' in header: ${JSON.stringify(num_buffers)}`);
+    }
+    if ((num_buffers as number) > maxBuffers) {
+      throw new ProtocolError(`'num_buffers' ${String(num_buffers)} exceeds the limit of ${maxBuffers}`);
+    }
+  }
+  return header as unknown as Header;
+}
+
+function parseObject(text: string, error: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new ProtocolError(error, "protocol", { cause });
+  }
+  if (!isPlainObject(value)) throw new ProtocolError(error);
+  return value;
+}
+
+function parseBufferHeader(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ProtocolError(`Malformed buffer header ${text.slice(0, 100)}`);
+  }
+  if (!isPlainObject(value) || typeof value.id !== "string") {
+    throw new ProtocolError(`Malformed buffer header ${text.slice(0, 100)}`);
+  }
+  return value.id;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

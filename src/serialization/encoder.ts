@@ -1,0 +1,177 @@
+/**
+ * Encoder: JavaScript values -> Bokeh wire reps (JSON-compatible values).
+ *
+ * One Encoder serializes one message (or one document). It writes each model
+ * in full the first time it meets it, unless the receiver already knows it, and
+ * as `{"id": ...}` afterwards. With `binary: true` array bytes are collected as
+ * buffers (sent as binary frames); otherwise they are inlined as base64.
+ */
+import { makeId } from "../protocol/ids.js";
+import { bytesOf, bytesToBase64, dtypeOf, NATIVE_ORDER } from "./arrays.js";
+import { SerializationError } from "./errors.js";
+import {
+  isModelLike,
+  isPlainObject,
+  isTypedArray,
+  NDArray,
+  ObjectValue,
+  Slice,
+  STRUCT_TYPES,
+  type SerializableModel,
+  type TypedArray,
+} from "./values.js";
+
+export interface EncoderOptions {
+  /** Collect array bytes as binary buffers instead of inline base64. */
+  binary?: boolean;
+  /** Models the receiver already has; they are written as references. */
+  isKnown?: (model: SerializableModel) => boolean;
+}
+
+export class Encoder {
+  /** Buffers referenced by the encoded value, in order (binary mode only). */
+  readonly buffers = new Map<string, Uint8Array>();
+  /** Models this encoder wrote in full, in order. */
+  readonly newModels: SerializableModel[] = [];
+
+  private readonly binary: boolean;
+  private readonly isKnown: (model: SerializableModel) => boolean;
+  private readonly written = new Set<SerializableModel>();
+  private readonly stack = new Set<object>();
+
+  constructor(options: EncoderOptions = {}) {
+    this.binary = options.binary ?? false;
+    this.isKnown = options.isKnown ?? (() => false);
+  }
+
+  encode(value: unknown): unknown {
+    switch (typeof value) {
+      case "string":
+      case "boolean":
+        return value;
+      case "number":
+        return encodeNumber(value);
+      case "bigint":
+        return encodeNumber(Number(value));
+      case "object":
+        return value === null ? null : this.encodeObject(value);
+      default:
+        throw new SerializationError(`can't serialize a value of type ${typeof value}`);
+    }
+  }
+
+  /**
+   * Encodes `value` writing every model in full, whether the receiver knows it or
+   * not (how UI event payloads are written), without marking those models as sent.
+   * Buffers still go to this encoder.
+   */
+  encodeDetached(value: unknown): unknown {
+    const detached = new Encoder({ binary: this.binary });
+    const rep = detached.encode(value);
+    for (const [id, bytes] of detached.buffers) this.buffers.set(id, bytes);
+    return rep;
+  }
+
+  /** A model as `{"id"}` if known, else in full (once). */
+  encodeModel(model: SerializableModel): unknown {
+    if (this.written.has(model) || this.isKnown(model)) return { id: model.id };
+    this.written.add(model);
+    this.newModels.push(model);
+    const rep: Record<string, unknown> = { type: "object", name: model.type, id: model.id };
+    const attributes = this.encodeAttributes(model.serializableAttributes());
+    if (attributes !== null) rep.attributes = attributes;
+    return rep;
+  }
+
+  private encodeAttributes(entries: Iterable<[string, unknown]>): Record<string, unknown> | null {
+    let attributes: Record<string, unknown> | null = null;
+    for (const [name, value] of entries) {
+      attributes ??= {};
+      attributes[name] = this.encode(value);
+    }
+    return attributes;
+  }
+
+  private encodeObject(value: object): unknown {
+    if (isModelLike(value)) return this.encodeModel(value);
+    if (isTypedArray(value)) return this.encodeNDArray(value, [value.length], dtypeOf(value));
+    if (value instanceof ArrayBuffer) return this.encodeBytes(new Uint8Array(value));
+    if (value instanceof Date) return value.getTime();
+    if (value instanceof Slice) return { type: "slice", start: value.start, stop: value.stop, step: value.step };
+
+    if (this.stack.has(value)) throw new SerializationError("circular reference");
+    this.stack.add(value);
+    try {
+      if (Array.isArray(value)) return this.encodeArray(value);
+      if (isPlainObject(value)) {
+        return typeof value.type === "string" && STRUCT_TYPES.has(value.type) ? this.encodeStruct(value) : this.encodeMap(Object.entries(value), value);
+      }
+      if (value instanceof Map) return this.encodeMap(value.entries(), value);
+      if (value instanceof Set) {
+        return value.size === 0 ? { type: "set" } : { type: "set", entries: [...value].map((v) => this.encode(v)) };
+      }
+      if (value instanceof NDArray) {
+        return Array.isArray(value.array)
+          ? { type: "ndarray", array: this.encodeArray(value.array), shape: value.shape, dtype: value.dtype, order: NATIVE_ORDER }
+          : this.encodeNDArray(value.array, value.shape, value.dtype);
+      }
+      if (value instanceof ObjectValue) {
+        const rep: Record<string, unknown> = { type: "object", name: value.name };
+        const attributes = this.encodeAttributes(Object.entries(value.attributes));
+        if (attributes !== null) rep.attributes = attributes;
+        return rep;
+      }
+    } finally {
+      this.stack.delete(value);
+    }
+    throw new SerializationError(`can't serialize ${Object.prototype.toString.call(value)}`);
+  }
+
+  private encodeArray(array: readonly unknown[]): unknown[] {
+    // Fast path: a list of plain JSON scalars is already its own wire form.
+    let i = 0;
+    for (; i < array.length; i++) {
+      const item = array[i];
+      const t = typeof item;
+      if (!(t === "string" || t === "boolean" || item === null || (t === "number" && Number.isFinite(item)))) break;
+    }
+    if (i === array.length) return array as unknown[];
+    const out = array.slice(0, i) as unknown[];
+    for (; i < array.length; i++) out.push(this.encode(array[i]));
+    return out;
+  }
+
+  private encodeStruct(struct: Record<string, unknown>): Record<string, unknown> {
+    const rep: Record<string, unknown> = {};
+    for (const [key, val] of Object.entries(struct)) {
+      if (val !== undefined) rep[key] = this.encode(val);
+    }
+    return rep;
+  }
+
+  private encodeMap(entries: Iterable<[unknown, unknown]>, source: object): unknown {
+    const out: [unknown, unknown][] = [];
+    for (const [key, val] of entries) {
+      if (val === undefined && isPlainObject(source)) continue;
+      out.push([this.encode(key), this.encode(val)]);
+    }
+    return out.length === 0 ? { type: "map" } : { type: "map", entries: out };
+  }
+
+  private encodeNDArray(array: TypedArray, shape: readonly number[], dtype: string): unknown {
+    return { type: "ndarray", array: this.encodeBytes(bytesOf(array)), shape, dtype, order: NATIVE_ORDER };
+  }
+
+  private encodeBytes(bytes: Uint8Array): unknown {
+    if (!this.binary) return { type: "bytes", data: bytesToBase64(bytes) };
+    const id = makeId();
+    this.buffers.set(id, bytes);
+    return { type: "bytes", data: { id } };
+  }
+}
+
+function encodeNumber(value: number): unknown {
+  if (Number.isFinite(value)) return value;
+  if (Number.isNaN(value)) return { type: "number", value: "nan" };
+  return { type: "number", value: value > 0 ? "+inf" : "-inf" };
+}
