@@ -54,7 +54,7 @@ export class Document {
   /** Ids of every model that was ever part of this document. */
   private readonly _seen = new Set<string>();
   /** Models the peer at the other end of the connection already has. */
-  private readonly _synced = new WeakSet<Model>();
+  private _synced = new WeakSet<Model>();
 
   constructor(options: { title?: string; roots?: Model[] } = {}) {
     this._title = options.title ?? DEFAULT_TITLE;
@@ -214,6 +214,25 @@ export class Document {
   /** @internal Records that the peer now has these models (all models when omitted). */
   _markSynced(models?: Iterable<Model>): void {
     for (const model of models ?? this._index().values()) this._synced.add(model);
+  }
+
+  /** @internal Forgets which models the peer has (a push failed, or the peer changed). */
+  _resetSynced(): void {
+    this._synced = new WeakSet();
+  }
+
+  /**
+   * @internal Moves the roots and title of `source` into this document (Bokeh's
+   * "destructive move"): this document's roots are removed, then source's added.
+   */
+  _replaceWith(source: Document, setter: Setter): void {
+    if (source === this) throw new DocumentError("cannot replace a document with itself");
+    const roots = [...source.roots];
+    source.clear();
+    source._index(); // detaches every model from the source document
+    this.clear(setter);
+    for (const root of roots) this.addRoot(root, setter);
+    this.setTitle(source.title, setter);
   }
 
   /** @internal Whether a model with `id` was ever part of this document. */

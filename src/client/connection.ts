@@ -1,0 +1,348 @@
+/**
+ * ClientConnection: one websocket to a Bokeh server, as a plain state machine.
+ *
+ *   connecting ──101──► awaiting-ack ──ACK──► open ──close()──► closing ──► closed
+ *        │                   │                  │                              ▲
+ *        └── HTTP error, ────┴── closed before ─┴── closed or dropped ─────────┘
+ *            unreachable         ACK (refused)      by the server
+ *
+ * It frames and unframes messages (protocol/), matches replies to requests by
+ * `reqid`, and hands every other message to the session. Every way it can end
+ * is turned into one typed error, given to the pending requests and the session.
+ */
+import type { IncomingMessage } from "node:http";
+import WebSocket from "ws";
+import { closeReason } from "../protocol/close.js";
+import { makeId } from "../protocol/ids.js";
+import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
+import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Message, type MsgType } from "../protocol/message.js";
+import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
+import { messageFrames } from "../protocol/sender.js";
+import { BokehError } from "../util/errors.js";
+import { CloseFrameTap } from "./close-frame.js";
+import {
+  AbortError,
+  ConnectionClosedError,
+  HttpError,
+  NetworkError,
+  RequestTimeoutError,
+  ServerError,
+  SessionRefusedError,
+  UrlError,
+} from "./errors.js";
+
+export interface ConnectionOptions {
+  /** Extra HTTP headers for the websocket upgrade request (e.g. Authorization, Origin). */
+  headers?: Record<string, string>;
+  /** Cookies sent with the upgrade request. */
+  cookies?: Record<string, string>;
+  /** Trusted CA certificate(s) for wss:// (PEM), e.g. a private CA. */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Client certificate and key for wss:// servers that require one. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Set false to accept a server certificate that does not verify (testing only). */
+  rejectUnauthorized?: boolean;
+  /** Milliseconds to wait for the connection and for each reply. Default 30,000; 0 waits forever. */
+  timeout?: number;
+  /** Cancels connecting and pending requests, and closes the connection. */
+  signal?: AbortSignal;
+  /** Largest message accepted from the server, in bytes. Default 20 MiB (as Python). */
+  maxMessageSize?: number;
+}
+
+export const DEFAULT_TIMEOUT = 30_000;
+
+export type ConnectionState = "connecting" | "awaiting-ack" | "open" | "closing" | "closed";
+
+export interface ConnectionHandlers {
+  /** A message that is not a reply to a pending request (PATCH-DOC from the server...). */
+  onMessage(message: Message): void;
+  /** The connection ended after it was open; `error` is null when this side closed it. */
+  onClose(error: BokehError | null): void;
+}
+
+interface Pending {
+  what: MsgType;
+  resolve(message: Message): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class ClientConnection {
+  readonly url: string;
+  private _state: ConnectionState = "connecting";
+  private readonly options: ConnectionOptions;
+  private readonly handlers: ConnectionHandlers;
+  private readonly subprotocols: string[];
+  private readonly receiver: Receiver;
+  private readonly tap = new CloseFrameTap();
+  private readonly pending = new Map<string, Pending>();
+  private readonly closeWaiters: (() => void)[] = [];
+  private ws: WebSocket | null = null;
+  private opened: { resolve(): void; reject(error: Error): void } | null = null;
+  private failure: BokehError | null = null;
+  private wsError: Error | null = null;
+  /** The server answered the upgrade with 101 Switching Protocols. */
+  private upgraded = false;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), 1000, "aborted");
+
+  constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
+    this.url = url;
+    this.subprotocols = subprotocols;
+    this.options = options;
+    this.handlers = handlers;
+    this.receiver = new Receiver({ maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE });
+  }
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  /** Bytes queued in the socket, not yet written to the network. */
+  get bufferedAmount(): number {
+    return this.ws?.bufferedAmount ?? 0;
+  }
+
+  /** Connects and waits for the server's ACK. Rejects with a typed ConnectionError. */
+  open(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.opened = { resolve, reject };
+      const signal = this.options.signal;
+      if (signal?.aborted) {
+        this.failure = new AbortError(`connection to ${this.url}`, signal.reason);
+        this.finish(1006, "");
+        return;
+      }
+      signal?.addEventListener("abort", this.onAbort, { once: true });
+      try {
+        this.ws = new WebSocket(this.url, this.subprotocols, this.socketOptions());
+      } catch (error) {
+        this.failure = new UrlError(`invalid websocket URL ${this.url}: ${(error as Error).message}`);
+        this.finish(1006, "");
+        return;
+      }
+      const timeout = this.timeout();
+      if (timeout > 0) {
+        this.ackTimer = setTimeout(() => this.fail(new NetworkError(this.url, `no ACK from the server within ${timeout} ms`), 1000, "timeout"), timeout);
+      }
+      this.listen(this.ws);
+    });
+  }
+
+  /** Sends a request and resolves with its reply; an ERROR reply rejects with ServerError. */
+  request(msgtype: MsgType, content: unknown, options: { buffers?: Buffers; contentJson?: string } = {}): Promise<Message> {
+    if (this._state !== "open") return Promise.reject(this.notOpen(msgtype));
+    const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
+    return new Promise<Message>((resolve, reject) => {
+      const timeout = this.timeout();
+      const entry: Pending = { what: msgtype, resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        entry.timer = setTimeout(() => {
+          this.pending.delete(message.header.msgid);
+          reject(new RequestTimeoutError(`${msgtype} to ${this.url}`, timeout));
+        }, timeout);
+      }
+      this.pending.set(message.header.msgid, entry);
+      this.write(message, options.contentJson);
+    });
+  }
+
+  /** Closes the connection (after pending writes) and resolves once it is closed. */
+  close(code = 1000, reason = "closed"): Promise<void> {
+    if (this._state === "closed") return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    if (this._state === "closing") return done;
+    if (this.ws === null || this._state === "connecting") {
+      this.fail(new AbortError(`connection to ${this.url}`), code, reason);
+      return done;
+    }
+    this._state = "closing";
+    this.ws.close(code, reason);
+    // A server that never answers the close frame: drop the socket after a grace period.
+    setTimeout(() => this.ws?.terminate(), 3000).unref();
+    return done;
+  }
+
+  private socketOptions(): WebSocket.ClientOptions {
+    const o = this.options;
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.cookies !== undefined && Object.keys(o.cookies).length > 0) {
+      const pairs = Object.entries(o.cookies).map(([k, v]) => `${k}=${v}`);
+      headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${pairs.join("; ")}` : pairs.join("; ");
+    }
+    const timeout = this.timeout();
+    return {
+      headers,
+      perMessageDeflate: false,
+      followRedirects: false,
+      maxPayload: o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+      ...(timeout > 0 ? { handshakeTimeout: timeout } : {}),
+      ...(o.ca !== undefined ? { ca: o.ca } : {}),
+      ...(o.cert !== undefined ? { cert: o.cert } : {}),
+      ...(o.key !== undefined ? { key: o.key } : {}),
+      ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}),
+    };
+  }
+
+  private timeout(): number {
+    const t = this.options.timeout ?? DEFAULT_TIMEOUT;
+    return Number.isFinite(t) && t > 0 ? t : 0;
+  }
+
+  private listen(ws: WebSocket): void {
+    let socket: IncomingMessage["socket"] | null = null;
+    ws.on("upgrade", (res: IncomingMessage) => {
+      this.upgraded = true;
+      socket = res.socket;
+      socket.setNoDelay(true);
+    });
+    ws.on("unexpected-response", (req, res) => this.onHttpError(req, res));
+    ws.on("open", () => {
+      // Tap the raw bytes only now: a 'data' listener added before ws attaches its
+      // own would switch the socket to flowing mode and take the first frames from ws.
+      socket?.on("data", (chunk: Buffer) => this.tap.observe(chunk));
+      if (this._state === "connecting") this._state = "awaiting-ack";
+    });
+    ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on("error", (error: Error) => {
+      this.wsError ??= error;
+    });
+    ws.on("close", (code: number, reason: Buffer) => this.finish(code, reason.toString("utf8")));
+  }
+
+  private onHttpError(req: import("node:http").ClientRequest, res: IncomingMessage): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      if (this.failure === null) {
+        const body = Buffer.concat(chunks).toString("utf8");
+        this.failure = new HttpError(this.url, res.statusCode ?? 0, res.statusMessage ?? "", /<html/i.test(body) ? "" : body);
+      }
+      req.destroy();
+      this.ws?.terminate();
+    };
+    res.on("data", (chunk: Buffer) => {
+      if (size < 4096) chunks.push(chunk);
+      size += chunk.length;
+    });
+    res.on("end", done);
+    res.on("error", done);
+    setTimeout(done, 1000).unref();
+  }
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    if (this._state === "closed") return;
+    let message: Message | null;
+    try {
+      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data.toString("utf8"), data.length);
+    } catch (error) {
+      const tooLarge = error instanceof MessageTooLargeError;
+      this.fail(error as BokehError, tooLarge ? 1009 : 1002, tooLarge ? "message too large" : (error as Error).message);
+      return;
+    }
+    if (message !== null) this.dispatch(message);
+  }
+
+  private dispatch(message: Message): void {
+    const { msgtype, reqid } = message.header;
+    if (this._state === "awaiting-ack") {
+      if (msgtype !== "ACK") {
+        this.fail(new ProtocolError(`expected ACK as the first message, got ${msgtype}`), 1002, "expected ACK");
+        return;
+      }
+      this._state = "open";
+      clearTimeout(this.ackTimer);
+      this.opened?.resolve();
+      this.opened = null;
+      return;
+    }
+    const entry = reqid === undefined ? undefined : this.pending.get(reqid);
+    if (entry !== undefined && REPLY_TYPES.has(msgtype)) {
+      this.pending.delete(reqid as string);
+      clearTimeout(entry.timer);
+      if (msgtype === "ERROR") {
+        const content = message.content as Partial<ErrorContent>;
+        entry.reject(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null));
+      } else {
+        entry.resolve(message);
+      }
+      return;
+    }
+    this.handlers.onMessage(message);
+  }
+
+  private write(message: Message, contentJson?: string): void {
+    const ws = this.ws as WebSocket;
+    for (const frame of messageFrames(message, contentJson)) {
+      if ("text" in frame) ws.send(frame.text);
+      else ws.send(frame.binary, { binary: true });
+    }
+  }
+
+  /** Ends the connection because of `error`: close with `code` if open, else drop it. */
+  private fail(error: BokehError, code: number, reason: string): void {
+    if (this._state === "closed") return;
+    this.failure ??= error;
+    const ws = this.ws;
+    if (ws === null) {
+      this.finish(1006, "");
+    } else if (ws.readyState === WebSocket.OPEN) {
+      this._state = "closing";
+      ws.close(code, closeReason(reason));
+      setTimeout(() => ws.terminate(), 3000).unref();
+    } else {
+      ws.terminate();
+    }
+  }
+
+  private notOpen(what: string): BokehError {
+    return this.failure ?? new ConnectionClosedError(this.url, 1000, "", { byClient: true, cause: what });
+  }
+
+  /** The connection is closed: work out why, then settle everything that waits on it. */
+  private finish(code: number, reason: string): void {
+    if (this._state === "closed") return;
+    const wasOpen = this._state === "open" || (this._state === "closing" && this.opened === null);
+    const closedByUs = this._state === "closing" && this.failure === null;
+    this._state = "closed";
+    clearTimeout(this.ackTimer);
+    this.options.signal?.removeEventListener("abort", this.onAbort);
+
+    const error = closedByUs ? null : this.explain(code, reason, wasOpen);
+    const forPending = error ?? new ConnectionClosedError(this.url, code, reason, { byClient: true });
+    for (const entry of this.pending.values()) {
+      clearTimeout(entry.timer);
+      entry.reject(forPending);
+    }
+    this.pending.clear();
+    if (this.opened !== null) {
+      this.opened.reject(forPending);
+      this.opened = null;
+    } else if (wasOpen) {
+      this.handlers.onClose(error);
+    }
+    for (const resolve of this.closeWaiters.splice(0)) resolve();
+  }
+
+  private explain(code: number, reason: string, wasOpen: boolean): BokehError {
+    if (this.failure !== null) return this.failure;
+    const wsError = this.wsError as (Error & { code?: string }) | null;
+    if (wsError?.code === "WS_ERR_INVALID_CLOSE_CODE") {
+      // Bokeh's 10000/10001: read the real code and reason from the close frame itself.
+      const frame = this.tap.lastCloseFrame();
+      if (frame !== null) {
+        code = frame.code;
+        reason = frame.reason;
+      }
+    } else if (wsError?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+      return new MessageTooLargeError(this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
+    } else if (!this.upgraded) {
+      const detail = wsError?.message ?? `connection closed (${code})`;
+      return new NetworkError(this.url, detail, { cause: wsError ?? undefined });
+    }
+    if (!wasOpen) return new SessionRefusedError(this.url, code, reason, wsError ?? undefined);
+    return new ConnectionClosedError(this.url, code, reason, { cause: wsError ?? undefined });
+  }
+}

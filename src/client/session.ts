@@ -1,0 +1,413 @@
+/**
+ * ClientSession: one session on a Bokeh server, and the document it keeps in sync.
+ *
+ * Everything Python's `bokeh.client.ClientSession` does, plus:
+ * - server patches are applied whenever they arrive, also while a request waits;
+ * - local changes made in one tick are sent as one PATCH-DOC, and `flush()`
+ *   resolves when the server confirmed them (ERROR rejects with its text);
+ * - changes applied from the server are not echoed back;
+ * - `close()` flushes first, so no change is lost on the way out;
+ * - every failure is a typed error, and nothing rejects unobserved.
+ */
+import type { Message, ServerInfo } from "../protocol/message.js";
+import { ProtocolError } from "../protocol/errors.js";
+import { generateSessionId, generateToken, resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
+import { Document, type DocJson } from "../document/document.js";
+import type { DocumentChangedEvent } from "../document/events.js";
+import type { Model } from "../document/model.js";
+import { applyPatch, serializePatch } from "../document/patch.js";
+import { isPlainObject } from "../serialization/values.js";
+import { Emitter } from "../util/emitter.js";
+import { BokehError } from "../util/errors.js";
+import { openInBrowser, type BrowserOpener, type OpenOptions } from "./browser.js";
+import { ClientConnection, type ConnectionOptions } from "./connection.js";
+import { ConnectionClosedError, ConnectionError, ServerError, SessionStateError, type ErrorReason } from "./errors.js";
+import { defaultWebsocketUrl, resolveServerUrl, serverUrlForWebsocketUrl, withQueryArguments, type QueryArguments } from "./urls.js";
+
+export interface ClientSessionOptions extends ConnectionOptions, SigningOptions {
+  /** The session to join or create. Default: a new random id. */
+  sessionId?: string;
+  /** Default `ws://localhost:5006/ws` (or from BOKEH_DEFAULT_SERVER_HOST/PORT). */
+  websocketUrl?: string;
+  /** Sent as the upgrade URL's query string; the app sees them when this connection creates the session. */
+  arguments?: QueryArguments;
+  /** Use this session token instead of generating one (e.g. a token issued by the server). */
+  token?: string;
+  /** Lifetime of generated tokens in seconds. Default 300 (as Python). */
+  tokenExpiration?: number;
+  /** How `show()` opens a URL. Default: the system browser. */
+  opener?: BrowserOpener;
+}
+
+export interface ClientSessionEvents {
+  [event: string]: unknown[];
+  /** The connection ended; `error` is null when this side closed it. */
+  close: [error: BokehError | null];
+  /** The server answered ERROR to local changes; they were not applied there. */
+  patchRejected: [error: ServerError, events: readonly DocumentChangedEvent[]];
+  /** Something went wrong outside any call (a server patch that could not be applied...). */
+  error: [error: BokehError];
+}
+
+/** Python's `DEFAULT_SESSION_ID`. */
+export const DEFAULT_SESSION_ID = "default";
+
+interface PushEcho {
+  roots: Set<string>;
+  title: string;
+}
+
+export class ClientSession extends Emitter<ClientSessionEvents> {
+  readonly id: string;
+  /** The websocket URL (without the arguments query). */
+  readonly url: string;
+  /** How `show()` opens a URL (the `opener` option); undefined means the system browser. */
+  readonly opener: BrowserOpener | undefined;
+
+  private readonly options: ClientSessionOptions;
+  private readonly signing: Signing;
+  private _token: string | null;
+  private connection: ClientConnection | null = null;
+  private connecting: Promise<void> | null = null;
+  private closed = false;
+  private _document: Document | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  private queue: DocumentChangedEvent[] = [];
+  private flushScheduled = false;
+  private readonly inflight = new Set<Promise<BokehError | null>>();
+  private unreported: BokehError[] = [];
+  private serverInfo: Promise<ServerInfo> | null = null;
+  private pushEcho: PushEcho | null = null;
+
+  private _errorReason: ErrorReason = "NO_ERROR";
+  private _errorCode = 0;
+  private _errorDetail = "";
+  private connectionError: ConnectionError | null = null;
+
+  constructor(options: ClientSessionOptions = {}) {
+    super();
+    this.options = options;
+    this.signing = resolveSigning(options);
+    this.id = options.sessionId ?? generateSessionId(this.signing);
+    this.url = options.websocketUrl ?? defaultWebsocketUrl();
+    this._token = options.token ?? null;
+    this.opener = options.opener;
+  }
+
+  /** The session token sent to the server (generated on first use, valid for `tokenExpiration` seconds). */
+  get token(): string {
+    this._token ??= generateToken(this.id, this.signing, { expiration: this.options.tokenExpiration });
+    return this._token;
+  }
+
+  get connected(): boolean {
+    return this.connection?.state === "open";
+  }
+
+  /** The session's document: null until `pull()` or `push()`. */
+  get document(): Document | null {
+    return this._document;
+  }
+
+  get errorReason(): ErrorReason {
+    return this._errorReason;
+  }
+
+  /** HTTP status or websocket close code of the last connection failure, else 0. */
+  get errorCode(): number {
+    return this._errorCode;
+  }
+
+  get errorDetail(): string {
+    return this._errorDetail;
+  }
+
+  /** Local changes not yet sent to the server. */
+  get pendingChanges(): number {
+    return this.queue.length;
+  }
+
+  /** Opens the connection and waits for the server's ACK. */
+  connect(): Promise<void> {
+    if (this.closed) return Promise.reject(new SessionStateError(`session ${this.id} is closed`));
+    if (this.connected) return Promise.resolve();
+    if (this.connecting !== null) return this.connecting;
+    if (this.options.token === undefined) this._token = null; // a fresh token for each new connection
+    const connection = new ClientConnection(withQueryArguments(this.url, this.options.arguments), ["bokeh", this.token], this.options, {
+      onMessage: (message) => this.onMessage(message),
+      onClose: (error) => this.onClose(error),
+    });
+    this.connection = connection;
+    this.connecting = connection.open().then(
+      () => {
+        this.connecting = null;
+        this.setError(null);
+      },
+      (error: BokehError) => {
+        this.connecting = null;
+        this.setError(error);
+        throw error;
+      },
+    );
+    return this.connecting;
+  }
+
+  /** Throws the error that keeps this session from being connected, if there is one (Python's check). */
+  checkConnectionErrors(): void {
+    if (this.connected) return;
+    if (this.connectionError !== null) throw this.connectionError;
+    if (this.closed) throw new SessionStateError(`session ${this.id} is closed`);
+    throw new SessionStateError(`session ${this.id} is not connected: call connect() first`);
+  }
+
+  /** Fetches the session's document from the server; it stays in sync from then on. */
+  async pull(): Promise<Document> {
+    const connection = await this.ready();
+    const reply = await connection.request("PULL-DOC-REQ", {});
+    const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson) : undefined;
+    if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
+    const pulled = Document.fromJSON(json);
+    if (this._document === null) {
+      this.attach(pulled);
+    } else {
+      this._document._replaceWith(pulled, this); // a re-pull: server state wins, nothing is echoed
+    }
+    const document = this._document as Document;
+    document._markSynced();
+    return document;
+  }
+
+  /** Sends `document` (default: the session's) to the server, replacing the session's document there. */
+  async push(document?: Document): Promise<void> {
+    const doc = document ?? this._document;
+    if (doc === null) throw new SessionStateError("push() needs a document: pass one, or pull() first");
+    if (this._document !== null && doc !== this._document) {
+      throw new SessionStateError("cannot push a different document than the one attached to this session");
+    }
+    const connection = await this.ready();
+    const attachedHere = this._document === null;
+    // Attach before sending, so that server patches arriving before the OK are applied.
+    if (attachedHere) this.attach(doc);
+    this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
+    const reply = connection.request("PUSH-DOC", { doc: doc.toJSON() });
+    doc._markSynced();
+    try {
+      await reply;
+    } catch (error) {
+      if (attachedHere) {
+        this.detach();
+        doc._resetSynced();
+      }
+      throw error instanceof ServerError ? new ServerError("PUSH-DOC", error.text, error.traceback) : error;
+    } finally {
+      this.pushEcho = null;
+    }
+  }
+
+  /** Sends a request and waits for its answer: everything sent before has been processed by then. */
+  async forceRoundtrip(): Promise<void> {
+    const connection = await this.ready();
+    await connection.request("SERVER-INFO-REQ", {});
+  }
+
+  /** The server's version info; asked once, then cached (as Python). */
+  requestServerInfo(): Promise<ServerInfo> {
+    if (this.serverInfo === null) {
+      const info = this.ready().then(async (connection) => (await connection.request("SERVER-INFO-REQ", {})).content as ServerInfo);
+      this.serverInfo = info;
+      info.catch(() => {
+        if (this.serverInfo === info) this.serverInfo = null; // a failure is not cached
+      });
+    }
+    return this.serverInfo;
+  }
+
+  /**
+   * Sends pending changes now and resolves when the server confirmed every change
+   * sent so far. Rejects with the server's ERROR text if it rejected any of them,
+   * or with the connection error if changes could not be sent.
+   */
+  async flush(): Promise<void> {
+    this.sendQueued();
+    await Promise.all([...this.inflight]);
+    const errors = this.unreported.splice(0);
+    if (this.queue.length > 0) {
+      const why = this.connectionError ?? new SessionStateError("not connected");
+      errors.push(new SessionStateError(`${this.queue.length} local change(s) could not be sent: ${why.message}`));
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join("; "));
+  }
+
+  /** Opens the session in a browser; adds `obj` as a root first if it is not one. */
+  async show(obj?: Model, options: OpenOptions = {}): Promise<void> {
+    if (obj !== undefined) {
+      if (this._document === null) throw new SessionStateError("show(obj) needs a document: pull() or push() first");
+      if (!this._document.roots.includes(obj)) this._document.addRoot(obj);
+    }
+    await showSession({ session: this, ...options });
+  }
+
+  /** Flushes pending changes, then closes the connection. Rejects (after closing) if changes were lost. */
+  async close(why = "closed"): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    let failure: unknown = null;
+    if (this.connecting !== null) await this.connecting.catch(() => {});
+    if (this.connected) {
+      try {
+        await this.flush();
+      } catch (error) {
+        failure = error;
+      }
+    } else if (this.queue.length > 0 || this.unreported.length > 0) {
+      failure = await this.flush().then(() => null, (error: unknown) => error);
+    }
+    await this.connection?.close(1000, why);
+    this.detach();
+    if (failure !== null) throw failure;
+  }
+
+  /** `await using session = await pullSession(...)` closes the session at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---- internals ---------------------------------------------------------------------
+
+  private async ready(): Promise<ClientConnection> {
+    await this.connect();
+    this.sendQueued(); // requests go after the changes made before them
+    return this.connection as ClientConnection;
+  }
+
+  private attach(document: Document): void {
+    this._document = document;
+    this.unsubscribe = document.onChange((event) => this.onLocalChange(event));
+  }
+
+  private detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this._document = null;
+  }
+
+  private onLocalChange(event: DocumentChangedEvent): void {
+    if (event.setter === this) return; // applied from the server: do not echo it back
+    this.queue.push(event);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.sendQueued());
+    }
+  }
+
+  /** Sends every queued change as one PATCH-DOC. */
+  private sendQueued(): void {
+    this.flushScheduled = false;
+    const connection = this.connection;
+    const document = this._document;
+    if (this.queue.length === 0 || document === null || connection === null || connection.state !== "open") return;
+    const events = this.queue.splice(0);
+    const patch = serializePatch(document, events);
+    if (patch.content.events.length === 0) return;
+    const request = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers });
+    document._markSynced(patch.newModels);
+    const settled = request.then(
+      () => null,
+      (error: BokehError) => {
+        this.unreported.push(error);
+        if (error instanceof ServerError) this.emit("patchRejected", error, events);
+        return error;
+      },
+    );
+    this.inflight.add(settled);
+    void settled.then(() => this.inflight.delete(settled));
+  }
+
+  private onMessage(message: Message): void {
+    const document = this._document;
+    if (message.header.msgtype !== "PATCH-DOC") {
+      this.report(new ProtocolError(`unexpected ${message.header.msgtype} message from the server`));
+      return;
+    }
+    if (document === null) return; // not attached yet: the document we will pull already has it
+    try {
+      applyPatch(document, this.withoutPushEcho(message.content), message.buffers, this);
+    } catch (error) {
+      this.report(error instanceof BokehError ? error : new ProtocolError(`could not apply a server patch: ${String(error)}`, "protocol", { cause: error }));
+    }
+  }
+
+  // After PUSH-DOC the server sends the pushed roots and title back before its OK;
+  // they describe our own push, so they are skipped (applying them could undo a
+  // root removal made meanwhile). Other events are applied.
+  private withoutPushEcho(content: unknown): unknown {
+    const echo = this.pushEcho;
+    if (echo === null || !isPlainObject(content) || !Array.isArray(content.events)) return content;
+    const events = content.events.filter((event: unknown) => {
+      if (!isPlainObject(event)) return true;
+      const id = isPlainObject(event.model) ? event.model.id : undefined;
+      if (event.kind === "RootAdded") return !(typeof id === "string" && echo.roots.has(id));
+      if (event.kind === "RootRemoved") return typeof id === "string" && echo.roots.has(id);
+      if (event.kind === "TitleChanged") return event.title !== echo.title;
+      return true;
+    });
+    return { ...content, events };
+  }
+
+  private onClose(error: BokehError | null): void {
+    if (error !== null) this.setError(error);
+    this.emit("close", error);
+  }
+
+  private setError(error: BokehError | null): void {
+    if (error instanceof ConnectionError) {
+      this.connectionError = error;
+      this._errorReason = error.reason;
+      this._errorCode = error.errorCode;
+      this._errorDetail = error.detail;
+    } else if (error === null) {
+      this.connectionError = null;
+      this._errorReason = "NO_ERROR";
+      this._errorCode = 0;
+      this._errorDetail = "";
+    } else {
+      this.connectionError = new ConnectionClosedError(this.url, 1006, "", { cause: error });
+      this._errorReason = error instanceof ProtocolError ? "PROTOCOL_ERROR" : "NETWORK_ERROR";
+      this._errorCode = 0;
+      this._errorDetail = error.message;
+    }
+  }
+
+  private report(error: BokehError): void {
+    if (this.listenerCount("error") > 0) this.emit("error", error);
+    else console.warn(`bokeh-client: session ${this.id}: ${error.message}`);
+  }
+}
+
+export interface ShowSessionOptions extends OpenOptions {
+  /** Show this session (its server and id). */
+  session?: ClientSession;
+  /** Otherwise: the session id (default: a new session) ... */
+  sessionId?: string;
+  /** ... on this server URL (default "default"). */
+  url?: string;
+  /** How to open the URL. Default: the session's opener, else the system browser. */
+  opener?: BrowserOpener;
+}
+
+/** Opens `<app url>/?bokeh-session-id=<id>` in a browser, as Python's `show_session`. */
+export async function showSession(options: ShowSessionOptions = {}): Promise<void> {
+  let serverUrl: string;
+  let sessionId: string;
+  if (options.session !== undefined) {
+    serverUrl = serverUrlForWebsocketUrl(options.session.url);
+    sessionId = options.session.id;
+  } else {
+    serverUrl = `${resolveServerUrl(options.url)}/`;
+    sessionId = options.sessionId ?? generateSessionId(resolveSigning());
+  }
+  const opener = options.opener ?? options.session?.opener ?? openInBrowser;
+  await opener(`${serverUrl}?bokeh-session-id=${encodeURIComponent(sessionId)}`, { browser: options.browser, new: options.new ?? "tab" });
+}

@@ -1,0 +1,5 @@
+export { BokehServer, type BokehServerOptions } from "./server.js";
+export type { Application, SessionContext, SessionRequest } from "./application.js";
+export { ServerSession, type Log } from "./server-session.js";
+export { ServerConnection } from "./server-connection.js";
+export { originAllowed } from "./origin.js";

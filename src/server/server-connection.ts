@@ -1,0 +1,173 @@
+/**
+ * ServerConnection: the server side of one websocket, after the session opened.
+ *
+ * Requests are answered the way the real Bokeh server answers them:
+ * PULL-DOC-REQ -> PULL-DOC-REPLY; PUSH-DOC -> the document is replaced (the
+ * change events go to every connection, this one included) then OK; PATCH-DOC ->
+ * applied, sent to the other connections, then OK; SERVER-INFO-REQ -> reply.
+ * A request that cannot be applied gets ERROR and the connection stays open.
+ * A malformed frame closes this connection only (see docs/server.md for codes).
+ */
+import type WebSocket from "ws";
+import { Document, type DocJson } from "../document/document.js";
+import { applyPatch } from "../document/patch.js";
+import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
+import { closeReason } from "../protocol/close.js";
+import { makeId } from "../protocol/ids.js";
+import { createMessage, type Message, type MsgType } from "../protocol/message.js";
+import { Receiver } from "../protocol/receiver.js";
+import { messageFrames, type Frame } from "../protocol/sender.js";
+import { BOKEH_VERSION } from "../protocol/version.js";
+import { isPlainObject } from "../serialization/values.js";
+import type { Log, ServerSession } from "./server-session.js";
+
+export interface ConnectionLimits {
+  maxMessageSize: number;
+  maxBuffers: number;
+}
+
+/** Close codes we use where the real server sends 10000 / 10001 (outside the RFC 6455 range). */
+export const CLOSE_PROTOCOL_ERROR = 1002; // Bokeh: 10001
+export const CLOSE_UNEXPECTED = 1011; // Bokeh: 10000
+export const CLOSE_TOO_LARGE = 1009;
+
+export const SERVER_VERSION = `${BOKEH_VERSION}`;
+
+export class ServerConnection {
+  readonly session: ServerSession;
+  private readonly ws: WebSocket;
+  private readonly receiver: Receiver;
+  private readonly log: Log;
+  private pings = 0;
+  private awaitingPong = false;
+
+  constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log) {
+    this.ws = ws;
+    this.session = session;
+    this.log = log;
+    this.receiver = new Receiver(limits);
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
+  /** Subscribes to the session and sends ACK. */
+  start(): void {
+    this.ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    this.ws.on("pong", () => {
+      this.awaitingPong = false;
+    });
+    this.ws.on("close", () => this.session.unsubscribe(this));
+    this.ws.on("error", (error) => this.log("debug", `session ${this.session.id}: websocket error: ${error.message}`));
+    this.session.subscribe(this);
+    this.send(createMessage("ACK", makeId(), {}));
+  }
+
+  sendFrames(frames: readonly Frame[]): void {
+    if (!this.isOpen) return;
+    for (const frame of frames) {
+      if ("text" in frame) this.ws.send(frame.text);
+      else this.ws.send(frame.binary, { binary: true });
+    }
+  }
+
+  /**
+   * Keep-alive: a ping whose payload counts up ("0", "1", ...) like the real
+   * server's. Returns false when the previous ping was never answered.
+   */
+  ping(): boolean {
+    if (!this.isOpen) return true;
+    if (this.awaitingPong) return false;
+    this.awaitingPong = true;
+    this.ws.ping(String(this.pings++));
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.CLOSED) return;
+    this.ws.close(code, closeReason(reason));
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private send(message: Message, contentJson?: string): void {
+    this.sendFrames(messageFrames(message, contentJson));
+  }
+
+  private reply(request: Message, msgtype: MsgType, content: unknown): void {
+    this.send(createMessage(msgtype, makeId(), content, { reqid: request.header.msgid }));
+  }
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    let message: Message | null;
+    try {
+      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data.toString("utf8"), data.length);
+    } catch (error) {
+      const code =
+        error instanceof MessageTooLargeError ? CLOSE_TOO_LARGE : error instanceof ProtocolError && error.kind === "unexpected" ? CLOSE_UNEXPECTED : CLOSE_PROTOCOL_ERROR;
+      this.log("warn", `session ${this.session.id}: closing a connection: ${(error as Error).message}`);
+      this.close(code, (error as Error).message);
+      return;
+    }
+    if (message !== null) this.handle(message);
+  }
+
+  private handle(message: Message): void {
+    const { msgtype } = message.header;
+    try {
+      switch (msgtype) {
+        case "PULL-DOC-REQ":
+          return this.onPull(message);
+        case "PUSH-DOC":
+          return this.onPush(message);
+        case "PATCH-DOC":
+          return this.onPatch(message);
+        case "SERVER-INFO-REQ":
+          return this.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: BOKEH_VERSION, server: SERVER_VERSION } });
+        default: {
+          const text = `Message '${msgtype}' content: ${JSON.stringify(message.content)} not expected on server`;
+          this.log("warn", `session ${this.session.id}: ${text}`);
+          this.close(CLOSE_UNEXPECTED, text);
+          return;
+        }
+      }
+    } catch (error) {
+      this.log("warn", `session ${this.session.id}: ${msgtype} failed: ${(error as Error).message}`);
+      this.reply(message, "ERROR", errorContent(error));
+    }
+  }
+
+  private onPull(message: Message): void {
+    const document = this.session.document;
+    const json = document.toJSON();
+    document._markSynced();
+    this.reply(message, "PULL-DOC-REPLY", { doc: json });
+  }
+
+  private onPush(message: Message): void {
+    const content = message.content;
+    if (!isPlainObject(content) || !isPlainObject(content.doc)) throw new ProtocolError("PUSH-DOC without a document");
+    const pushed = Document.fromJSON(content.doc as unknown as DocJson);
+    // Like Bokeh, the replacement's events go to every connection, the pusher included.
+    this.session.document._replaceWith(pushed, undefined);
+    this.reply(message, "OK", {});
+  }
+
+  private onPatch(message: Message): void {
+    const result = applyPatch(this.session.document, message.content, message.buffers, this);
+    if (result.droppedForRemovedModel !== undefined) {
+      this.log("warn", `session ${this.session.id}: dropped a patch that refers to a removed model (id=${result.droppedForRemovedModel})`);
+    }
+    this.reply(message, "OK", {});
+  }
+}
+
+/** ERROR content `{text, traceback}`; text reads like Python's repr of the exception. */
+function errorContent(error: unknown): { text: string; traceback: string | null } {
+  if (error instanceof Error) return { text: `${error.name}(${JSON.stringify(error.message)})`, traceback: error.stack ?? null };
+  return { text: String(error), traceback: null };
+}

@@ -1,0 +1,104 @@
+/**
+ * ServerSession: one session's document and the connections viewing it.
+ *
+ * Every change of the document is sent, as one PATCH-DOC per event like the real
+ * server, to every connection except the one whose patch caused it. The message
+ * is encoded once and written to all of them.
+ */
+import { Document } from "../document/document.js";
+import type { DocumentChangedEvent } from "../document/events.js";
+import { serializePatch } from "../document/patch.js";
+import { makeId } from "../protocol/ids.js";
+import { createMessage } from "../protocol/message.js";
+import { messageFrames } from "../protocol/sender.js";
+import type { SessionContext, SessionRequest } from "./application.js";
+import type { ServerConnection } from "./server-connection.js";
+
+export type Log = (level: "debug" | "info" | "warn" | "error", message: string) => void;
+
+export class ServerSession implements SessionContext {
+  readonly id: string;
+  readonly appPath: string;
+  readonly request: SessionRequest;
+  readonly document = new Document();
+  readonly connections = new Set<ServerConnection>();
+  /** When the last connection left (or the session was created without one). */
+  lastUsed = Date.now();
+
+  private readonly log: Log;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly destroyCallbacks: (() => void)[] = [];
+  private destroyed = false;
+
+  constructor(id: string, appPath: string, request: SessionRequest, log: Log) {
+    this.id = id;
+    this.appPath = appPath;
+    this.request = request;
+    this.log = log;
+    this.document.onChange((event) => this.broadcast(event));
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  addPeriodicCallback(callback: () => void, period: number): () => void {
+    const timer = setInterval(() => this.run(callback), period);
+    this.timers.add(timer);
+    return () => {
+      clearInterval(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  addTimeoutCallback(callback: () => void, timeout: number): () => void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.run(callback);
+    }, timeout);
+    this.timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  onSessionDestroyed(callback: () => void): void {
+    this.destroyCallbacks.push(callback);
+  }
+
+  subscribe(connection: ServerConnection): void {
+    this.connections.add(connection);
+  }
+
+  unsubscribe(connection: ServerConnection): void {
+    this.connections.delete(connection);
+    if (this.connections.size === 0) this.lastUsed = Date.now();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const callback of this.destroyCallbacks.splice(0)) this.run(callback);
+  }
+
+  private broadcast(event: DocumentChangedEvent): void {
+    const targets = [...this.connections].filter((c) => c !== event.setter && c.isOpen);
+    if (targets.length === 0) return;
+    const patch = serializePatch(this.document, [event]);
+    if (patch.content.events.length === 0) return;
+    const frames = messageFrames(createMessage("PATCH-DOC", makeId(), patch.content, { buffers: patch.buffers }));
+    for (const connection of targets) connection.sendFrames(frames);
+    this.document._markSynced(patch.newModels);
+  }
+
+  private run(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.log("error", `session ${this.id}: a callback threw: ${(error as Error)?.stack ?? String(error)}`);
+    }
+  }
+}

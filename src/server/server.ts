@@ -1,0 +1,294 @@
+/**
+ * BokehServer: an in-process server speaking the Bokeh websocket protocol.
+ *
+ *   const server = await BokehServer.start({ port: 0, apps: { "/": (doc) => doc.addRoot(...) } });
+ *   const session = await pullSession({ url: server.url });
+ *
+ * It behaves like `bokeh serve` as the recorded transcripts show: `/<app>/ws`
+ * upgrades, 404 for unknown apps, 403 for disallowed Origins, the same refusals
+ * of bad tokens after the 101 (an empty close frame, or a dropped connection),
+ * ACK on open, sessions created by running the app on first connection.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
+import {
+  checkTokenSignature,
+  getSessionId,
+  getTokenPayload,
+  resolveSigning,
+  type Signing,
+  type SigningOptions,
+} from "../protocol/token.js";
+import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
+import { originAllowed } from "./origin.js";
+import { ServerConnection } from "./server-connection.js";
+import { ServerSession, type Log } from "./server-session.js";
+
+export interface BokehServerOptions extends SigningOptions {
+  /** Applications by path: `{ "/": app, "/demo": other }`. */
+  apps: Record<string, Application>;
+  /** Port to listen on; 0 picks a free one. Default 5006. */
+  port?: number;
+  /** Address to bind. Default "127.0.0.1". */
+  host?: string;
+  /**
+   * Origins (`host[:port]`, `*` wildcards) allowed to open websockets. Default:
+   * `localhost:<port>` and `127.0.0.1:<port>`. Requests without Origin are always allowed.
+   */
+  allowWebsocketOrigin?: string[];
+  /** Milliseconds between keep-alive pings (0: none). Default 37,000, as Bokeh. */
+  keepAlive?: number;
+  /** Largest message accepted from a client, in bytes. Default 20 MiB. */
+  maxMessageSize?: number;
+  /** Largest number of buffers in one message. Default 10,000. */
+  maxBuffers?: number;
+  /** Milliseconds a session may stay without connections before it is dropped. Default 15,000. */
+  unusedSessionLifetime?: number;
+  /** Milliseconds between checks for unused sessions. Default 17,000. */
+  checkUnusedSessions?: number;
+  /** Where log lines go. Default: errors to the console, the rest dropped. */
+  log?: Log;
+}
+
+const DEFAULT_LOG: Log = (level, message) => {
+  if (level === "error") console.error(`bokeh-client server: ${message}`);
+};
+
+export class BokehServer {
+  /** `http://<host>:<port>/` */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly apps: Map<string, Application>;
+  private readonly signing: Signing;
+  private readonly origins: string[];
+  private readonly options: BokehServerOptions;
+  private readonly log: Log;
+  private readonly sessions = new Map<string, Promise<ServerSession>>();
+  private readonly connections = new Set<ServerConnection>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+
+  private constructor(http: Server, options: BokehServerOptions) {
+    this.http = http;
+    this.options = options;
+    this.log = options.log ?? DEFAULT_LOG;
+    this.apps = new Map(Object.entries(options.apps).map(([path, app]) => [normalizeAppPath(path), app]));
+    this.signing = resolveSigning(options);
+    const address = http.address() as AddressInfo;
+    this.port = address.port;
+    this.host = options.host ?? "127.0.0.1";
+    this.url = `http://${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}/`;
+    this.origins = options.allowWebsocketOrigin ?? [`localhost:${this.port}`, `127.0.0.1:${this.port}`];
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      maxPayload: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+      // Like Tornado + Bokeh: select the first of exactly two offered subprotocols, else none.
+      handleProtocols: (protocols) => (protocols.size === 2 ? ([...protocols][0] as string) : false),
+    });
+    http.on("request", (req, res) => this.onRequest(req, res));
+    http.on("upgrade", (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
+    http.on("connection", (socket: Socket) => socket.setNoDelay(true));
+
+    const keepAlive = options.keepAlive ?? 37_000;
+    if (keepAlive > 0) this.timers.push(setInterval(() => this.pingAll(), keepAlive).unref());
+    this.timers.push(setInterval(() => this.dropUnusedSessions(), options.checkUnusedSessions ?? 17_000).unref());
+  }
+
+  /** Starts a server and resolves once it listens. */
+  static async start(options: BokehServerOptions): Promise<BokehServer> {
+    const http = createServer();
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(options.port ?? 5006, options.host ?? "127.0.0.1", () => {
+        http.off("error", reject);
+        resolve();
+      });
+    });
+    return new BokehServer(http, options);
+  }
+
+  /** The http URL of an app: `appUrl("/demo")` -> `http://127.0.0.1:5006/demo`. */
+  appUrl(path = "/"): string {
+    return `${this.url.replace(/\/$/, "")}${normalizeAppPath(path) === "/" ? "" : normalizeAppPath(path)}`;
+  }
+
+  /** The live session with this id, if any (for tests and admin tools). */
+  async getSession(sessionId: string): Promise<ServerSession | undefined> {
+    return this.sessions.get(sessionId);
+  }
+
+  /** Number of sessions currently alive. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Closes every connection and session, then stops listening. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    for (const connection of this.connections) connection.close(1001, "server shutting down");
+    for (const client of this.wss.clients) client.terminate();
+    for (const session of this.sessions.values()) void session.then((s) => s.destroy(), () => {});
+    this.sessions.clear();
+    await new Promise<void>((resolve) => {
+      this.wss.close(() => resolve());
+    });
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---- HTTP -----------------------------------------------------------------------------
+
+  private onRequest(_req: IncomingMessage, res: ServerResponse): void {
+    notFound(res);
+  }
+
+  // ---- websocket upgrade ----------------------------------------------------------------
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.on("error", () => {});
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const appPath = url.pathname.endsWith("/ws") ? normalizeAppPath(url.pathname.slice(0, -3)) : null;
+    const app = appPath === null ? undefined : this.apps.get(appPath);
+    if (app === undefined || appPath === null || this.closed) {
+      rawResponse(socket, 404, "Not Found", "<html><title>404: Not Found</title><body>404: Not Found</body></html>");
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, this.origins)) {
+      this.log("warn", `refused websocket from origin ${origin}`);
+      rawResponse(socket, 403, "Forbidden", "Cross origin websockets not allowed");
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      void this.onWebsocket(ws, req, appPath, app, url.searchParams);
+    });
+  }
+
+  private async onWebsocket(ws: WebSocket, req: IncomingMessage, appPath: string, app: Application, search: URLSearchParams): Promise<void> {
+    ws.on("error", () => {});
+    const offered = (req.headers["sec-websocket-protocol"] ?? "").split(",").map((s) => s.trim());
+    const token = offered.length === 2 ? offered[1] : undefined;
+    // The refusals of the real server: an empty close frame, or (for tokens it cannot
+    // decode or verify) a dropped connection without any close frame.
+    if (ws.protocol !== "bokeh" || token === undefined || token === "") {
+      this.log("warn", "refused websocket: subprotocol is not 'bokeh' or no token");
+      ws.close();
+      return;
+    }
+    let sessionId: string;
+    let payload: ReturnType<typeof getTokenPayload>;
+    try {
+      payload = getTokenPayload(token);
+      sessionId = getSessionId(token);
+    } catch (error) {
+      this.log("warn", `refused websocket: ${(error as Error).message}`);
+      ws.terminate();
+      return;
+    }
+    if (typeof payload.session_expiry !== "number") {
+      this.log("warn", "refused websocket: session expiry has not been provided");
+      ws.close();
+      return;
+    }
+    if (Math.floor(Date.now() / 1000) >= payload.session_expiry) {
+      this.log("warn", `refused websocket: token for session ${sessionId} is expired`);
+      ws.close();
+      return;
+    }
+    if (!checkTokenSignature(token, this.signing)) {
+      this.log("warn", `refused websocket: token for session ${sessionId} has an invalid signature`);
+      ws.terminate();
+      return;
+    }
+
+    // Frames sent before the ACK are a protocol violation (the real server fails on them too).
+    const early = () => ws.close(1002, "message received before ACK");
+    ws.once("message", early);
+    let session: ServerSession;
+    try {
+      session = await this.sessionFor(sessionId, appPath, app, {
+        arguments: queryArguments(search),
+        headers: req.headers,
+        cookies: parseCookies(req.headers.cookie),
+      });
+    } catch (error) {
+      this.log("error", `session ${sessionId}: the application failed: ${(error as Error)?.stack ?? String(error)}`);
+      ws.close(1011, "application failed to create the session");
+      return;
+    }
+    ws.off("message", early);
+    if (ws.readyState !== ws.OPEN) return;
+    const connection = new ServerConnection(ws, session, {
+      maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+      maxBuffers: this.options.maxBuffers ?? DEFAULT_MAX_BUFFERS,
+    }, this.log);
+    this.connections.add(connection);
+    ws.on("close", () => this.connections.delete(connection));
+    connection.start();
+  }
+
+  private sessionFor(id: string, appPath: string, app: Application, request: SessionRequest): Promise<ServerSession> {
+    const existing = this.sessions.get(id);
+    if (existing !== undefined) return existing;
+    const created = (async () => {
+      const session = new ServerSession(id, appPath, request, this.log);
+      await app(session.document, session);
+      return session;
+    })();
+    this.sessions.set(id, created);
+    created.catch(() => this.sessions.delete(id));
+    return created;
+  }
+
+  private pingAll(): void {
+    for (const connection of this.connections) {
+      // No pong since the last ping: the peer is gone (half-open TCP); drop it.
+      if (!connection.ping()) connection.terminate();
+    }
+  }
+
+  private dropUnusedSessions(): void {
+    const lifetime = this.options.unusedSessionLifetime ?? 15_000;
+    const now = Date.now();
+    for (const [id, pending] of this.sessions) {
+      void pending.then((session) => {
+        if (session.connections.size === 0 && now - session.lastUsed >= lifetime && this.sessions.get(id) === pending) {
+          this.sessions.delete(id);
+          session.destroy();
+          this.log("info", `session ${id} expired (unused for ${lifetime} ms)`);
+        }
+      }, () => {});
+    }
+  }
+}
+
+function normalizeAppPath(path: string): string {
+  const trimmed = `/${path.replace(/^\/+|\/+$/g, "")}`;
+  return trimmed;
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { "Content-Type": "text/html; charset=UTF-8" });
+  res.end("<html><title>404: Not Found</title><body>404: Not Found</body></html>");
+}
+
+function rawResponse(socket: Socket, status: number, reason: string, body: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
