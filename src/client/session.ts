@@ -309,7 +309,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     const document = this._document;
     if (this.queue.length === 0 || document === null || connection === null || connection.state !== "open") return;
     const events = this.queue.splice(0);
-    const patch = serializePatch(document, events);
+    const patch = serializePatch(document, events, { eventModelsInFull: true });
     if (patch.content.events.length === 0) return;
     const request = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers });
     document._markSynced(patch.newModels);

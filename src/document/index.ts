@@ -2,6 +2,6 @@ export { Document, DocumentError, DEFAULT_TITLE, type DocJson, type ChangeListen
 export { Model, type Attributes, type ModelOptions, type ModelFactoryFn } from "./model.js";
 export { ColumnDataSource, type ColumnDataSourceAttributes } from "./column-data-source.js";
 export { ColumnDataError, type Column, type ColumnData, type Patches, type PatchIndex } from "./columns.js";
-export { applyPatch, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch } from "./patch.js";
+export { applyPatch, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch, type SerializeOptions } from "./patch.js";
 export type * from "./events.js";
 export { EVENT_KINDS } from "./events.js";

@@ -154,21 +154,29 @@ export interface SerializedPatch {
   newModels: Model[];
 }
 
+export interface SerializeOptions {
+  /**
+   * Write the models inside MessageSent payloads (UI events) in full, as clients
+   * (BokehJS and Python's) do; the server writes references. Default false.
+   */
+  eventModelsInFull?: boolean;
+}
+
 /**
  * Writes events as PATCH-DOC content. Events about models that are no longer in
  * the document are left out (the server no longer has them either).
  */
-export function serializePatch(document: Document, events: readonly DocumentChangedEvent[]): SerializedPatch {
+export function serializePatch(document: Document, events: readonly DocumentChangedEvent[], options: SerializeOptions = {}): SerializedPatch {
   const encoder = new Encoder({ binary: true, isKnown: (model) => document._isSynced(model as Model) });
   const json: Record<string, unknown>[] = [];
   for (const event of events) {
-    const written = eventToJson(event, encoder, document);
+    const written = eventToJson(event, encoder, document, options.eventModelsInFull ?? false);
     if (written !== null) json.push(written);
   }
   return { content: { events: json }, buffers: encoder.buffers, newModels: encoder.newModels as Model[] };
 }
 
-function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Document): Record<string, unknown> | null {
+function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Document, eventModelsInFull: boolean): Record<string, unknown> | null {
   const ref = (model: Model) => ({ id: model.id });
   const inDocument = (model: Model) => document.getModelById(model.id) === model;
   switch (event.kind) {
@@ -194,7 +202,10 @@ function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Do
     case "TitleChanged":
       return { kind: event.kind, title: event.title };
     case "MessageSent":
-      // Like BokehJS and Python, models inside a UI event are written in full.
-      return { kind: event.kind, msg_type: event.msg_type, msg_data: encoder.encodeDetached(event.msg_data) };
+      return {
+        kind: event.kind,
+        msg_type: event.msg_type,
+        msg_data: eventModelsInFull ? encoder.encodeDetached(event.msg_data) : encoder.encode(event.msg_data),
+      };
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * A websocket upgrade done by hand, to see exactly what a server answers:
+ * the status line and headers, then every byte until the server ends or drops
+ * the connection (e.g. `88 00`, an empty close frame).
+ */
+import { randomBytes } from "node:crypto";
+import { connect } from "node:net";
+
+export interface RawUpgradeResult {
+  status: number;
+  headers: Record<string, string>;
+  /** Bytes after the response headers (websocket frames, or the HTTP body). */
+  after: Buffer;
+  /** "end": the server closed cleanly (FIN); "reset": it dropped the connection; "open": still open after the wait. */
+  ending: "end" | "reset" | "open";
+}
+
+export async function rawUpgrade(
+  url: string,
+  options: { protocols?: string[] | null; origin?: string; send?: Buffer[]; waitMs?: number } = {},
+): Promise<RawUpgradeResult> {
+  const target = new URL(url);
+  const socket = connect(Number(target.port), target.hostname);
+  const lines = [
+    `GET ${target.pathname}${target.search} HTTP/1.1`,
+    `Host: ${target.host}`,
+    "Upgrade: websocket",
+    "Connection: Upgrade",
+    `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}`,
+    "Sec-WebSocket-Version: 13",
+  ];
+  if (options.protocols) lines.push(`Sec-WebSocket-Protocol: ${options.protocols.join(",")}`);
+  if (options.origin) lines.push(`Origin: ${options.origin}`);
+  socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+  for (const frame of options.send ?? []) socket.write(frame);
+  const chunks: Buffer[] = [];
+  const ending = await new Promise<RawUpgradeResult["ending"]>((resolve) => {
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("end", () => resolve("end"));
+    socket.on("error", () => resolve("reset"));
+    socket.on("close", (hadError) => resolve(hadError ? "reset" : "end"));
+    setTimeout(() => resolve("open"), options.waitMs ?? 1000);
+  });
+  socket.destroy();
+  const all = Buffer.concat(chunks);
+  const split = all.indexOf("\r\n\r\n");
+  const head = all.subarray(0, split).toString("latin1").split("\r\n");
+  const status = Number(head[0]?.split(" ")[1] ?? 0);
+  const headers: Record<string, string> = {};
+  for (const line of head.slice(1)) {
+    const i = line.indexOf(":");
+    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return { status, headers, after: all.subarray(split + 4), ending };
+}
+
+/** A masked client text frame (what a browser or client library sends). */
+export function clientTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text, "utf8");
+  if (payload.length > 125) throw new Error("keep test frames short");
+  const mask = randomBytes(4);
+  const masked = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] as number)));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
