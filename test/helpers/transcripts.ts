@@ -34,7 +34,13 @@ export interface Transcript {
     response: { status: number; reason: string; headers: [string, string][]; sec_websocket_protocol: string | null; body?: string };
   };
   frames: RecordedFrame[];
-  close: { frames: { dir: Direction; code: number | null; reason: string | null }[]; tcp: { event: string; dir: Direction }[] };
+  close: {
+    frames: { dir: Direction; code: number | null; reason: string | null }[];
+    first_close_frame_from: Direction | null;
+    server_close_code: number | null;
+    client_close_code: number | null;
+    tcp: { event: string; dir: Direction }[];
+  };
   messages: { index: number; dir: Direction; msgtype: string; msgid: string; reqid?: string; num_buffers: number; frame_seqs: number[]; complete: boolean }[];
   python_view: Record<string, unknown>;
 }
