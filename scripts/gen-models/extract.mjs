@@ -392,7 +392,7 @@ export function extractCatalog({ Bokeh, version, dir }) {
   const encodePlain = (value, where) => {
     const seen = new Set();
     const check = (v) => {
-      if (isModelInstance(v)) fail(`${where}: default has a model inside a map, set or struct`);
+      if (isModelInstance(v)) fail(`${where}: default has a model nested inside a map, set, struct or spec value`);
       if (v === null || typeof v !== "object" || seen.has(v)) return;
       seen.add(v);
       if (v instanceof Map) for (const [a, b] of v) { check(a); check(b); }
