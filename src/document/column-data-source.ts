@@ -4,6 +4,9 @@
  * Columns are lists or typed arrays (Float64Array, Int32Array, ...). Besides
  * replacing `data`, a source can `stream` rows (with rollover) and `patch`
  * cells; each of these is sent to the server as its own compact event.
+ *
+ * The checks and operations are plain functions (`streamRows`, `patchCells`,
+ * `updateColumns`) so the typed model catalog's ColumnDataSource shares them.
  */
 import { isPlainObject, isTypedArray, NDArray } from "../serialization/values.js";
 import { ColumnDataError, columnLength, type Column, type ColumnData, type Patches } from "./columns.js";
@@ -39,14 +42,12 @@ export class ColumnDataSource extends Model {
 
   /** Number of rows (length of the first column). */
   get length(): number {
-    const first = Object.values(this.data)[0];
-    return first === undefined ? 0 : columnLength(first);
+    return rowCount(this.data);
   }
 
   /** Replaces some columns and keeps the others (Python's `source.data.update(...)`). */
   updateData(columns: ColumnData): this {
-    checkColumns(columns);
-    this._replaceColumns("data", columns, Object.keys(columns), undefined);
+    updateColumns(this, columns);
     return this;
   }
 
@@ -55,18 +56,7 @@ export class ColumnDataSource extends Model {
    * Only the new rows are sent to the server.
    */
   stream(rows: ColumnData, rollover?: number): this {
-    checkColumns(rows);
-    const names = Object.keys(this.data);
-    const given = Object.keys(rows);
-    if (names.length > 0 && (given.length !== names.length || !names.every((n) => n in rows))) {
-      throw new ColumnDataError(`stream must update all existing columns (${names.join(", ")}), got (${given.join(", ")})`);
-    }
-    const lengths = new Set(given.map((n) => columnLength(rows[n])));
-    if (lengths.size > 1) throw new ColumnDataError("all streamed columns must have the same length");
-    if (rollover !== undefined && (!Number.isInteger(rollover) || rollover < 0)) {
-      throw new ColumnDataError(`rollover must be a non-negative integer, got ${String(rollover)}`);
-    }
-    this._streamColumns("data", rows, rollover ?? null, undefined);
+    streamRows(this, rows, rollover);
     return this;
   }
 
@@ -75,11 +65,7 @@ export class ColumnDataSource extends Model {
    * Only the changed cells are sent to the server.
    */
   patch(patches: Patches): this {
-    const data = this.data;
-    for (const name of Object.keys(patches)) {
-      if (!(name in data)) throw new ColumnDataError(`can't patch column '${name}': no such column`);
-    }
-    this._patchColumns("data", patches, undefined);
+    patchCells(this, patches);
     return this;
   }
 
@@ -89,12 +75,16 @@ export class ColumnDataSource extends Model {
   }
 
   protected override changeEvent(attr: string, old: unknown, value: unknown): EventInit {
-    if (attr === "data") return { kind: "ColumnDataChanged", model: this, attr, cols: null };
-    return super.changeEvent(attr, old, value);
+    return columnDataChangeEvent(this, attr, old, value) ?? super.changeEvent(attr, old, value);
   }
 }
 
-function checkColumns(data: unknown): asserts data is ColumnData {
+Model.register("ColumnDataSource", (id) => new ColumnDataSource({}, { id }));
+
+// ---- shared with the typed catalog ----------------------------------------------------
+
+/** Throws a ColumnDataError unless `data` is a plain object of lists / typed arrays. */
+export function checkColumns(data: unknown): asserts data is ColumnData {
   if (!isPlainObject(data)) throw new ColumnDataError("column data must be a plain object of columns");
   for (const [name, column] of Object.entries(data)) {
     if (!Array.isArray(column) && !isTypedArray(column) && !(column instanceof NDArray)) {
@@ -103,6 +93,42 @@ function checkColumns(data: unknown): asserts data is ColumnData {
   }
 }
 
-Model.register("ColumnDataSource", (id) => new ColumnDataSource({}, { id }));
+export function rowCount(data: ColumnData): number {
+  const first = Object.values(data)[0];
+  return first === undefined ? 0 : columnLength(first);
+}
+
+/** Replacing `data` of a source is a ColumnDataChanged (not a ModelChanged), as in Bokeh. */
+export function columnDataChangeEvent(model: Model, attr: string, _old: unknown, _value: unknown): EventInit | null {
+  return attr === "data" ? { kind: "ColumnDataChanged", model, attr, cols: null } : null;
+}
+
+export function updateColumns(model: Model, columns: ColumnData): void {
+  checkColumns(columns);
+  model._replaceColumns("data", columns, Object.keys(columns), undefined);
+}
+
+export function streamRows(model: Model, rows: ColumnData, rollover?: number): void {
+  checkColumns(rows);
+  const names = Object.keys((model.get("data") ?? {}) as ColumnData);
+  const given = Object.keys(rows);
+  if (names.length > 0 && (given.length !== names.length || !names.every((n) => n in rows))) {
+    throw new ColumnDataError(`stream must update all existing columns (${names.join(", ")}), got (${given.join(", ")})`);
+  }
+  const lengths = new Set(given.map((n) => columnLength(rows[n])));
+  if (lengths.size > 1) throw new ColumnDataError("all streamed columns must have the same length");
+  if (rollover !== undefined && (!Number.isInteger(rollover) || rollover < 0)) {
+    throw new ColumnDataError(`rollover must be a non-negative integer, got ${String(rollover)}`);
+  }
+  model._streamColumns("data", rows, rollover ?? null, undefined);
+}
+
+export function patchCells(model: Model, patches: Patches): void {
+  const data = (model.get("data") ?? {}) as ColumnData;
+  for (const name of Object.keys(patches)) {
+    if (!(name in data)) throw new ColumnDataError(`can't patch column '${name}': no such column`);
+  }
+  model._patchColumns("data", patches, undefined);
+}
 
 export type { Column, ColumnData, Patches };

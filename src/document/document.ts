@@ -177,16 +177,22 @@ export class Document {
 
   // ---- internal: used by models, sessions and the server -----------------------------
 
-  /** @internal Reports an event to listeners. */
+  /**
+   * @internal Reports an event to every listener. If listeners throw, the others
+   * still run and the first error is rethrown to the code that made the change
+   * (as in Bokeh: an app callback that fails makes the server answer ERROR).
+   */
   _emit(init: EventInit, setter: Setter): void {
     const event = { ...init, document: this, setter } as DocumentChangedEvent;
+    let failure: { error: unknown } | null = null;
     for (const listener of [...this._listeners]) {
       try {
         listener(event);
       } catch (error) {
-        console.error("bokeh-client: a document change listener threw", error);
+        failure ??= { error };
       }
     }
+    if (failure !== null) throw failure.error;
   }
 
   /** @internal Called by a model after one of its attributes changed. */

@@ -1,6 +1,15 @@
 export { Document, DocumentError, DEFAULT_TITLE, type DocJson, type ChangeListener, type Selector, type ModelClass } from "./document.js";
 export { Model, type Attributes, type ModelOptions, type ModelFactoryFn } from "./model.js";
-export { ColumnDataSource, type ColumnDataSourceAttributes } from "./column-data-source.js";
+export {
+  ColumnDataSource,
+  checkColumns,
+  columnDataChangeEvent,
+  patchCells,
+  rowCount,
+  streamRows,
+  updateColumns,
+  type ColumnDataSourceAttributes,
+} from "./column-data-source.js";
 export { ColumnDataError, type Column, type ColumnData, type Patches, type PatchIndex } from "./columns.js";
 export { applyPatch, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch, type SerializeOptions } from "./patch.js";
 export type * from "./events.js";

@@ -56,8 +56,18 @@ export function applyPatch(document: Document, content: unknown, buffers: Readon
     }
     throw error;
   }
-  for (const event of events) applyEvent(document, event, setter);
+  // Every event is applied even if one fails (a listener threw, a bad index):
+  // stopping halfway would leave this side out of sync. The first error is rethrown.
+  let failure: { error: unknown } | null = null;
+  for (const event of events) {
+    try {
+      applyEvent(document, event, setter);
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
   document._markSynced(decoder.newModels);
+  if (failure !== null) throw failure.error;
   return { applied: events.length };
 }
 
