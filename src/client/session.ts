@@ -335,7 +335,11 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     try {
       applyPatch(document, this.withoutPushEcho(message.content), message.buffers, this);
     } catch (error) {
-      this.report(error instanceof BokehError ? error : new ProtocolError(`could not apply a server patch: ${String(error)}`, "protocol", { cause: error }));
+      this.report(
+        error instanceof BokehError
+          ? error
+          : new BokehError("ERR_BOKEH_LISTENER", `a document listener threw while a server patch was applied: ${String(error)}`, { cause: error }),
+      );
     }
   }
 

@@ -118,6 +118,7 @@ export class ServerConnection {
 
   private handle(message: Message): void {
     const { msgtype } = message.header;
+    this.log("debug", `session ${this.session.id}: received ${msgtype}${msgtype === "PATCH-DOC" ? ` (${eventCount(message.content)} events)` : ""}`);
     try {
       switch (msgtype) {
         case "PULL-DOC-REQ":
@@ -164,6 +165,10 @@ export class ServerConnection {
     }
     this.reply(message, "OK", {});
   }
+}
+
+function eventCount(content: unknown): number {
+  return isPlainObject(content) && Array.isArray(content.events) ? content.events.length : 0;
 }
 
 /** ERROR content `{text, traceback}`; text reads like Python's repr of the exception. */

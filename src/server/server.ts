@@ -10,6 +10,7 @@
  * ACK on open, sessions created by running the app on first connection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
@@ -48,6 +49,8 @@ export interface BokehServerOptions extends SigningOptions {
   unusedSessionLifetime?: number;
   /** Milliseconds between checks for unused sessions. Default 17,000. */
   checkUnusedSessions?: number;
+  /** Serve https/wss with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** Where log lines go. Default: errors to the console, the rest dropped. */
   log?: Log;
 }
@@ -57,7 +60,7 @@ const DEFAULT_LOG: Log = (level, message) => {
 };
 
 export class BokehServer {
-  /** `http://<host>:<port>/` */
+  /** `http://<host>:<port>/` (`https:` with `tls`) */
   readonly url: string;
   readonly port: number;
   readonly host: string;
@@ -83,7 +86,7 @@ export class BokehServer {
     const address = http.address() as AddressInfo;
     this.port = address.port;
     this.host = options.host ?? "127.0.0.1";
-    this.url = `http://${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}/`;
+    this.url = `${options.tls ? "https" : "http"}://${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}/`;
     this.origins = options.allowWebsocketOrigin ?? [`localhost:${this.port}`, `127.0.0.1:${this.port}`];
     this.wss = new WebSocketServer({
       noServer: true,
@@ -103,7 +106,7 @@ export class BokehServer {
 
   /** Starts a server and resolves once it listens. */
   static async start(options: BokehServerOptions): Promise<BokehServer> {
-    const http = createServer();
+    const http = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
       http.listen(options.port ?? 5006, options.host ?? "127.0.0.1", () => {
