@@ -378,7 +378,7 @@ describe("refused or failed connections", () => {
       expect(session.connected).toBe(false);
       expect(session.errorReason).toBe("SESSION_REFUSED");
       expect(session.errorCode).toBe(1006);
-      expect(() => session.checkConnectionErrors()).toThrow(/session token was refused/);
+      expect(() => session.checkConnectionErrors()).toThrow(/token is malformed or not signed with its secret key/);
       await session.close();
     },
   );

@@ -19,7 +19,7 @@ import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Messa
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
 import { messageFrames } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
-import { CloseFrameTap } from "./close-frame.js";
+import { CloseFrameTap, invalidCloseCode } from "./close-frame.js";
 import {
   AbortError,
   ConnectionClosedError,
@@ -64,6 +64,7 @@ export interface ConnectionHandlers {
 
 interface Pending {
   what: MsgType;
+  onReply: ((message: Message) => void) | undefined;
   resolve(message: Message): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout | undefined;
@@ -131,13 +132,21 @@ export class ClientConnection {
     });
   }
 
-  /** Sends a request and resolves with its reply; an ERROR reply rejects with ServerError. */
-  request(msgtype: MsgType, content: unknown, options: { buffers?: Buffers; contentJson?: string } = {}): Promise<Message> {
+  /**
+   * Sends a request and resolves with its reply; an ERROR reply rejects with ServerError.
+   * `onReply` runs synchronously when the reply arrives, before any later message
+   * is handled (a pull adopts its document before the patches that follow it).
+   */
+  request(
+    msgtype: MsgType,
+    content: unknown,
+    options: { buffers?: Buffers; contentJson?: string; onReply?: (message: Message) => void } = {},
+  ): Promise<Message> {
     if (this._state !== "open") return Promise.reject(this.notOpen(msgtype));
     const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
     return new Promise<Message>((resolve, reject) => {
       const timeout = this.timeout();
-      const entry: Pending = { what: msgtype, resolve, reject, timer: undefined };
+      const entry: Pending = { what: msgtype, onReply: options.onReply, resolve, reject, timer: undefined };
       if (timeout > 0) {
         entry.timer = setTimeout(() => {
           this.pending.delete(message.header.msgid);
@@ -266,7 +275,12 @@ export class ClientConnection {
         const content = message.content as Partial<ErrorContent>;
         entry.reject(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null));
       } else {
-        entry.resolve(message);
+        try {
+          entry.onReply?.(message);
+          entry.resolve(message);
+        } catch (error) {
+          entry.reject(error as Error);
+        }
       }
       return;
     }
@@ -330,11 +344,11 @@ export class ClientConnection {
     if (this.failure !== null) return this.failure;
     const wsError = this.wsError as (Error & { code?: string }) | null;
     if (wsError?.code === "WS_ERR_INVALID_CLOSE_CODE") {
-      // Bokeh's 10000/10001: read the real code and reason from the close frame itself.
-      const frame = this.tap.lastCloseFrame();
-      if (frame !== null) {
-        code = frame.code;
-        reason = frame.reason;
+      // Bokeh's 10000/10001: the code is in ws's message, the reason in the frame the tap kept.
+      const invalid = invalidCloseCode(wsError);
+      if (invalid !== null) {
+        code = invalid;
+        reason = this.tap.reasonFor(invalid) ?? "";
       }
     } else if (wsError?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
       return new MessageTooLargeError(this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);

@@ -78,12 +78,15 @@ export class SessionRefusedError extends ConnectionError {
 
   constructor(url: string, closeCode: number, closeReason: string, cause?: unknown) {
     const detail = describeClose(closeCode, closeReason);
+    const why =
+      closeCode === 1006
+        ? "A Bokeh server drops the connection like this when the session token is malformed or not signed with its secret key " +
+          "(check BOKEH_SECRET_KEY and BOKEH_SIGN_SESSIONS); it also happens when the server stops."
+        : "The session token was refused: it is expired, or the subprotocol is not 'bokeh'.";
     super(
       "ERR_BOKEH_SESSION_REFUSED",
       "SESSION_REFUSED",
-      `The Bokeh server at ${url} accepted the websocket and closed it before opening the session (${detail}). ` +
-        "The session token was refused: it is expired, malformed, or not signed with the server's secret key " +
-        "(check BOKEH_SECRET_KEY and BOKEH_SIGN_SESSIONS).",
+      `The Bokeh server at ${url} accepted the websocket and closed it before opening the session (${detail}). ${why}`,
       { errorCode: closeCode, detail, url, cause },
     );
     this.closeCode = closeCode;

@@ -80,6 +80,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private serverInfo: Promise<ServerInfo> | null = null;
   private pushEcho: PushEcho | null = null;
 
+  /** Set when an open connection was lost: the session stays down (no silent reconnect). */
+  private lost: BokehError | null = null;
   private _errorReason: ErrorReason = "NO_ERROR";
   private _errorCode = 0;
   private _errorDetail = "";
@@ -131,6 +133,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   /** Opens the connection and waits for the server's ACK. */
   connect(): Promise<void> {
     if (this.closed) return Promise.reject(new SessionStateError(`session ${this.id} is closed`));
+    if (this.lost !== null) return Promise.reject(this.lost);
     if (this.connected) return Promise.resolve();
     if (this.connecting !== null) return this.connecting;
     if (this.options.token === undefined) this._token = null; // a fresh token for each new connection
@@ -164,18 +167,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   /** Fetches the session's document from the server; it stays in sync from then on. */
   async pull(): Promise<Document> {
     const connection = await this.ready();
-    const reply = await connection.request("PULL-DOC-REQ", {});
-    const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson) : undefined;
-    if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
-    const pulled = Document.fromJSON(json);
-    if (this._document === null) {
-      this.attach(pulled);
-    } else {
-      this._document._replaceWith(pulled, this); // a re-pull: server state wins, nothing is echoed
-    }
-    const document = this._document as Document;
-    document._markSynced();
-    return document;
+    await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
+    return this._document as Document;
   }
 
   /** Sends `document` (default: the session's) to the server, replacing the session's document there. */
@@ -282,6 +275,19 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     return this.connection as ClientConnection;
   }
 
+  // Runs as the PULL-DOC-REPLY arrives, so the patches right behind it apply to it.
+  private adopt(reply: Message): void {
+    const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson | undefined) : undefined;
+    if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
+    const pulled = Document.fromJSON(json);
+    if (this._document === null) {
+      this.attach(pulled);
+    } else {
+      this._document._replaceWith(pulled, this); // a re-pull: server state wins, nothing is echoed
+    }
+    (this._document as Document)._markSynced();
+  }
+
   private attach(document: Document): void {
     this._document = document;
     this.unsubscribe = document.onChange((event) => this.onLocalChange(event));
@@ -361,7 +367,10 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   private onClose(error: BokehError | null): void {
-    if (error !== null) this.setError(error);
+    if (error !== null) {
+      this.setError(error);
+      this.lost = this.connectionError;
+    }
     this.emit("close", error);
   }
 

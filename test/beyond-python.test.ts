@@ -1,0 +1,302 @@
+/**
+ * Where bokeh-client must do better than Python's client, each proved here:
+ * batching, flush() confirmations, flush on close (bokeh#13172), no echo,
+ * server patches applied while idle and while waiting, honest close reasons,
+ * typed errors everywhere and no unhandled rejection.
+ */
+import { afterEach, describe, expect, test } from "vitest";
+import { ClientSession, Model, pullSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
+import { BokehServer, type Application } from "../src/server/index.js";
+import { FaultServer, TINY_DOC, type FaultHandler } from "./helpers/fault-server.js";
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => {});
+});
+
+interface Logged {
+  server: BokehServer;
+  lines: string[];
+}
+
+async function start(apps: Record<string, Application>): Promise<Logged> {
+  const lines: string[] = [];
+  const server = await BokehServer.start({ port: 0, apps, log: (level, message) => lines.push(`${level} ${message}`) });
+  cleanup.push(() => server.close());
+  return { server, lines };
+}
+
+async function fault(handler: FaultHandler, options?: { ack?: boolean }): Promise<FaultServer> {
+  const server = await FaultServer.start(handler, options);
+  cleanup.push(() => server.close());
+  return server;
+}
+
+function track(session: ClientSession): ClientSession {
+  cleanup.push(() => session.close());
+  return session;
+}
+
+async function until(condition: () => boolean, what = "condition"): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const sliderApp: Application = (doc) => {
+  doc.addRoot(new Model("Slider", { name: "slider", start: 0, end: 100, value: 1 }));
+  doc.addRoot(new Model("Div", { name: "div", text: "hello" }));
+};
+
+const patchesReceived = (lines: string[]) => lines.filter((l) => l.includes("received PATCH-DOC")).map((l) => Number(/\((\d+) events\)/.exec(l)?.[1]));
+
+describe("local changes", () => {
+  test("all changes made in one tick go out as one PATCH-DOC", async () => {
+    const { server, lines } = await start({ "/": sliderApp });
+    const session = track(await pullSession({ url: server.url }));
+    const slider = session.document!.getModelByName("slider")!;
+    for (let i = 0; i < 100; i++) slider.set("value", i % 50);
+    session.document!.title = "batched";
+    await session.flush();
+    expect(patchesReceived(lines)).toEqual([101]);
+    slider.set("value", 3); // a later tick: a second message
+    await session.flush();
+    expect(patchesReceived(lines)).toEqual([101, 1]);
+  });
+
+  test("flush() resolves once the server confirmed everything sent", async () => {
+    let seenBySever: unknown = null;
+    const { server } = await start({
+      "/": (doc, ctx) => {
+        sliderApp(doc, ctx);
+        doc.onChange(() => (seenBySever = (doc.getModelByName("slider") as Model).get("value")));
+      },
+    });
+    const session = track(await pullSession({ url: server.url }));
+    session.document!.getModelByName("slider")!.set("value", 42);
+    await session.flush();
+    expect(seenBySever).toBe(42);
+  });
+
+  test("flush() rejects with the server's ERROR text when it rejects a change, and reports which events", async () => {
+    const { server } = await start({
+      "/": (doc, ctx) => {
+        sliderApp(doc, ctx);
+        doc.onChange((e) => {
+          if (e.kind === "ModelChanged" && e.attr === "value" && (e.new as number) > 10) throw new Error("value must stay below 10");
+        });
+      },
+    });
+    const session = track(await pullSession({ url: server.url }));
+    const rejected: [BokehError, readonly DocumentChangedEvent[]][] = [];
+    session.on("patchRejected", (error, events) => rejected.push([error, events]));
+    session.document!.getModelByName("slider")!.set("value", 11);
+    await expect(session.flush()).rejects.toMatchObject({ code: "ERR_BOKEH_SERVER", text: 'Error("value must stay below 10")' });
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]![1].map((e) => e.kind)).toEqual(["ModelChanged"]);
+    await expect(session.flush()).resolves.toBeUndefined(); // reported once
+    expect(session.connected).toBe(true); // an application error keeps the connection
+  });
+
+  test("close() sends pending changes first (Python loses them: bokeh#13172)", async () => {
+    const { server } = await start({ "/": sliderApp });
+    const session = await pullSession({ url: server.url });
+    session.document!.getModelByName("div")!.set("text", "customized just before close");
+    await session.close(); // no flush, no await in between
+    const other = track(await pullSession({ url: server.url, sessionId: session.id }));
+    expect(other.document!.getModelByName("div")!.get("text")).toBe("customized just before close");
+  });
+
+  test("changes applied from the server are not echoed back", async () => {
+    const { server, lines } = await start({ "/": sliderApp });
+    const a = track(await pullSession({ url: server.url }));
+    const b = track(await pullSession({ url: server.url, sessionId: a.id }));
+    a.document!.getModelByName("div")!.set("text", "from A");
+    await a.flush();
+    await until(() => b.document!.getModelByName("div")!.get("text") === "from A", "B to see it");
+    await b.forceRoundtrip();
+    await new Promise((r) => setImmediate(r));
+    expect(patchesReceived(lines)).toEqual([1]); // only A's change; B sent nothing back
+  });
+});
+
+describe("server patches", () => {
+  test("are applied while the client is idle, without any call", async () => {
+    let serverDoc: import("../src/index.js").Document | null = null;
+    const { server } = await start({
+      "/": (doc, ctx) => {
+        sliderApp(doc, ctx);
+        serverDoc = doc;
+      },
+    });
+    const session = track(await pullSession({ url: server.url }));
+    (serverDoc!.getModelByName("div") as Model).set("text", "pushed by the server");
+    await until(() => session.document!.getModelByName("div")!.get("text") === "pushed by the server", "the patch");
+  });
+
+  test("are applied while a request is pending (Python drops them until its reply arrives)", async () => {
+    const { server } = await start({
+      "/": (doc, ctx) => {
+        sliderApp(doc, ctx);
+        doc.onChange((e) => {
+          if (e.kind === "ModelChanged" && e.attr === "value") (doc.getModelByName("div") as Model).set("text", `slider=${String(e.new)}`);
+        });
+      },
+    });
+    const session = track(await pullSession({ url: server.url }));
+    const order: string[] = [];
+    session.document!.onChange((e) => e.setter === session && order.push(e.kind));
+    session.document!.getModelByName("slider")!.set("value", 7);
+    await session.forceRoundtrip().then(() => order.push("reply"));
+    expect(order).toEqual(["ModelChanged", "reply"]);
+    expect(session.document!.getModelByName("div")!.get("text")).toBe("slider=7");
+  });
+
+  test("a patch that cannot be applied is an 'error' event; the session carries on", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "PULL-DOC-REQ") {
+        api.reply(message, "PULL-DOC-REPLY", TINY_DOC);
+        api.send("PATCH-DOC", { events: [{ kind: "ModelChanged", model: { id: "nope" }, attr: "text", new: 1 }] });
+        api.send("PATCH-DOC", { events: [{ kind: "ModelChanged", model: { id: "d1" }, attr: "text", new: "still in sync" }] });
+      }
+      if (message.header.msgtype === "SERVER-INFO-REQ") api.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: "x", server: "y" } });
+    });
+    const errors: BokehError[] = [];
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    session.on("error", (e) => errors.push(e));
+    await session.pull();
+    await session.forceRoundtrip();
+    expect(errors.map((e) => e.code)).toEqual(["ERR_BOKEH_UNKNOWN_REFERENCE"]);
+    expect(session.document!.getModelByName("div")!.get("text")).toBe("still in sync");
+  });
+});
+
+describe("how connections end", () => {
+  test.each([
+    [10000, "server failed to parse a message", "PROTOCOL_ERROR"],
+    [10001, "No 'msgtype' in header", "PROTOCOL_ERROR"],
+  ])("close code %i from the server is reported with its reason (ws alone would say 1006)", async (code, reason, errorReason) => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") api.closeWithCode(code, reason);
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.connect();
+    const closed = new Promise<BokehError | null>((resolve) => session.on("close", resolve));
+    const pending = session.forceRoundtrip();
+    await expect(pending).rejects.toMatchObject({ code: "ERR_BOKEH_CONNECTION_CLOSED", closeCode: code, closeReason: reason });
+    expect(await closed).toMatchObject({ closeCode: code });
+    expect(session.errorReason).toBe(errorReason);
+    expect(session.errorCode).toBe(code);
+    expect(session.errorDetail).toContain(reason);
+  });
+
+  test("an empty close frame after the ACK: code 1005", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") api.ws.close();
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.connect();
+    await expect(session.forceRoundtrip()).rejects.toMatchObject({ closeCode: 1005, reason: "NETWORK_ERROR" });
+  });
+
+  test("a TCP drop in the middle of a message (after its header frame): pending requests are rejected", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "PULL-DOC-REQ") {
+        api.ws.send(`{"msgid": "x", "msgtype": "PULL-DOC-REPLY", "reqid": "${String(message.header.msgid)}"}`);
+        setTimeout(() => api.drop(), 20);
+      }
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await expect(session.pull()).rejects.toMatchObject({ code: "ERR_BOKEH_CONNECTION_CLOSED", closeCode: 1006 });
+    expect(session.document).toBeNull();
+  });
+
+  test("a TCP drop after a buffer header: the half-received patch is dropped, the session reports the loss", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "PULL-DOC-REQ") {
+        api.reply(message, "PULL-DOC-REPLY", TINY_DOC);
+        api.ws.send('{"msgid": "p", "msgtype": "PATCH-DOC", "num_buffers": 1}');
+        api.ws.send("{}");
+        api.ws.send('{"events":[]}');
+        api.ws.send('{"id": "b1"}');
+        setTimeout(() => api.drop(), 20);
+      }
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    const closed = new Promise<BokehError | null>((resolve) => session.on("close", resolve));
+    await session.pull();
+    expect(await closed).toMatchObject({ closeCode: 1006 });
+  });
+
+  test("frames that break the protocol close the connection with 1002 and a ProtocolError", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") {
+        api.ws.send("this is not json");
+        api.ws.send("{}");
+        api.ws.send("{}");
+      }
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.connect();
+    await expect(session.forceRoundtrip()).rejects.toMatchObject({ code: "ERR_BOKEH_PROTOCOL", kind: "unexpected" });
+    expect(session.errorReason).toBe("PROTOCOL_ERROR");
+  });
+
+  test("a message larger than maxMessageSize is refused with a typed error", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "PULL-DOC-REQ") api.reply(message, "PULL-DOC-REPLY", { doc: { roots: [], title: "x".repeat(5000) } });
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl, maxMessageSize: 1000 }));
+    await expect(session.pull()).rejects.toMatchObject({ code: "ERR_BOKEH_MESSAGE_TOO_LARGE" });
+  });
+
+  test("a server that stalls: the request times out with a typed error, the connection stays usable", async () => {
+    let answer = false;
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ" && answer) api.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: "b", server: "s" } });
+      answer = true;
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl, timeout: 150 }));
+    await session.connect();
+    await expect(session.forceRoundtrip()).rejects.toMatchObject({ code: "ERR_BOKEH_TIMEOUT", timeout: 150 });
+    await expect(session.forceRoundtrip()).resolves.toBeUndefined();
+  });
+
+  test("a server that never sends ACK: connect() times out", async () => {
+    const server = await fault(() => {}, { ack: false });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl, timeout: 150 }));
+    await expect(session.connect()).rejects.toMatchObject({ code: "ERR_BOKEH_NETWORK", message: expect.stringMatching(/no ACK/) });
+  });
+
+  test("an AbortSignal cancels connecting, and later cancels pending requests and closes", async () => {
+    const neverAck = await fault(() => {}, { ack: false });
+    const early = new AbortController();
+    const session = track(new ClientSession({ websocketUrl: neverAck.wsUrl, signal: early.signal }));
+    const connecting = session.connect();
+    setTimeout(() => early.abort(), 30);
+    await expect(connecting).rejects.toMatchObject({ code: "ERR_BOKEH_ABORTED" });
+
+    const stall = await fault(() => {});
+    const later = new AbortController();
+    const open = track(new ClientSession({ websocketUrl: stall.wsUrl, signal: later.signal }));
+    await open.connect();
+    const pending = open.forceRoundtrip();
+    later.abort();
+    await expect(pending).rejects.toMatchObject({ code: "ERR_BOKEH_ABORTED" });
+    await until(() => !open.connected, "the connection to close");
+  });
+});
+
+describe("show()", () => {
+  test("opens <app url>/?bokeh-session-id=<id>; show(obj) adds obj as a root first", async () => {
+    const { server } = await start({ "/demo": sliderApp });
+    const opened: [string, unknown][] = [];
+    const session = track(await pullSession({ url: server.appUrl("/demo"), opener: (url, options) => void opened.push([url, options]) }));
+    const extra = new Model("Div", { text: "shown" });
+    await session.show(extra, { new: "window" });
+    expect(session.document!.roots).toContain(extra);
+    expect(opened).toEqual([[`${server.appUrl("/demo")}/?bokeh-session-id=${encodeURIComponent(session.id)}`, { browser: undefined, new: "window" }]]);
+  });
+});
