@@ -1,0 +1,173 @@
+import { describe, expect, test } from "vitest";
+import { ColumnDataError, ColumnDataSource, Document, DocumentError, Model, NDArray, Slice, applyPatch, type DocumentChangedEvent } from "../../src/index.js";
+
+function events(doc: Document): DocumentChangedEvent[] {
+  const seen: DocumentChangedEvent[] = [];
+  doc.onChange((e) => seen.push(e));
+  return seen;
+}
+
+describe("Model", () => {
+  test("get/set, several attributes at once, explicit attributes only", () => {
+    const m = new Model("Slider", { start: 0, end: 10 });
+    expect(m.get("start")).toBe(0);
+    expect(m.get("value")).toBeUndefined();
+    m.set({ value: 3, title: "t" }).set("end", 20);
+    expect(m.attributes()).toEqual({ start: 0, end: 20, value: 3, title: "t" });
+    expect(m.has("value")).toBe(true);
+    expect(() => m.set("id", "x")).toThrow(/cannot be changed/);
+    expect(() => new Model("Div", { id: "x" })).toThrow(/pass the id in options/);
+    expect(() => m.set("value", undefined)).toThrow(/undefined/);
+    expect(() => new Model("")).toThrow(TypeError);
+  });
+
+  test("unknown types are generic models; registered types get their class", () => {
+    expect(Model.create("SomethingCustom", "id1")).toBeInstanceOf(Model);
+    expect(Model.create("ColumnDataSource", "id2")).toBeInstanceOf(ColumnDataSource);
+  });
+});
+
+describe("Document", () => {
+  test("roots, reachable models, lookups by id/name/type", () => {
+    const child = new Model("Range1d", { name: "r" });
+    const plot = new Model("Plot", { name: "p", x_range: child, renderers: [new Model("GlyphRenderer")] });
+    const doc = new Document({ roots: [plot] });
+    expect(doc.models).toHaveLength(3);
+    expect(doc.getModelById(child.id)).toBe(child);
+    expect(doc.getModelByName("r")).toBe(child);
+    expect(doc.selectOne({ type: "Plot" })).toBe(plot);
+    expect(doc.select({ type: Model })).toHaveLength(3);
+    expect(child.document).toBe(doc);
+    plot.set("x_range", new Model("DataRange1d"));
+    expect(doc.getModelById(child.id)).toBeNull(); // no longer reachable
+    expect(child.document).toBeNull();
+    doc.addRoot(new Model("Div", { name: "r" }));
+    expect(() => doc.selectOne({ name: "r" })).not.toThrow(); // the Range1d left
+    doc.addRoot(new Model("Div", { name: "r" }));
+    expect(() => doc.selectOne({ name: "r" })).toThrow(DocumentError);
+  });
+
+  test("a model cannot be in two documents", () => {
+    const m = new Model("Div");
+    new Document({ roots: [m] });
+    expect(() => new Document({ roots: [m] })).toThrow(/already belongs to another document/);
+  });
+
+  test("changes are reported as typed events; equal primitive values are not changes", () => {
+    const div = new Model("Div", { text: "a" });
+    const doc = new Document({ roots: [div] });
+    const seen = events(doc);
+    div.set("text", "a");
+    div.set("text", "b");
+    doc.title = "T";
+    doc.title = "T";
+    doc.removeRoot(div);
+    expect(seen.map((e) => e.kind)).toEqual(["ModelChanged", "TitleChanged", "RootRemoved"]);
+    expect(seen[0]).toMatchObject({ model: div, attr: "text", old: "a", new: "b", setter: undefined });
+  });
+
+  test("a listener that throws does not stop the others; the error reaches the code that made the change", () => {
+    const doc = new Document({ roots: [new Model("Div")] });
+    const seen: string[] = [];
+    doc.onChange(() => {
+      throw new Error("listener failed");
+    });
+    const off = doc.onChange((e) => seen.push(e.kind));
+    expect(() => (doc.title = "x")).toThrow("listener failed");
+    expect(seen).toEqual(["TitleChanged"]);
+    off();
+    expect(() => (doc.title = "y")).toThrow("listener failed");
+    expect(seen).toEqual(["TitleChanged"]);
+  });
+
+  test("toJSON / fromJSON round trip", () => {
+    const cds = new ColumnDataSource({ data: { x: new Float64Array([1, 2]), s: ["a", "b"] } });
+    const doc = new Document({ title: "rt", roots: [new Model("Plot", { renderers: [new Model("GlyphRenderer", { data_source: cds })] })] });
+    const back = Document.fromJSON(JSON.parse(JSON.stringify(doc.toJSON())));
+    expect(back.toJSON()).toEqual(doc.toJSON());
+    expect(back.title).toBe("rt");
+  });
+
+  test("applyPatch: the patch is decoded before anything changes; removed models drop the patch like Bokeh", () => {
+    const div = new Model("Div", { text: "a" });
+    const doc = new Document({ roots: [div] });
+    expect(() => applyPatch(doc, { events: [{ kind: "ModelChanged", model: { id: div.id }, attr: "text", new: "b" }, { kind: "RootRemoved", model: { id: "zzz" } }] }, new Map(), undefined)).toThrow(/can't resolve reference 'zzz'/);
+    expect(div.get("text")).toBe("a");
+    doc.removeRoot(div);
+    const result = applyPatch(doc, { events: [{ kind: "ModelChanged", model: { id: div.id }, attr: "text", new: "b" }] }, new Map(), undefined);
+    expect(result).toEqual({ applied: 0, droppedForRemovedModel: div.id });
+    expect(() => applyPatch(doc, { events: [{ kind: "Nope" }] }, new Map(), undefined)).toThrow(/unknown patch event kind/);
+    expect(() => applyPatch(doc, { nope: 1 }, new Map(), undefined)).toThrow(/no 'events' list/);
+  });
+});
+
+describe("ColumnDataSource", () => {
+  test("stream with rollover on lists and typed arrays (Python's semantics)", () => {
+    const cds = new ColumnDataSource({ data: { x: [1, 2, 3], y: new Float64Array([1, 2, 3]) } });
+    cds.stream({ x: [4, 5], y: new Float64Array([4, 5]) }, 4);
+    expect(cds.data.x).toEqual([2, 3, 4, 5]);
+    expect(Array.from(cds.data.y as Float64Array)).toEqual([2, 3, 4, 5]);
+    expect(cds.length).toBe(4);
+  });
+
+  test("typed columns grow in place: many small streams cost O(rows)", () => {
+    const cds = new ColumnDataSource({ data: { x: new Float64Array(0) } });
+    for (let i = 0; i < 10_000; i++) cds.stream({ x: new Float64Array([i]) });
+    const x = cds.data.x as Float64Array;
+    expect(x.length).toBe(10_000);
+    expect(x[9_999]).toBe(9_999);
+    expect(x.buffer.byteLength).toBeLessThan(10_000 * 8 * 4); // capacity doubles, no per-stream copy
+  });
+
+  test("an old view is never overwritten by a later stream", () => {
+    const cds = new ColumnDataSource({ data: { x: new Float64Array([1, 2]) } });
+    cds.stream({ x: new Float64Array([3]) });
+    const view = cds.data.x as Float64Array;
+    cds.data = { x: view.subarray(0, 2) };
+    cds.stream({ x: new Float64Array([9]) });
+    expect(Array.from(view)).toEqual([1, 2, 3]);
+    expect(Array.from(cds.data.x as Float64Array)).toEqual([1, 2, 9]);
+  });
+
+  test("list + typed stream becomes typed (like numpy.append); ints stay ints, mixed becomes float64", () => {
+    const cds = new ColumnDataSource({ data: { a: [1, 2], b: [1, 2], c: new Int32Array([1]) } });
+    cds.stream({ a: new Int32Array([3]), b: new Float64Array([0.5]), c: [2.5] });
+    expect(cds.data.a).toBeInstanceOf(Int32Array);
+    expect(cds.data.b).toBeInstanceOf(Float64Array);
+    expect(Array.from(cds.data.c as Float64Array)).toEqual([1, 2.5]);
+  });
+
+  test("patch: index, negative index, slices with steps and open bounds, n-d cells", () => {
+    const cds = new ColumnDataSource({ data: { y: [0, 1, 2, 3, 4, 5] } });
+    cds.patch({ y: [[0, 10], [-1, 50], [new Slice({ start: 1, stop: 5, step: 2 }), [11, 33]]] });
+    expect(cds.data.y).toEqual([10, 11, 2, 33, 4, 50]);
+    cds.patch({ y: [[new Slice({ step: -2 }), [0, 0, 0]]] });
+    expect(cds.data.y).toEqual([10, 0, 2, 0, 4, 0]);
+    const image = new NDArray(new Float64Array(6), [2, 3], "float64");
+    cds.data = { img: [image] };
+    cds.patch({ img: [[[0, new Slice({ start: 0, stop: 2 }), 1], [7, 8]]] });
+    expect(Array.from(image.array as Float64Array)).toEqual([0, 7, 0, 0, 8, 0]);
+  });
+
+  test("bad streams and patches are typed errors and change nothing", () => {
+    const cds = new ColumnDataSource({ data: { x: [1], y: [2] } });
+    expect(() => cds.stream({ x: [1] })).toThrow(ColumnDataError);
+    expect(() => cds.stream({ x: [1, 2], y: [1] })).toThrow(/same length/);
+    expect(() => cds.stream({ x: [1], y: [1] }, -1)).toThrow(/rollover/);
+    expect(() => cds.patch({ z: [[0, 1]] })).toThrow(/no such column/);
+    expect(() => cds.patch({ x: [[5, 1]] })).toThrow(/out-of-bounds index \(5\)/);
+    expect(() => cds.patch({ x: [[new Slice({ start: 0, stop: 1 }), [1, 2]]] })).toThrow(/2 values for a slice of 1 rows/);
+    expect(() => (cds.data = { x: "nope" } as never)).toThrow(/must be a list or a typed array/);
+    expect(cds.data).toEqual({ x: [1], y: [2] });
+  });
+
+  test("replacing data is a ColumnDataChanged; update keeps the other columns", () => {
+    const cds = new ColumnDataSource({ data: { x: [1], y: [2] } });
+    const doc = new Document({ roots: [cds] });
+    const seen = events(doc);
+    cds.data = { x: [3], y: [4] };
+    cds.updateData({ y: [5] });
+    expect(seen.map((e) => [e.kind, "cols" in e ? e.cols : undefined])).toEqual([["ColumnDataChanged", null], ["ColumnDataChanged", ["y"]]]);
+    expect(cds.data).toEqual({ x: [3], y: [5] });
+  });
+});
