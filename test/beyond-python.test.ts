@@ -187,6 +187,7 @@ describe("how connections end", () => {
     const pending = session.forceRoundtrip();
     await expect(pending).rejects.toMatchObject({ code: "ERR_BOKEH_CONNECTION_CLOSED", closeCode: code, closeReason: reason });
     expect(await closed).toMatchObject({ closeCode: code });
+    await session.waitUntilClosed();
     expect(session.errorReason).toBe(errorReason);
     expect(session.errorCode).toBe(code);
     expect(session.errorDetail).toContain(reason);

@@ -82,6 +82,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   /** Set when an open connection was lost: the session stays down (no silent reconnect). */
   private lost: BokehError | null = null;
+  private readonly ended: Promise<void>;
+  private markEnded!: () => void;
   private _errorReason: ErrorReason = "NO_ERROR";
   private _errorCode = 0;
   private _errorDetail = "";
@@ -95,6 +97,15 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     this.url = options.websocketUrl ?? defaultWebsocketUrl();
     this._token = options.token ?? null;
     this.opener = options.opener;
+    this.ended = new Promise<void>((resolve) => (this.markEnded = resolve));
+  }
+
+  /**
+   * Resolves when the connection ends, closed by either side (Python's
+   * `loop_until_closed()`; Node's event loop keeps running meanwhile).
+   */
+  waitUntilClosed(): Promise<void> {
+    return this.ended;
   }
 
   /** The session token sent to the server (generated on first use, valid for `tokenExpiration` seconds). */
@@ -259,6 +270,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     }
     await this.connection?.close(1000, why);
     this.detach();
+    this.markEnded();
     if (failure !== null) throw failure;
   }
 
@@ -371,6 +383,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       this.setError(error);
       this.lost = this.connectionError;
     }
+    this.markEnded();
     this.emit("close", error);
   }
 
