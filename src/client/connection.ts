@@ -17,7 +17,7 @@ import { makeId } from "../protocol/ids.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Message, type MsgType } from "../protocol/message.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
-import { messageFrames } from "../protocol/sender.js";
+import { messageFrames, sendFrames } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
 import { CloseFrameTap, invalidCloseCode } from "./close-frame.js";
 import {
@@ -87,6 +87,7 @@ export class ClientConnection {
   /** The server answered the upgrade with 101 Switching Protocols. */
   private upgraded = false;
   private ackTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), 1000, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
@@ -140,7 +141,7 @@ export class ClientConnection {
   request(
     msgtype: MsgType,
     content: unknown,
-    options: { buffers?: Buffers; contentJson?: string; onReply?: (message: Message) => void } = {},
+    options: { buffers?: Buffers; contentJson?: string | Uint8Array; onReply?: (message: Message) => void } = {},
   ): Promise<Message> {
     if (this._state !== "open") return Promise.reject(this.notOpen(msgtype));
     const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
@@ -169,8 +170,7 @@ export class ClientConnection {
     }
     this._state = "closing";
     this.ws.close(code, reason);
-    // A server that never answers the close frame: drop the socket after a grace period.
-    setTimeout(() => this.ws?.terminate(), 3000).unref();
+    this.terminateLater();
     return done;
   }
 
@@ -186,6 +186,7 @@ export class ClientConnection {
       headers,
       perMessageDeflate: false,
       followRedirects: false,
+      skipUTF8Validation: true, // the Receiver validates text frames itself, faster (content.ts)
       maxPayload: o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
       ...(timeout > 0 ? { handshakeTimeout: timeout } : {}),
       ...(o.ca !== undefined ? { ca: o.ca } : {}),
@@ -245,7 +246,7 @@ export class ClientConnection {
     if (this._state === "closed") return;
     let message: Message | null;
     try {
-      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data.toString("utf8"), data.length);
+      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
     } catch (error) {
       const tooLarge = error instanceof MessageTooLargeError;
       this.fail(error as BokehError, tooLarge ? 1009 : 1002, tooLarge ? "message too large" : (error as Error).message);
@@ -287,12 +288,9 @@ export class ClientConnection {
     this.handlers.onMessage(message);
   }
 
-  private write(message: Message, contentJson?: string): void {
+  private write(message: Message, contentJson?: string | Uint8Array): void {
     const ws = this.ws as WebSocket;
-    for (const frame of messageFrames(message, contentJson)) {
-      if ("text" in frame) ws.send(frame.text);
-      else ws.send(frame.binary, { binary: true });
-    }
+    sendFrames(messageFrames(message, contentJson), (data, options) => ws.send(data, options));
   }
 
   /** Ends the connection because of `error`: close with `code` if open, else drop it. */
@@ -305,10 +303,16 @@ export class ClientConnection {
     } else if (ws.readyState === WebSocket.OPEN) {
       this._state = "closing";
       ws.close(code, closeReason(reason));
-      setTimeout(() => ws.terminate(), 3000).unref();
+      this.terminateLater();
     } else {
       ws.terminate();
     }
+  }
+
+  // A peer that never answers our close frame: drop the socket after a grace period.
+  private terminateLater(): void {
+    this.graceTimer = setTimeout(() => this.ws?.terminate(), 3000);
+    this.graceTimer.unref();
   }
 
   private notOpen(what: string): BokehError {
@@ -322,6 +326,7 @@ export class ClientConnection {
     const closedByUs = this._state === "closing" && this.failure === null;
     this._state = "closed";
     clearTimeout(this.ackTimer);
+    clearTimeout(this.graceTimer);
     this.options.signal?.removeEventListener("abort", this.onAbort);
 
     const error = closedByUs ? null : this.explain(code, reason, wasOpen);

@@ -15,7 +15,7 @@ import { generateSessionId, generateToken, resolveSigning, type Signing, type Si
 import { Document, type DocJson } from "../document/document.js";
 import type { DocumentChangedEvent } from "../document/events.js";
 import type { Model } from "../document/model.js";
-import { applyPatch, serializePatch } from "../document/patch.js";
+import { applyPatch, documentContent, serializePatch } from "../document/patch.js";
 import { isPlainObject } from "../serialization/values.js";
 import { Emitter } from "../util/emitter.js";
 import { BokehError } from "../util/errors.js";
@@ -194,7 +194,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     // Attach before sending, so that server patches arriving before the OK are applied.
     if (attachedHere) this.attach(doc);
     this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
-    const reply = connection.request("PUSH-DOC", { doc: doc.toJSON() });
+    const { doc: json, frame } = documentContent(doc);
+    const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame });
     doc._markSynced();
     try {
       await reply;
@@ -291,7 +292,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private adopt(reply: Message): void {
     const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson | undefined) : undefined;
     if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
-    const pulled = Document.fromJSON(json);
+    const pulled = Document.fromJSON(json, reply.buffers);
     if (this._document === null) {
       this.attach(pulled);
     } else {

@@ -156,15 +156,22 @@ export class Document {
 
   /** This document in Bokeh's JSON form, with array bytes inlined as base64. */
   toJSON(): DocJson {
-    const encoder = new Encoder();
+    return this._toJSON(new Encoder());
+  }
+
+  /** @internal The JSON form written with a given encoder (for frames, see patch.ts documentContent). */
+  _toJSON(encoder: Encoder): DocJson {
     return { version: BOKEH_VERSION, title: this._title, roots: this._roots.map((root) => encoder.encode(root)) };
   }
 
-  /** A document from Bokeh's JSON form. Types without a class become generic models. */
-  static fromJSON(json: DocJson): Document {
+  /**
+   * A document from Bokeh's JSON form. Types without a class become generic models.
+   * `buffers` holds the bytes of `{"type":"bytes","data":{"id"}}` references, if any.
+   */
+  static fromJSON(json: DocJson, buffers?: ReadonlyMap<string, Uint8Array>): Document {
     if (!isPlainObject(json) || !Array.isArray(json.roots)) throw new DeserializationError("a document needs a 'roots' list");
     const document = new Document();
-    const decoder = new Decoder({ models: document._modelFactory() });
+    const decoder = new Decoder({ models: document._modelFactory(), buffers });
     const roots = json.roots.map((rep) => {
       const root = decoder.decode(rep);
       if (!(root instanceof Model)) throw new DeserializationError("a document root is not a model");

@@ -11,6 +11,6 @@ export {
   type ColumnDataSourceAttributes,
 } from "./column-data-source.js";
 export { ColumnDataError, type Column, type ColumnData, type Patches, type PatchIndex } from "./columns.js";
-export { applyPatch, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch, type SerializeOptions } from "./patch.js";
+export { applyPatch, documentContent, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch, type SerializeOptions } from "./patch.js";
 export type * from "./events.js";
 export { EVENT_KINDS } from "./events.js";

@@ -6,12 +6,13 @@
  * `serializePatch` writes local events the way Bokeh does: models the peer
  * does not have yet in full, known ones as `{"id"}`, array bytes as buffers.
  */
+import { contentBytes } from "../protocol/content.js";
 import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
 import type { ColumnData, Patches } from "./columns.js";
-import type { Document } from "./document.js";
+import type { DocJson, Document } from "./document.js";
 import { EVENT_KINDS, type DocumentChangedEvent, type DocumentEventKind, type Setter } from "./events.js";
 import { Model } from "./model.js";
 
@@ -218,4 +219,15 @@ function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Do
         msg_data: eventModelsInFull ? encoder.encodeDetached(event.msg_data) : encoder.encode(event.msg_data),
       };
   }
+}
+
+/**
+ * PULL-DOC-REPLY / PUSH-DOC content: `{doc}` and the content frame to send, in
+ * which large arrays are spliced in as base64 without going through JSON
+ * (protocol/content.ts). The frame is what plain JSON.stringify would write.
+ */
+export function documentContent(document: Document): { doc: DocJson; frame: string | Uint8Array } {
+  const blobs = new Map<string, Uint8Array>();
+  const doc = document._toJSON(new Encoder({ blobs }));
+  return { doc, frame: contentBytes({ doc }, blobs) };
 }

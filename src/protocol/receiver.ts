@@ -12,6 +12,7 @@
  * header is parsed when the content frame arrives. Any violation throws a
  * ProtocolError and leaves the receiver unusable (the connection must be closed).
  */
+import { frameText, parseContent } from "./content.js";
 import { MessageTooLargeError, ProtocolError } from "./errors.js";
 import { isMsgType, type Header, type Message } from "./message.js";
 
@@ -39,6 +40,8 @@ export class Receiver {
   private metadata: Record<string, unknown> = {};
   private content: unknown = null;
   private buffers = new Map<string, Uint8Array>();
+  /** Binary buffers received so far (inline blobs taken out of the content are not counted). */
+  private received = 0;
   private bufferId = "";
 
   constructor(options: ReceiverOptions = {}) {
@@ -52,24 +55,24 @@ export class Receiver {
   }
 
   /**
-   * Feeds one text frame. `byteLength` is the frame's size on the wire
-   * (defaults to the string length, exact for ASCII).
+   * Feeds one text frame, as its UTF-8 bytes (validated here) or as a string.
    */
-  consumeText(text: string, byteLength: number = text.length): Message | null {
-    this.count(byteLength);
+  consumeText(frame: string | Uint8Array): Message | null {
+    this.count(typeof frame === "string" ? frame.length : frame.byteLength);
+    const text = (): string => (typeof frame === "string" ? frame : this.attempt(() => frameText(frame)));
     switch (this.state) {
       case "header":
-        this.headerText = text;
+        this.headerText = text();
         this.state = "metadata";
         return null;
       case "metadata":
-        this.metadataText = text;
+        this.metadataText = text();
         this.state = "content";
         return null;
       case "content":
-        return this.onContent(text);
+        return this.onContent(frame);
       case "buffer_header":
-        this.bufferId = parseBufferHeader(text);
+        this.bufferId = parseBufferHeader(text());
         this.state = "buffer_payload";
         return null;
       case "buffer_payload":
@@ -88,7 +91,8 @@ export class Receiver {
           return this.fail(new ProtocolError(`duplicate buffer id '${this.bufferId}'`));
         }
         this.buffers.set(this.bufferId, bytes);
-        if (this.buffers.size === this.header?.num_buffers) return this.complete();
+        this.received += 1;
+        if (this.received === this.header?.num_buffers) return this.complete();
         this.state = "buffer_header";
         return null;
       case "failed":
@@ -100,11 +104,14 @@ export class Receiver {
     }
   }
 
-  private onContent(text: string): Message | null {
+  private onContent(frame: string | Uint8Array): Message | null {
     const header = this.attempt(() => parseHeader(this.headerText, this.maxBuffers));
     this.header = header;
     this.metadata = this.attempt(() => parseObject(this.metadataText, "metadata could not be decoded"));
-    this.content = this.attempt(() => parseObject(text, "content could not be decoded"));
+    // Large inline base64 blobs are decoded straight into this message's buffers (content.ts).
+    this.content = this.attempt(() =>
+      checkObject(() => (typeof frame === "string" ? JSON.parse(frame) : parseContent(frame, this.buffers)), "content could not be decoded"),
+    );
     if ((header.num_buffers ?? 0) === 0) return this.complete();
     this.state = "buffer_header";
     return null;
@@ -125,6 +132,7 @@ export class Receiver {
     this.metadata = {};
     this.content = null;
     this.buffers = new Map();
+    this.received = 0;
     return message;
   }
 
@@ -172,10 +180,15 @@ function parseHeader(text: string, maxBuffers: number): Header {
 }
 
 function parseObject(text: string, error: string): Record<string, unknown> {
+  return checkObject(() => JSON.parse(text), error);
+}
+
+function checkObject(parse: () => unknown, error: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parse();
   } catch (cause) {
+    if (cause instanceof ProtocolError) throw cause;
     throw new ProtocolError(error, "protocol", { cause });
   }
   if (!isPlainObject(value)) throw new ProtocolError(error);

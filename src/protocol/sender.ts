@@ -7,14 +7,15 @@
  */
 import type { Header, Message } from "./message.js";
 
-export type Frame = { text: string } | { binary: Uint8Array };
+/** A text frame (as a string, or as its UTF-8 bytes) or a binary frame. */
+export type Frame = { text: string | Uint8Array } | { binary: Uint8Array };
 
 /**
  * Frames of `message`. `contentJson`, when given, is used as the content frame
- * instead of `JSON.stringify(message.content)` (callers that already hold the
- * encoded content avoid a second pass over a large document).
+ * instead of `JSON.stringify(message.content)` (see content.ts: large documents
+ * are written as bytes with their base64 spliced in).
  */
-export function messageFrames(message: Message, contentJson?: string): Frame[] {
+export function messageFrames(message: Message, contentJson?: string | Uint8Array): Frame[] {
   const frames: Frame[] = [
     { text: headerJson(message.header, message.buffers.size) },
     { text: JSON.stringify(message.metadata) },
@@ -32,4 +33,15 @@ function headerJson(header: Header, numBuffers: number): string {
   if (header.reqid !== undefined) parts.push(`"reqid": ${JSON.stringify(header.reqid)}`);
   if (numBuffers > 0) parts.push(`"num_buffers": ${numBuffers}`);
   return `{${parts.join(", ")}}`;
+}
+
+/** Something that sends one websocket frame (ws's `send`). */
+export type FrameSink = (data: string | Uint8Array, options: { binary: boolean }) => void;
+
+/** Sends `frames` in order through `send`. */
+export function sendFrames(frames: readonly Frame[], send: FrameSink): void {
+  for (const frame of frames) {
+    if ("binary" in frame) send(frame.binary, { binary: true });
+    else send(frame.text, { binary: false });
+  }
 }

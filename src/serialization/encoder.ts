@@ -6,6 +6,7 @@
  * as `{"id": ...}` afterwards. With `binary: true` array bytes are collected as
  * buffers (sent as binary frames); otherwise they are inlined as base64.
  */
+import { BLOB_THRESHOLD, blobPlaceholder } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
 import { bytesOf, bytesToBase64, dtypeOf, NATIVE_ORDER } from "./arrays.js";
 import { SerializationError } from "./errors.js";
@@ -24,6 +25,11 @@ import {
 export interface EncoderOptions {
   /** Collect array bytes as binary buffers instead of inline base64. */
   binary?: boolean;
+  /**
+   * Inline mode only: large byte arrays are written as a placeholder string and
+   * collected here, to be spliced into the frame as base64 (protocol/content.ts).
+   */
+  blobs?: Map<string, Uint8Array>;
   /** Models the receiver already has; they are written as references. */
   isKnown?: (model: SerializableModel) => boolean;
 }
@@ -35,12 +41,14 @@ export class Encoder {
   readonly newModels: SerializableModel[] = [];
 
   private readonly binary: boolean;
+  private readonly blobs: Map<string, Uint8Array> | undefined;
   private readonly isKnown: (model: SerializableModel) => boolean;
   private readonly written = new Set<SerializableModel>();
   private readonly stack = new Set<object>();
 
   constructor(options: EncoderOptions = {}) {
     this.binary = options.binary ?? false;
+    this.blobs = options.blobs;
     this.isKnown = options.isKnown ?? (() => false);
   }
 
@@ -163,7 +171,14 @@ export class Encoder {
   }
 
   private encodeBytes(bytes: Uint8Array): unknown {
-    if (!this.binary) return { type: "bytes", data: bytesToBase64(bytes) };
+    if (!this.binary) {
+      if (this.blobs !== undefined && bytes.byteLength >= BLOB_THRESHOLD) {
+        const placeholder = blobPlaceholder();
+        this.blobs.set(placeholder, bytes);
+        return { type: "bytes", data: placeholder };
+      }
+      return { type: "bytes", data: bytesToBase64(bytes) };
+    }
     const id = makeId();
     this.buffers.set(id, bytes);
     return { type: "bytes", data: { id } };

@@ -10,13 +10,13 @@
  */
 import type WebSocket from "ws";
 import { Document, type DocJson } from "../document/document.js";
-import { applyPatch } from "../document/patch.js";
+import { applyPatch, documentContent } from "../document/patch.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { closeReason } from "../protocol/close.js";
 import { makeId } from "../protocol/ids.js";
 import { createMessage, type Message, type MsgType } from "../protocol/message.js";
 import { Receiver } from "../protocol/receiver.js";
-import { messageFrames, type Frame } from "../protocol/sender.js";
+import { messageFrames, sendFrames, type Frame } from "../protocol/sender.js";
 import { BOKEH_VERSION } from "../protocol/version.js";
 import { isPlainObject } from "../serialization/values.js";
 import type { Log, ServerSession } from "./server-session.js";
@@ -66,10 +66,7 @@ export class ServerConnection {
 
   sendFrames(frames: readonly Frame[]): void {
     if (!this.isOpen) return;
-    for (const frame of frames) {
-      if ("text" in frame) this.ws.send(frame.text);
-      else this.ws.send(frame.binary, { binary: true });
-    }
+    sendFrames(frames, (data, options) => this.ws.send(data, options));
   }
 
   /**
@@ -87,14 +84,17 @@ export class ServerConnection {
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.CLOSED) return;
     this.ws.close(code, closeReason(reason));
-    setTimeout(() => this.ws.terminate(), 2000).unref();
+    // A client that never answers the close frame is dropped after a grace period.
+    const timer = setTimeout(() => this.ws.terminate(), 2000);
+    timer.unref();
+    this.ws.once("close", () => clearTimeout(timer));
   }
 
   terminate(): void {
     this.ws.terminate();
   }
 
-  private send(message: Message, contentJson?: string): void {
+  private send(message: Message, contentJson?: string | Uint8Array): void {
     this.sendFrames(messageFrames(message, contentJson));
   }
 
@@ -105,7 +105,7 @@ export class ServerConnection {
   private onFrame(data: Buffer, isBinary: boolean): void {
     let message: Message | null;
     try {
-      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data.toString("utf8"), data.length);
+      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
     } catch (error) {
       const code =
         error instanceof MessageTooLargeError ? CLOSE_TOO_LARGE : error instanceof ProtocolError && error.kind === "unexpected" ? CLOSE_UNEXPECTED : CLOSE_PROTOCOL_ERROR;
@@ -144,15 +144,15 @@ export class ServerConnection {
 
   private onPull(message: Message): void {
     const document = this.session.document;
-    const json = document.toJSON();
+    const { doc, frame } = documentContent(document);
     document._markSynced();
-    this.reply(message, "PULL-DOC-REPLY", { doc: json });
+    this.send(createMessage("PULL-DOC-REPLY", makeId(), { doc }, { reqid: message.header.msgid }), frame);
   }
 
   private onPush(message: Message): void {
     const content = message.content;
     if (!isPlainObject(content) || !isPlainObject(content.doc)) throw new ProtocolError("PUSH-DOC without a document");
-    const pushed = Document.fromJSON(content.doc as unknown as DocJson);
+    const pushed = Document.fromJSON(content.doc as unknown as DocJson, message.buffers);
     // Like Bokeh, the replacement's events go to every connection, the pusher included.
     this.session.document._replaceWith(pushed, undefined);
     this.reply(message, "OK", {});

@@ -91,6 +91,7 @@ export class BokehServer {
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
+      skipUTF8Validation: true, // the Receiver validates text frames itself
       maxPayload: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
       // Like Tornado + Bokeh: select the first of exactly two offered subprotocols, else none.
       handleProtocols: (protocols) => (protocols.size === 2 ? ([...protocols][0] as string) : false),

@@ -17,7 +17,7 @@ import {
 } from "../../src/protocol/token.js";
 import { loadTranscript, scenarioNames } from "../helpers/transcripts.js";
 
-function feed(receiver: Receiver, frames: ({ text: string } | { binary: Uint8Array })[]) {
+function feed(receiver: Receiver, frames: ({ text: string | Uint8Array } | { binary: Uint8Array })[]) {
   const out = [];
   for (const f of frames) {
     const m = "text" in f ? receiver.consumeText(f.text) : receiver.consumeBinary(f.binary);

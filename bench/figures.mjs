@@ -1,0 +1,186 @@
+// The benchmark figures. Each runs in its own fresh process (see run.mjs), like
+// separate runs of the Python client, and reports its numbers with `report`.
+// Client CPU = process.cpuUsage() of this process (all threads) from the call to
+// its result; garbage left by the benchmark's own setup is collected first.
+import { ClientSession, ColumnDataSource, Document, pullSession } from "../dist/index.js";
+
+function cpuMs(before) {
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / 1000;
+}
+
+// Heap + external (ArrayBuffers included) after full GCs; V8 frees ArrayBuffer
+// memory lazily, so it waits a little between collections.
+async function memory() {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc();
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+const settle = () => globalThis.gc();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const big = { maxMessageSize: 1024 ** 3, timeout: 120_000 };
+const ws = (url) => url.replace(/^http/, "ws");
+
+export const figures = {
+  async pullColumns(server, report) {
+    const cpu = [];
+    const wall = [];
+    let growth = 0;
+    for (let run = 0; run < 8; run++) {
+      const session = new ClientSession({ websocketUrl: `${ws(server)}/columns/ws`, arguments: { columns: "2", rows: "1000000" }, ...big });
+      await session.connect();
+      const before = run === 0 ? await memory() : 0;
+      settle();
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const doc = await session.pull();
+      cpu.push(cpuMs(c0));
+      wall.push(performance.now() - t0);
+      if (run === 0) growth = (await memory()) - before;
+      const x = doc.getModelByName("source").data.c1;
+      if (x.length !== 1_000_000 || x[999_999] !== 999_999 * 0.5 + 1) throw new Error("wrong data");
+      await session.close();
+    }
+    const raw = 2 * 8 * 1_000_000;
+    const c = median(cpu.slice(1));
+    report("pull 2 x 1,000,000 float64 rows: client CPU", round(c), "ms", "<= 45 ms", c <= 45, `wall ${round(median(wall.slice(1)))} ms`);
+    report("pull 2 x 1,000,000 float64 rows: memory growth / raw bytes", round(growth / raw, 2), "x", "<= 1.5x", growth / raw <= 1.5, `${round(growth / 2 ** 20)} MiB for ${round(raw / 2 ** 20)} MiB raw`);
+  },
+
+  async pullTenColumns(server, report) {
+    settle();
+    const c0 = process.cpuUsage();
+    const session = await pullSession({ url: `${server}/columns`, arguments: { columns: "10", rows: "1000000" }, ...big });
+    const c = cpuMs(c0);
+    const source = session.document.getModelByName("source");
+    const ok = Object.keys(source.data).length === 10 && source.data.c9.length === 1_000_000 && source.data.c9[5] === 5 * 0.5 + 9;
+    report("pull 10 x 1,000,000 float64 rows (Python cannot)", ok ? "works" : "FAILS", "", "works", ok, `client CPU ${round(c)} ms`);
+    await session.close();
+  },
+
+  async pullModels(server, report) {
+    const cpu = [];
+    for (let run = 0; run < 8; run++) {
+      const session = new ClientSession({ websocketUrl: `${ws(server)}/models/ws`, arguments: { count: "10000" }, ...big });
+      await session.connect();
+      settle();
+      const c0 = process.cpuUsage();
+      const doc = await session.pull();
+      cpu.push(cpuMs(c0));
+      if (doc.models.length !== 10_000) throw new Error(`expected 10,000 models, got ${doc.models.length}`);
+      await session.close();
+    }
+    const c = median(cpu.slice(1));
+    report("pull 10,000 small models: client CPU", round(c), "ms", "<= 100 ms", c <= 100);
+  },
+
+  async push(server, report) {
+    const cpu = [];
+    const c0data = new Float64Array(1_000_000).map((_, i) => i);
+    const c1data = new Float64Array(1_000_000).map((_, i) => -i);
+    for (let run = 0; run < 15; run++) {
+      const doc = new Document({ roots: [new ColumnDataSource({ data: { c0: c0data, c1: c1data } })] });
+      const session = new ClientSession({ websocketUrl: `${ws(server)}/empty/ws`, ...big });
+      await session.connect();
+      settle();
+      const c0 = process.cpuUsage();
+      await session.push(doc);
+      cpu.push(cpuMs(c0));
+      await session.close();
+    }
+    const c = median(cpu.slice(5)); // steady state: the first pushes of a process also fault in fresh memory
+    report("push 2 x 1,000,000 float64 rows: client CPU", round(c), "ms", "<= 30 ms", c <= 30, "includes receiving the server's echo");
+  },
+
+  async edits(server, report) {
+    const wall = [];
+    for (let run = 0; run < 8; run++) {
+      const session = await pullSession({ url: `${server}/sliders`, ...big });
+      const sliders = session.document.roots;
+      settle();
+      const t0 = performance.now();
+      for (let i = 0; i < 10_000; i++) sliders[i % 100].set("value", i);
+      await session.flush();
+      wall.push(performance.now() - t0);
+      await session.close();
+    }
+    const w = median(wall.slice(1));
+    report("10,000 property edits, confirmed: wall", round(w), "ms", "<= 100 ms", w <= 100);
+  },
+
+  async stream(server, report) {
+    const wall = [];
+    for (let run = 0; run < 5; run++) {
+      const session = await pullSession({ url: `${server}/stream`, ...big });
+      const source = session.document.getModelByName("source");
+      settle();
+      const t0 = performance.now();
+      for (let chunk = 0; chunk < 1000; chunk++) {
+        const x = new Float64Array(1000);
+        for (let i = 0; i < 1000; i++) x[i] = chunk * 1000 + i;
+        source.stream({ x, y: x });
+      }
+      await session.flush();
+      wall.push(performance.now() - t0);
+      if (source.length !== 1_000_000) throw new Error("stream lost rows");
+      const check = await pullSession({ url: `${server}/stream`, sessionId: session.id, ...big });
+      if (check.document.getModelByName("source").length !== 1_000_000) throw new Error("server lost rows");
+      await check.close();
+      await session.close();
+    }
+    const w = median(wall.slice(1));
+    report("stream 1,000,000 rows in 1,000-row chunks, confirmed: wall", round(w), "ms", "<= 300 ms", w <= 300);
+  },
+
+  async latency(server, report) {
+    const session = await pullSession({ url: `${server}/empty` });
+    for (let i = 0; i < 200; i++) await session.forceRoundtrip();
+    const times = [];
+    for (let i = 0; i < 2000; i++) {
+      const t0 = performance.now();
+      await session.forceRoundtrip();
+      times.push(performance.now() - t0);
+    }
+    const m = median(times);
+    const p99 = [...times].sort((a, b) => a - b)[1979];
+    report("request/reply latency (median of 2,000)", round(m, 3), "ms", "<= 1 ms", m <= 1, `p99 ${round(p99, 3)} ms`);
+    await session.close();
+  },
+
+  async sessions(server, report) {
+    const open = async () => {
+      const sessions = [];
+      for (let batch = 0; batch < 10; batch++) {
+        sessions.push(...(await Promise.all(Array.from({ length: 100 }, () => pullSession({ url: `${server}/empty` })))));
+      }
+      return sessions;
+    };
+    // A first round pays one-time costs (compiled code, caches); the second is measured.
+    await Promise.all((await open()).map((s) => s.close()));
+    await new Promise((r) => setTimeout(r, 200));
+    const before = await memory();
+    const t0 = performance.now();
+    const sessions = await open();
+    const wall = performance.now() - t0;
+    const each = ((await memory()) - before) / sessions.length;
+    report("open 1,000 sessions: wall", round(wall), "ms", "<= 2000 ms", wall <= 2000);
+    report("open 1,000 sessions: memory per session", round(each / 1024, 1), "KB", "<= 30 KB", each <= 30 * 1024);
+    await Promise.all(sessions.map((s) => s.close()));
+    sessions.length = 0;
+    await new Promise((r) => setTimeout(r, 200));
+    const left = (await memory()) - before;
+    report("after closing them all: memory left", round(left / 1024), "KB", "< 1 MB (noise)", left < 1024 * 1024);
+  },
+};
+
+// Run as `node --expose-gc bench/figures.mjs <figure> <server url>`: prints one JSON line per number.
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const [name, server] = process.argv.slice(2);
+  await figures[name](server, (...fields) => process.stdout.write(`${JSON.stringify(fields)}\n`));
+  process.exit(0);
+}

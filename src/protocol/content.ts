@@ -1,0 +1,117 @@
+/**
+ * Content frames, fast for bulk data.
+ *
+ * PULL-DOC-REPLY and PUSH-DOC carry array bytes inline as base64 inside the JSON
+ * (`{"type":"bytes","data":"<base64>"}`). Passing tens of megabytes of base64
+ * through JSON.parse / JSON.stringify costs far more than the base64 itself, so:
+ *
+ * - reading: each large inline blob is found with native `indexOf` (the exact
+ *   compact byte sequence can only be JSON structure: quotes inside a JSON string
+ *   are escaped), decoded straight from the frame's bytes into the message's
+ *   buffers, and replaced by a buffer reference before JSON.parse sees the text;
+ * - writing: the encoder leaves a placeholder string for each large blob
+ *   (`blobPlaceholder()`), and `contentBytes()` splices the base64 into the frame.
+ *
+ * The bytes on the wire are exactly what plain JSON would produce.
+ */
+import { isAscii, isUtf8 } from "node:buffer";
+import { randomBytes } from "node:crypto";
+import { ProtocolError } from "./errors.js";
+
+/** Inline byte arrays at least this long (raw bytes) go around JSON. */
+export const BLOB_THRESHOLD = 48 * 1024;
+/** Content frames at least this long are scanned for inline blobs. */
+const SCAN_THRESHOLD = 256 * 1024;
+
+const BYTES_REP = Buffer.from('{"type":"bytes","data":"', "latin1");
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Text of a text frame: one fast copy for ASCII, validated UTF-8 otherwise. */
+export function frameText(bytes: Uint8Array): string {
+  const buffer = asBuffer(bytes);
+  if (isAscii(buffer)) return buffer.toString("latin1");
+  if (isUtf8(buffer)) return buffer.toString("utf8");
+  throw new ProtocolError("text frame is not valid UTF-8");
+}
+
+/** Id under which a blob read out of a content frame is stored in the message's buffers. */
+export function inlineBlobId(index: number): string {
+  return `\u0000inline:${index}`;
+}
+
+/**
+ * Parses a content frame; large inline blobs are decoded into `buffers` and their
+ * reps become `{"type":"bytes","data":{"id": ...}}`. Throws SyntaxError for bad JSON.
+ */
+export function parseContent(bytes: Uint8Array, buffers: Map<string, Uint8Array>): unknown {
+  const frame = asBuffer(bytes);
+  if (frame.length < SCAN_THRESHOLD) return JSON.parse(frameText(frame));
+  const pieces: string[] = [];
+  let copied = 0; // frame[copied..] not yet in pieces
+  let at = frame.indexOf(BYTES_REP, 0);
+  while (at >= 0) {
+    const start = at + BYTES_REP.length;
+    const end = frame.indexOf(QUOTE, start);
+    if (end < 0) break; // unterminated: JSON.parse reports it
+    const backslash = frame.indexOf(BACKSLASH, start);
+    if (end - start >= (BLOB_THRESHOLD * 4) / 3 && (backslash < 0 || backslash > end)) {
+      const id = inlineBlobId(buffers.size);
+      const decoded = Buffer.from(frame.toString("latin1", start, end), "base64");
+      buffers.set(id, new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength));
+      pieces.push(frameText(frame.subarray(copied, start - 1)), JSON.stringify({ id }));
+      copied = end + 1;
+    }
+    at = frame.indexOf(BYTES_REP, end + 1);
+  }
+  pieces.push(frameText(frame.subarray(copied)));
+  return JSON.parse(pieces.join(""));
+}
+
+const NONCE = randomBytes(6).toString("hex");
+let placeholders = 0;
+
+/** A unique string the encoder writes in place of a large blob's base64. */
+export function blobPlaceholder(): string {
+  placeholders += 1;
+  return `\u0000blob:${NONCE}:${placeholders}`;
+}
+
+/**
+ * The content frame for `content`, in which each placeholder string of `blobs`
+ * is replaced by its bytes in base64. A string when there are no blobs.
+ */
+export function contentBytes(content: unknown, blobs: ReadonlyMap<string, Uint8Array>): string | Uint8Array {
+  const json = JSON.stringify(content);
+  if (blobs.size === 0) return json;
+  const parts: (string | Buffer)[] = [];
+  let from = 0;
+  for (const [placeholder, bytes] of blobs) {
+    const token = JSON.stringify(placeholder); // as it appears in the JSON, quotes included
+    const at = json.indexOf(token, from);
+    if (at < 0) continue; // the placeholder was not written (the value was not sent)
+    parts.push(json.slice(from, at + 1), asBuffer(bytes));
+    from = at + token.length - 1;
+  }
+  parts.push(json.slice(from));
+  const size = parts.reduce((n, p) => n + (typeof p === "string" ? Buffer.byteLength(p, "utf8") : 4 * Math.ceil(p.length / 3)), 0);
+  const out = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for (const part of parts) offset += typeof part === "string" ? out.write(part, offset, "utf8") : writeBase64(part, out, offset);
+  return out;
+}
+
+// Base64 of `bytes` written into `out` in chunks (a multiple of 3 bytes each, so
+// the pieces join without padding): no string of the whole blob is ever made.
+const CHUNK = 48 * 1024; // small strings stay in V8's young generation
+function writeBase64(bytes: Buffer, out: Buffer, offset: number): number {
+  let written = 0;
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    written += out.write(bytes.toString("base64", at, Math.min(at + CHUNK, bytes.length)), offset + written, "latin1");
+  }
+  return written;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
