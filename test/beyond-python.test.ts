@@ -5,7 +5,7 @@
  * typed errors everywhere and no unhandled rejection.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { ClientSession, Model, pullSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
+import { ClientSession, ColumnDataSource, Model, pullSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
 import { BokehServer, type Application } from "../src/server/index.js";
 import { FaultServer, TINY_DOC, type FaultHandler } from "./helpers/fault-server.js";
 
@@ -64,6 +64,18 @@ describe("local changes", () => {
     slider.set("value", 3); // a later tick: a second message
     await session.flush();
     expect(patchesReceived(lines)).toEqual([101, 1]);
+  });
+
+  test("a batch larger than maxPatchSize is split into several PATCH-DOCs, in order", async () => {
+    const { server, lines } = await start({ "/": (doc) => doc.addRoot(new ColumnDataSource({ name: "s", data: { x: new Float64Array(0) } })) });
+    const session = track(await pullSession({ url: server.url, maxPatchSize: 1_000_000 }));
+    const source = session.document!.getModelByName("s") as ColumnDataSource;
+    for (let i = 0; i < 4; i++) source.stream({ x: new Float64Array(100_000).fill(i) }); // 800 kB each
+    await session.flush();
+    expect(patchesReceived(lines)).toEqual([1, 1, 1, 1]);
+    const other = track(await pullSession({ url: server.url, sessionId: session.id }));
+    const x = (other.document!.getModelByName("s") as ColumnDataSource).data.x as Float64Array;
+    expect([x.length, x[0], x[100_000], x[399_999]]).toEqual([400_000, 0, 1, 3]);
   });
 
   test("flush() resolves once the server confirmed everything sent", async () => {

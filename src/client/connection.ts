@@ -49,6 +49,12 @@ export interface ConnectionOptions {
   signal?: AbortSignal;
   /** Largest message accepted from the server, in bytes. Default 20 MiB (as Python). */
   maxMessageSize?: number;
+  /**
+   * Milliseconds between websocket pings; a connection whose ping is not answered
+   * before the next one is treated as dead (a half-open TCP connection). Default:
+   * off, or 15,000 when `reconnect` is on.
+   */
+  heartbeat?: number | false;
 }
 
 export const DEFAULT_TIMEOUT = 30_000;
@@ -88,6 +94,9 @@ export class ClientConnection {
   private upgraded = false;
   private ackTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private awaitingPong = false;
+  private socket: IncomingMessage["socket"] | null = null;
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), 1000, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
@@ -105,6 +114,23 @@ export class ClientConnection {
   /** Bytes queued in the socket, not yet written to the network. */
   get bufferedAmount(): number {
     return this.ws?.bufferedAmount ?? 0;
+  }
+
+  /** Resolves once at most `limit` bytes wait in the socket (or the connection closed). */
+  whenDrained(limit: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.bufferedAmount <= limit || this._state === "closed") {
+          this.socket?.off("drain", check);
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // 'drain' says the socket emptied; the timer covers bytes still queued inside ws.
+      const timer: NodeJS.Timeout = setInterval(check, 10);
+      this.socket?.on("drain", check);
+      check();
+    });
   }
 
   /** Connects and waits for the server's ACK. Rejects with a typed ConnectionError. */
@@ -202,20 +228,22 @@ export class ClientConnection {
   }
 
   private listen(ws: WebSocket): void {
-    let socket: IncomingMessage["socket"] | null = null;
     ws.on("upgrade", (res: IncomingMessage) => {
       this.upgraded = true;
-      socket = res.socket;
-      socket.setNoDelay(true);
+      this.socket = res.socket;
+      res.socket.setNoDelay(true);
     });
     ws.on("unexpected-response", (req, res) => this.onHttpError(req, res));
     ws.on("open", () => {
       // Tap the raw bytes only now: a 'data' listener added before ws attaches its
       // own would switch the socket to flowing mode and take the first frames from ws.
-      socket?.on("data", (chunk: Buffer) => this.tap.observe(chunk));
+      this.socket?.on("data", (chunk: Buffer) => this.tap.observe(chunk));
       if (this._state === "connecting") this._state = "awaiting-ack";
     });
     ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on("pong", () => {
+      this.awaitingPong = false;
+    });
     ws.on("error", (error: Error) => {
       this.wsError ??= error;
     });
@@ -264,6 +292,7 @@ export class ClientConnection {
       }
       this._state = "open";
       clearTimeout(this.ackTimer);
+      this.startHeartbeat();
       this.opened?.resolve();
       this.opened = null;
       return;
@@ -300,13 +329,29 @@ export class ClientConnection {
     const ws = this.ws;
     if (ws === null) {
       this.finish(1006, "");
-    } else if (ws.readyState === WebSocket.OPEN) {
+    } else if (ws.readyState === WebSocket.OPEN && code !== 1006) {
       this._state = "closing";
       ws.close(code, closeReason(reason));
       this.terminateLater();
     } else {
       ws.terminate();
     }
+  }
+
+  // A ping every `heartbeat` ms; no pong before the next one means the peer is gone
+  // (e.g. a half-open TCP connection after a network change), so the socket is dropped.
+  private startHeartbeat(): void {
+    const interval = this.options.heartbeat;
+    if (interval === undefined || interval === false || interval <= 0) return;
+    this.heartbeatTimer = setInterval(() => {
+      if (this.awaitingPong) {
+        this.fail(new NetworkError(this.url, `no answer to a heartbeat ping within ${interval} ms`, { errorCode: 1006 }), 1006, "");
+        return;
+      }
+      this.awaitingPong = true;
+      this.ws?.ping();
+    }, interval);
+    this.heartbeatTimer.unref();
   }
 
   // A peer that never answers our close frame: drop the socket after a grace period.
@@ -327,6 +372,7 @@ export class ClientConnection {
     this._state = "closed";
     clearTimeout(this.ackTimer);
     clearTimeout(this.graceTimer);
+    clearInterval(this.heartbeatTimer);
     this.options.signal?.removeEventListener("abort", this.onAbort);
 
     const error = closedByUs ? null : this.explain(code, reason, wasOpen);

@@ -166,3 +166,23 @@ export class UrlError extends BokehError {
     super("ERR_BOKEH_URL", message);
   }
 }
+
+/** Local changes that could not be applied again after a reconnection (e.g. their model is gone). */
+export class ChangesRejectedError extends BokehError {
+  constructor(count: number, detail: string) {
+    super("ERR_BOKEH_CHANGES_REJECTED", `${count} local change(s) could not be re-applied after reconnecting: ${detail}`);
+  }
+}
+
+/** Too many local changes are waiting to be sent (disconnected, or the network is slower than the producer). */
+export class QueueFullError extends BokehError {
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(
+      "ERR_BOKEH_QUEUE_FULL",
+      `more than ${limit} local changes are waiting to be sent; await session.drain() or flush() between changes, or raise maxQueuedChanges`,
+    );
+    this.limit = limit;
+  }
+}

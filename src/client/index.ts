@@ -3,10 +3,12 @@ export { pullSession, pushSession, type SessionOptions } from "./api.js";
 export { ClientConnection, DEFAULT_TIMEOUT, type ConnectionOptions, type ConnectionState } from "./connection.js";
 export {
   AbortError,
+  ChangesRejectedError,
   ConnectionClosedError,
   ConnectionError,
   HttpError,
   NetworkError,
+  QueueFullError,
   RequestTimeoutError,
   ServerError,
   SessionRefusedError,
@@ -24,3 +26,4 @@ export {
   withQueryArguments,
   type QueryArguments,
 } from "./urls.js";
+export { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from "./reconnect.js";

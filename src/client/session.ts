@@ -7,12 +7,15 @@
  *   resolves when the server confirmed them (ERROR rejects with its text);
  * - changes applied from the server are not echoed back;
  * - `close()` flushes first, so no change is lost on the way out;
+ * - optionally (`reconnect`), a lost connection is re-opened and the document
+ *   resynced, with every unconfirmed local change sent again;
  * - every failure is a typed error, and nothing rejects unobserved.
  */
 import type { Message, ServerInfo } from "../protocol/message.js";
 import { ProtocolError } from "../protocol/errors.js";
 import { generateSessionId, generateToken, resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
 import { Document, type DocJson } from "../document/document.js";
+import { reconcile } from "../document/reconcile.js";
 import type { DocumentChangedEvent } from "../document/events.js";
 import type { Model } from "../document/model.js";
 import { applyPatch, documentContent, serializePatch } from "../document/patch.js";
@@ -21,7 +24,16 @@ import { Emitter } from "../util/emitter.js";
 import { BokehError } from "../util/errors.js";
 import { openInBrowser, type BrowserOpener, type OpenOptions } from "./browser.js";
 import { ClientConnection, type ConnectionOptions } from "./connection.js";
-import { ConnectionClosedError, ConnectionError, ServerError, SessionStateError, type ErrorReason } from "./errors.js";
+import {
+  ChangesRejectedError,
+  ConnectionClosedError,
+  ConnectionError,
+  QueueFullError,
+  ServerError,
+  SessionStateError,
+  type ErrorReason,
+} from "./errors.js";
+import { isRetryable, reconnectPolicy, replay, type ReconnectOptions, type ReconnectPolicy } from "./reconnect.js";
 import { defaultWebsocketUrl, resolveServerUrl, serverUrlForWebsocketUrl, withQueryArguments, type QueryArguments } from "./urls.js";
 
 export interface ClientSessionOptions extends ConnectionOptions, SigningOptions {
@@ -37,16 +49,41 @@ export interface ClientSessionOptions extends ConnectionOptions, SigningOptions 
   tokenExpiration?: number;
   /** How `show()` opens a URL. Default: the system browser. */
   opener?: BrowserOpener;
+  /**
+   * Re-open a lost connection and resync the document (off by default, like
+   * Python): `reconnect: true`, or options for attempts and backoff.
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /** Most local changes kept waiting to be sent (while disconnected or slowed down). Default 100,000. */
+  maxQueuedChanges?: number;
+  /** Bytes waiting in the socket above which sending pauses and `drain()` waits. Default 16 MiB. */
+  highWaterMark?: number;
+  /**
+   * Largest PATCH-DOC sent: bigger batches of changes are split into several
+   * messages, in order. Default 16 MiB (Bokeh servers refuse messages over 20 MiB).
+   */
+  maxPatchSize?: number;
 }
 
 export interface ClientSessionEvents {
   [event: string]: unknown[];
   /** The connection ended; `error` is null when this side closed it. */
   close: [error: BokehError | null];
-  /** The server answered ERROR to local changes; they were not applied there. */
-  patchRejected: [error: ServerError, events: readonly DocumentChangedEvent[]];
+  /**
+   * Local changes the server did not take: it answered ERROR (ServerError), or
+   * after a reconnection they no longer fit its document (ChangesRejectedError).
+   */
+  patchRejected: [error: BokehError, events: readonly DocumentChangedEvent[]];
   /** Something went wrong outside any call (a server patch that could not be applied...). */
   error: [error: BokehError];
+  /** With `reconnect`: the connection was lost; attempt `attempt` starts in `delay` ms. */
+  disconnected: [info: { error: BokehError; attempt: number; delay: number }];
+  /** With `reconnect`: a new connection is open (the document is resynced next). */
+  reconnected: [info: { attempt: number }];
+  /** With `reconnect`: the document is in sync again; `replayed` local changes were sent again. */
+  resynced: [info: { mode: "pull" | "push" | "none"; replayed: number; rejected: number }];
+  /** With `reconnect`: every attempt failed; the session is down (a `close` event follows). */
+  gaveUp: [error: BokehError];
 }
 
 /** Python's `DEFAULT_SESSION_ID`. */
@@ -73,8 +110,20 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private _document: Document | null = null;
   private unsubscribe: (() => void) | null = null;
 
+  private readonly policy: ReconnectPolicy | null;
+  private readonly maxQueued: number;
+  private readonly highWaterMark: number;
+  /** How the document was attached: a reconnection re-pulls or re-pushes accordingly. */
+  private origin: "pull" | "push" | null = null;
+  /** While reconnecting: settles once the session is resynced (or gave up). */
+  private reconnecting: Promise<void> | null = null;
+  private cancelReconnect: (() => void) | null = null;
+  /** Changes sent but never confirmed because the connection was lost (replayed after a reconnection). */
+  private unacked: DocumentChangedEvent[] = [];
+
   private queue: DocumentChangedEvent[] = [];
   private flushScheduled = false;
+  private waitingForDrain = false;
   private readonly inflight = new Set<Promise<BokehError | null>>();
   private unreported: BokehError[] = [];
   private serverInfo: Promise<ServerInfo> | null = null;
@@ -98,6 +147,9 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     this._token = options.token ?? null;
     this.opener = options.opener;
     this.ended = new Promise<void>((resolve) => (this.markEnded = resolve));
+    this.policy = reconnectPolicy(options.reconnect);
+    this.maxQueued = options.maxQueuedChanges ?? 100_000;
+    this.highWaterMark = options.highWaterMark ?? 16 * 1024 * 1024;
   }
 
   /**
@@ -141,14 +193,21 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     return this.queue.length;
   }
 
-  /** Opens the connection and waits for the server's ACK. */
+  /** Opens the connection and waits for the server's ACK (while reconnecting: for the resync). */
   connect(): Promise<void> {
     if (this.closed) return Promise.reject(new SessionStateError(`session ${this.id} is closed`));
+    if (this.reconnecting !== null) return this.reconnecting;
     if (this.lost !== null) return Promise.reject(this.lost);
     if (this.connected) return Promise.resolve();
     if (this.connecting !== null) return this.connecting;
+    return this.openConnection();
+  }
+
+  private openConnection(): Promise<void> {
     if (this.options.token === undefined) this._token = null; // a fresh token for each new connection
-    const connection = new ClientConnection(withQueryArguments(this.url, this.options.arguments), ["bokeh", this.token], this.options, {
+    const heartbeat = this.options.heartbeat ?? (this.policy !== null ? 15_000 : false);
+    const options = { ...this.options, heartbeat };
+    const connection = new ClientConnection(withQueryArguments(this.url, this.options.arguments), ["bokeh", this.token], options, {
       onMessage: (message) => this.onMessage(message),
       onClose: (error) => this.onClose(error),
     });
@@ -179,6 +238,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   async pull(): Promise<Document> {
     const connection = await this.ready();
     await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
+    this.origin ??= "pull";
     return this._document as Document;
   }
 
@@ -193,6 +253,19 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     const attachedHere = this._document === null;
     // Attach before sending, so that server patches arriving before the OK are applied.
     if (attachedHere) this.attach(doc);
+    try {
+      await this.sendDocument(connection, doc);
+    } catch (error) {
+      if (attachedHere) {
+        this.detach();
+        doc._resetSynced();
+      }
+      throw error;
+    }
+    this.origin ??= "push";
+  }
+
+  private async sendDocument(connection: ClientConnection, doc: Document): Promise<void> {
     this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
     const { doc: json, frame } = documentContent(doc);
     const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame });
@@ -200,10 +273,6 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     try {
       await reply;
     } catch (error) {
-      if (attachedHere) {
-        this.detach();
-        doc._resetSynced();
-      }
       throw error instanceof ServerError ? new ServerError("PUSH-DOC", error.text, error.traceback) : error;
     } finally {
       this.pushEcho = null;
@@ -234,6 +303,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
    * or with the connection error if changes could not be sent.
    */
   async flush(): Promise<void> {
+    if (this.reconnecting !== null) await this.reconnecting.catch(() => {});
+    await this.drain();
     this.sendQueued();
     await Promise.all([...this.inflight]);
     const errors = this.unreported.splice(0);
@@ -243,6 +314,15 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     }
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join("; "));
+  }
+
+  /**
+   * Resolves when the bytes waiting in the socket are below `highWaterMark`.
+   * A producer that streams fast should await it between chunks, so memory stays bounded.
+   */
+  async drain(): Promise<void> {
+    const connection = this.connection;
+    if (connection !== null && connection.state === "open") await connection.whenDrained(this.highWaterMark);
   }
 
   /** Opens the session in a browser; adds `obj` as a root first if it is not one. */
@@ -259,6 +339,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     if (this.closed) return;
     this.closed = true;
     let failure: unknown = null;
+    this.cancelReconnect?.();
     if (this.connecting !== null) await this.connecting.catch(() => {});
     if (this.connected) {
       try {
@@ -283,7 +364,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   // ---- internals ---------------------------------------------------------------------
 
   private async ready(): Promise<ClientConnection> {
-    await this.connect();
+    await this.connect(); // while reconnecting, this waits for the resync
     this.sendQueued(); // requests go after the changes made before them
     return this.connection as ClientConnection;
   }
@@ -292,13 +373,15 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private adopt(reply: Message): void {
     const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson | undefined) : undefined;
     if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
-    const pulled = Document.fromJSON(json, reply.buffers);
     if (this._document === null) {
+      const pulled = Document.fromJSON(json, reply.buffers);
       this.attach(pulled);
+      pulled._markSynced();
     } else {
-      this._document._replaceWith(pulled, this); // a re-pull: server state wins, nothing is echoed
+      // A re-pull: the server's state wins, model instances that still exist are kept,
+      // and the differences reach listeners as changes from the server (not echoed).
+      reconcile(this._document, json, reply.buffers, this);
     }
-    (this._document as Document)._markSynced();
   }
 
   private attach(document: Document): void {
@@ -314,6 +397,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   private onLocalChange(event: DocumentChangedEvent): void {
     if (event.setter === this) return; // applied from the server: do not echo it back
+    if (this.queue.length >= this.maxQueued) throw new QueueFullError(this.maxQueued);
     this.queue.push(event);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -327,14 +411,42 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     const connection = this.connection;
     const document = this._document;
     if (this.queue.length === 0 || document === null || connection === null || connection.state !== "open") return;
-    const events = this.queue.splice(0);
+    if (connection.bufferedAmount > this.highWaterMark) {
+      // The network is behind: keep the changes queued until the socket drains.
+      if (!this.waitingForDrain) {
+        this.waitingForDrain = true;
+        void connection.whenDrained(this.highWaterMark).then(() => {
+          this.waitingForDrain = false;
+          this.sendQueued();
+        });
+      }
+      return;
+    }
+    this.sendBatch(connection, document, this.queue.splice(0));
+  }
+
+  /** Sends `events` as one PATCH-DOC, or as several in order when one would exceed `maxPatchSize`. */
+  private sendBatch(connection: ClientConnection, document: Document, events: DocumentChangedEvent[]): void {
     const patch = serializePatch(document, events, { eventModelsInFull: true });
     if (patch.content.events.length === 0) return;
-    const request = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers });
+    const json = JSON.stringify(patch.content);
+    let size = json.length;
+    for (const bytes of patch.buffers.values()) size += bytes.byteLength;
+    if (size > (this.options.maxPatchSize ?? 16 * 1024 * 1024) && events.length > 1) {
+      const half = events.length >> 1;
+      this.sendBatch(connection, document, events.slice(0, half));
+      this.sendBatch(connection, document, events.slice(half));
+      return;
+    }
+    const request = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers, contentJson: json });
     document._markSynced(patch.newModels);
     const settled = request.then(
       () => null,
       (error: BokehError) => {
+        if (this.policy !== null && !(error instanceof ServerError) && !this.closed) {
+          this.unacked.push(...events); // the connection went down: sent again after reconnecting
+          return null;
+        }
         this.unreported.push(error);
         if (error instanceof ServerError) this.emit("patchRejected", error, events);
         return error;
@@ -362,9 +474,10 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     }
   }
 
-  // After PUSH-DOC the server sends the pushed roots and title back before its OK;
-  // they describe our own push, so they are skipped (applying them could undo a
-  // root removal made meanwhile). Other events are applied.
+  // A server replacing its document with a pushed one removes its old roots and adds
+  // the pushed ones, and sends all of that back to the pusher before its OK. Those
+  // events describe our own push, so they are skipped (applying them would remove
+  // our roots, or undo a change made meanwhile). Other events are applied.
   private withoutPushEcho(content: unknown): unknown {
     const echo = this.pushEcho;
     if (echo === null || !isPlainObject(content) || !Array.isArray(content.events)) return content;
@@ -372,7 +485,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       if (!isPlainObject(event)) return true;
       const id = isPlainObject(event.model) ? event.model.id : undefined;
       if (event.kind === "RootAdded") return !(typeof id === "string" && echo.roots.has(id));
-      if (event.kind === "RootRemoved") return typeof id === "string" && echo.roots.has(id);
+      if (event.kind === "RootRemoved") return false;
       if (event.kind === "TitleChanged") return event.title !== echo.title;
       return true;
     });
@@ -380,12 +493,89 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   private onClose(error: BokehError | null): void {
-    if (error !== null) {
-      this.setError(error);
-      this.lost = this.connectionError;
+    if (error !== null) this.setError(error);
+    if (error !== null && this.policy !== null && !this.closed && isRetryable(error)) {
+      this.reconnecting = this.reconnect(this.policy, error);
+      this.reconnecting.catch(() => {}); // its outcome is reported by events and by later calls
+      return;
     }
+    if (error !== null) this.lost = this.connectionError;
     this.markEnded();
     this.emit("close", error);
+  }
+
+  /** Tries to open a new connection with backoff, then resyncs the document. */
+  private async reconnect(policy: ReconnectPolicy, first: BokehError): Promise<void> {
+    let last = first;
+    try {
+      for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+        const delay = policy.delay(attempt);
+        this.emit("disconnected", { error: last, attempt, delay });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, delay);
+          this.cancelReconnect = () => {
+            clearTimeout(timer);
+            reject(new SessionStateError(`session ${this.id} was closed while reconnecting`));
+          };
+        });
+        try {
+          await this.openConnection();
+          this.emit("reconnected", { attempt });
+          await this.resync(this.connection as ClientConnection);
+          return;
+        } catch (error) {
+          if (this.closed) throw error;
+          last = error instanceof BokehError ? error : new BokehError("ERR_BOKEH_RECONNECT", String(error), { cause: error });
+          if (!isRetryable(last)) break;
+        }
+      }
+      throw last;
+    } catch (error) {
+      const final = error instanceof BokehError ? error : last;
+      this.setError(final);
+      this.lost = this.connectionError ?? final;
+      const lostChanges = this.unacked.length + this.queue.length;
+      if (lostChanges > 0) this.unreported.push(new SessionStateError(`${lostChanges} local change(s) were not confirmed before the connection was lost: ${final.message}`));
+      if (!this.closed) {
+        this.emit("gaveUp", final);
+        this.markEnded();
+        this.emit("close", final);
+      }
+      throw final;
+    } finally {
+      this.cancelReconnect = null;
+      this.reconnecting = null;
+    }
+  }
+
+  /**
+   * After a reconnection: a pulled document is pulled again (server state wins)
+   * and the changes the server never confirmed are applied again; a pushed one is
+   * pushed again (it holds every local change).
+   */
+  private async resync(connection: ClientConnection): Promise<void> {
+    const document = this._document;
+    const pending = [...this.unacked, ...this.queue];
+    this.unacked = [];
+    this.queue = [];
+    if (document === null || this.origin === null) {
+      this.emit("resynced", { mode: "none", replayed: 0, rejected: 0 });
+      return;
+    }
+    if (this.origin === "push") {
+      await this.sendDocument(connection, document);
+      this.emit("resynced", { mode: "push", replayed: pending.length, rejected: 0 });
+      return;
+    }
+    await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
+    const { rejected, reasons } = replay(document, pending);
+    if (rejected.length > 0) {
+      const error = new ChangesRejectedError(rejected.length, [...new Set(reasons)].join("; "));
+      this.unreported.push(error);
+      this.emit("patchRejected", error, rejected);
+    }
+    this.sendQueued();
+    this.emit("resynced", { mode: "pull", replayed: pending.length - rejected.length, rejected: rejected.length });
   }
 
   private setError(error: BokehError | null): void {

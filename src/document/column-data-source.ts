@@ -99,8 +99,8 @@ export function rowCount(data: ColumnData): number {
 }
 
 /** Replacing `data` of a source is a ColumnDataChanged (not a ModelChanged), as in Bokeh. */
-export function columnDataChangeEvent(model: Model, attr: string, _old: unknown, _value: unknown): EventInit | null {
-  return attr === "data" ? { kind: "ColumnDataChanged", model, attr, cols: null } : null;
+export function columnDataChangeEvent(model: Model, attr: string, _old: unknown, value: unknown): EventInit | null {
+  return attr === "data" ? { kind: "ColumnDataChanged", model, attr, cols: null, data: value as ColumnData } : null;
 }
 
 export function updateColumns(model: Model, columns: ColumnData): void {

@@ -28,6 +28,8 @@ export interface ColumnDataChangedEvent extends EventBase {
   readonly model: Model;
   readonly attr: string;
   readonly cols: readonly string[] | null;
+  /** The columns set: all of them (`cols` null) or the listed ones. */
+  readonly data: ColumnData;
 }
 
 export interface ColumnsStreamedEvent extends EventBase {

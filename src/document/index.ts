@@ -14,3 +14,5 @@ export { ColumnDataError, type Column, type ColumnData, type Patches, type Patch
 export { applyPatch, documentContent, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch, type SerializeOptions } from "./patch.js";
 export type * from "./events.js";
 export { EVENT_KINDS } from "./events.js";
+export { reconcile } from "./reconcile.js";
+export { valuesEqual } from "./equal.js";

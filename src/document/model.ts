@@ -9,6 +9,7 @@
 import { makeId } from "../protocol/ids.js";
 import { isPlainObject, MODEL_BRAND, type SerializableModel } from "../serialization/values.js";
 import { ColumnDataError, patchColumn, streamColumn, type ColumnData, type Patches } from "./columns.js";
+import { valuesEqual } from "./equal.js";
 import type { Document } from "./document.js";
 import type { EventInit, Setter } from "./events.js";
 import { forEachModel } from "./references.js";
@@ -138,6 +139,23 @@ export class Model implements SerializableModel {
     for (const [attr, value] of Object.entries(attributes)) this._attributes.set(attr, value);
   }
 
+  /**
+   * @internal Makes this model's attributes exactly `attributes` (as received in a
+   * pulled document): changed ones are set with `setter`, missing ones unset.
+   */
+  _reconcileAttributes(attributes: Attributes, setter: Setter): void {
+    for (const [attr, value] of Object.entries(attributes)) {
+      if (!this._attributes.has(attr) || !valuesEqual(this._attributes.get(attr), value)) this.setAttribute(attr, value, setter);
+    }
+    for (const attr of [...this._attributes.keys()]) {
+      if (attr in attributes) continue;
+      const old = this._attributes.get(attr);
+      this._attributes.delete(attr);
+      const value = this.get(attr);
+      this._document?._modelChanged(this, old, value, this.changeEvent(attr, old, value), setter);
+    }
+  }
+
   /** @internal Appends rows to the columns held in `attr` and reports ColumnsStreamed. */
   _streamColumns(attr: string, rows: ColumnData, rollover: number | null, setter: Setter): void {
     const data = this.columnsOf(attr);
@@ -159,11 +177,12 @@ export class Model implements SerializableModel {
   /** @internal Replaces the listed columns held in `attr`, keeping the others, and reports ColumnDataChanged. */
   _replaceColumns(attr: string, columns: ColumnData, cols: readonly string[], setter: Setter): void {
     const data = this.columnsOf(attr);
+    const changed: ColumnData = {};
     for (const name of cols) {
       const column = columns[name];
-      if (column !== undefined) data[name] = column;
+      if (column !== undefined) data[name] = changed[name] = column;
     }
-    this._document?._emit({ kind: "ColumnDataChanged", model: this, attr, cols }, setter);
+    this._document?._emit({ kind: "ColumnDataChanged", model: this, attr, cols, data: changed }, setter);
   }
 
   private columnsOf(attr: string): ColumnData {

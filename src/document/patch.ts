@@ -194,12 +194,9 @@ function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Do
     case "ModelChanged":
       if (!inDocument(event.model)) return null;
       return { kind: event.kind, model: ref(event.model), attr: event.attr, new: encoder.encode(event.new) };
-    case "ColumnDataChanged": {
+    case "ColumnDataChanged":
       if (!inDocument(event.model)) return null;
-      const data = (event.model.get(event.attr) ?? {}) as ColumnData;
-      const sent = event.cols === null ? data : Object.fromEntries(event.cols.map((c) => [c, data[c]]));
-      return { kind: event.kind, model: ref(event.model), attr: event.attr, data: encoder.encode(sent), cols: event.cols };
-    }
+      return { kind: event.kind, model: ref(event.model), attr: event.attr, data: encoder.encode(event.data), cols: event.cols };
     case "ColumnsStreamed":
       if (!inDocument(event.model)) return null;
       return { kind: event.kind, model: ref(event.model), attr: event.attr, data: encoder.encode(event.data), rollover: event.rollover };
