@@ -6,6 +6,7 @@
  */
 export * from "./client/index.js";
 export * from "./document/index.js";
+export * from "./embed/index.js";
 export {
   NDArray,
   ObjectValue,

@@ -23,6 +23,7 @@ import {
   type SigningOptions,
 } from "../protocol/token.js";
 import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
+import { handleHttp, type HttpHost } from "./http.js";
 import { originAllowed } from "./origin.js";
 import { ServerConnection } from "./server-connection.js";
 import { ServerSession, type Log } from "./server-session.js";
@@ -51,6 +52,8 @@ export interface BokehServerOptions extends SigningOptions {
   checkUnusedSessions?: number;
   /** Serve https/wss with this key and certificate (PEM). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Seconds a token issued with an app page or autoload.js stays valid. Default 300, as Bokeh. */
+  sessionTokenExpiration?: number;
   /** Where log lines go. Default: errors to the console, the rest dropped. */
   log?: Log;
 }
@@ -72,6 +75,7 @@ export class BokehServer {
   private readonly origins: string[];
   private readonly options: BokehServerOptions;
   private readonly log: Log;
+  private readonly httpHost: HttpHost;
   private readonly sessions = new Map<string, Promise<ServerSession>>();
   private readonly connections = new Set<ServerConnection>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -96,6 +100,13 @@ export class BokehServer {
       // Like Tornado + Bokeh: select the first of exactly two offered subprotocols, else none.
       handleProtocols: (protocols) => (protocols.size === 2 ? ([...protocols][0] as string) : false),
     });
+    this.httpHost = {
+      apps: this.apps,
+      signing: this.signing,
+      tokenExpiration: options.sessionTokenExpiration ?? 300,
+      log: this.log,
+      session: (id, appPath, app, request) => this.sessionFor(id, appPath, app, request),
+    };
     http.on("request", (req, res) => this.onRequest(req, res));
     http.on("upgrade", (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
     http.on("connection", (socket: Socket) => socket.setNoDelay(true));
@@ -157,9 +168,11 @@ export class BokehServer {
 
   // ---- HTTP -----------------------------------------------------------------------------
 
-  private onRequest(_req: IncomingMessage, res: ServerResponse): void {
-    notFound(res);
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    handleHttp(this.httpHost, req, res);
   }
+
+
 
   // ---- websocket upgrade ----------------------------------------------------------------
 
@@ -225,7 +238,7 @@ export class BokehServer {
     ws.once("message", early);
     let session: ServerSession;
     try {
-      session = await this.sessionFor(sessionId, appPath, app, {
+      session = await this.sessionFor(sessionId, appPath, app, requestFromToken(payload) ?? {
         arguments: queryArguments(search),
         headers: req.headers,
         cookies: parseCookies(req.headers.cookie),
@@ -286,13 +299,26 @@ function normalizeAppPath(path: string): string {
   return trimmed;
 }
 
-function notFound(res: ServerResponse): void {
-  res.writeHead(404, { "Content-Type": "text/html; charset=UTF-8" });
-  res.end("<html><title>404: Not Found</title><body>404: Not Found</body></html>");
-}
-
 function rawResponse(socket: Socket, status: number, reason: string, body: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * The request a server-issued token describes (headers, cookies and arguments of the
+ * page request that made it), so a session re-created on websocket open sees what the
+ * page request saw, as in Bokeh. Null for tokens without that payload.
+ */
+function requestFromToken(payload: Record<string, unknown>): SessionRequest | null {
+  const { headers, cookies, arguments: args } = payload;
+  if (typeof headers !== "object" || headers === null || typeof args !== "object" || args === null) return null;
+  const decoded: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(args as Record<string, unknown>)) {
+    if (!Array.isArray(values)) continue;
+    decoded[name] = values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : String(v)));
+  }
+  const lowered: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) lowered[name.toLowerCase()] = String(value);
+  return { arguments: decoded, headers: lowered, cookies: (typeof cookies === "object" && cookies !== null ? cookies : {}) as Record<string, string> };
 }

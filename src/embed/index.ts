@@ -1,0 +1,1 @@
+export { serverDocument, serverSession, EmbedError, type ServerDocumentOptions, type ServerSessionOptions } from "./server.js";
