@@ -1,11 +1,46 @@
 /**
  * bokeh-client: talk to a Bokeh server from Node.js.
  *
- *   import { pullSession, pushSession, ClientSession, Document, Model, ColumnDataSource } from "bokeh-client";
+ *   import { pullSession, pushSession, ClientSession, Document, Model, ColumnDataSource, figure } from "bokeh-client";
  *   import { BokehServer } from "bokeh-client/server";
+ *
+ * This entry point also loads the typed catalog of every Bokeh model (src/models),
+ * so documents pulled from a server are made of typed instances (`plot.width`).
  */
 export * from "./client/index.js";
-export * from "./document/index.js";
+export {
+  Document,
+  DocumentError,
+  DEFAULT_TITLE,
+  Model,
+  ColumnDataError,
+  EVENT_KINDS,
+  type Attributes,
+  type ChangeListener,
+  type ColumnData,
+  type ColumnPatches,
+  type DataColumn,
+  type DocJson,
+  type ModelClass,
+  type ModelOptions,
+  type ModelSelector,
+  type PatchIndex,
+} from "./document/index.js";
+export type {
+  ColumnDataChangedEvent,
+  ColumnsPatchedEvent,
+  ColumnsStreamedEvent,
+  DocumentChangedEvent,
+  DocumentEventKind,
+  MessageSentEvent,
+  ModelChangedEvent,
+  RootAddedEvent,
+  RootRemovedEvent,
+  Setter,
+  TitleChangedEvent,
+} from "./document/events.js";
+// Every Bokeh model as a typed class (ColumnDataSource, Plot, Slider, ...), figure(), ValidationError.
+export * from "./models/index.js";
 export * from "./embed/index.js";
 export {
   NDArray,

@@ -9,7 +9,7 @@
  * `updateColumns`) so the typed model catalog's ColumnDataSource shares them.
  */
 import { isPlainObject, isTypedArray, NDArray } from "../serialization/values.js";
-import { ColumnDataError, columnLength, type Column, type ColumnData, type Patches } from "./columns.js";
+import { ColumnDataError, columnLength, type DataColumn, type ColumnData, type ColumnPatches } from "./columns.js";
 import type { EventInit } from "./events.js";
 import { Model, type Attributes, type ModelOptions } from "./model.js";
 
@@ -64,7 +64,7 @@ export class ColumnDataSource extends Model {
    * Changes cells in place: `{ y: [[0, 10], [new Slice({start: 2, stop: 4}), [1, 2]]] }`.
    * Only the changed cells are sent to the server.
    */
-  patch(patches: Patches): this {
+  patch(patches: ColumnPatches): this {
     patchCells(this, patches);
     return this;
   }
@@ -123,7 +123,7 @@ export function streamRows(model: Model, rows: ColumnData, rollover?: number): v
   model._streamColumns("data", rows, rollover ?? null, undefined);
 }
 
-export function patchCells(model: Model, patches: Patches): void {
+export function patchCells(model: Model, patches: ColumnPatches): void {
   const data = (model.get("data") ?? {}) as ColumnData;
   for (const name of Object.keys(patches)) {
     if (!(name in data)) throw new ColumnDataError(`can't patch column '${name}': no such column`);
@@ -131,4 +131,4 @@ export function patchCells(model: Model, patches: Patches): void {
   model._patchColumns("data", patches, undefined);
 }
 
-export type { Column, ColumnData, Patches };
+export type { DataColumn, ColumnData, ColumnPatches };

@@ -9,12 +9,12 @@
 import { isTypedArray, NDArray, Slice, type TypedArray } from "../serialization/values.js";
 import { BokehError } from "../util/errors.js";
 
-export type Column = unknown[] | TypedArray | NDArray;
-export type ColumnData = Record<string, Column>;
+export type DataColumn = unknown[] | TypedArray | NDArray;
+export type ColumnData = Record<string, DataColumn>;
 
 /** One patch: an index or slice (or, for n-d cells, `[index, ...slices]`) and the new value(s). */
 export type PatchIndex = number | Slice | readonly (number | Slice)[];
-export type Patches = Record<string, readonly (readonly [PatchIndex, unknown])[]>;
+export type ColumnPatches = Record<string, readonly (readonly [PatchIndex, unknown])[]>;
 
 /** Invalid column data, stream or patch. */
 export class ColumnDataError extends BokehError {
@@ -36,7 +36,7 @@ type TypedCtor = { new (length: number): TypedArray; new (buffer: ArrayBufferLik
 const usedEnd = new WeakMap<ArrayBufferLike, number>();
 
 /** `column` with `rows` appended, keeping the last `rollover` rows when given. */
-export function streamColumn(column: Column | undefined, rows: Column, rollover: number | null): Column {
+export function streamColumn(column: DataColumn | undefined, rows: DataColumn, rollover: number | null): DataColumn {
   const base = column ?? (isTypedArray(rows) ? (new (rows.constructor as TypedCtor)(0)) : []);
   if (isTypedArray(base) || (isTypedArray(rows) && Array.isArray(base) && base.every((v) => typeof v === "number"))) {
     const target = isTypedArray(base) ? base : toTyped(base, rows as TypedArray);
@@ -64,7 +64,7 @@ function fits(values: ArrayLike<unknown>, like: TypedArray): boolean {
   return true;
 }
 
-function streamTyped(column: TypedArray, rows: Column, rollover: number | null): TypedArray {
+function streamTyped(column: TypedArray, rows: DataColumn, rollover: number | null): TypedArray {
   const added = isTypedArray(rows) ? rows : Array.isArray(rows) ? rows : [rows];
   const ctor = (fits(added as ArrayLike<unknown>, column) ? column.constructor : Float64Array) as TypedCtor;
   const total = column.length + added.length;
@@ -94,7 +94,7 @@ function streamTyped(column: TypedArray, rows: Column, rollover: number | null):
 }
 
 /** Applies `[index, value]` patches to `column` in place (typed arrays and lists alike). */
-export function patchColumn(column: Column, name: string, patches: readonly (readonly [PatchIndex, unknown])[]): void {
+export function patchColumn(column: DataColumn, name: string, patches: readonly (readonly [PatchIndex, unknown])[]): void {
   for (const [index, value] of patches) {
     if (typeof index === "number") {
       setItem(column, name, index, value);
@@ -126,13 +126,13 @@ function normalize(index: number, length: number, name: string): number {
   return i;
 }
 
-function setItem(column: Column, name: string, index: number, value: unknown): void {
+function setItem(column: DataColumn, name: string, index: number, value: unknown): void {
   const target = column instanceof NDArray ? column.array : column;
   const i = normalize(index, target.length, name);
   (target as unknown[])[i] = value;
 }
 
-function getItem(column: Column, name: string, index: number): unknown {
+function getItem(column: DataColumn, name: string, index: number): unknown {
   const target = column instanceof NDArray ? column.array : column;
   return (target as ArrayLike<unknown>)[normalize(index, target.length, name)];
 }

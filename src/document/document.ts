@@ -31,7 +31,7 @@ export type ChangeListener = (event: DocumentChangedEvent) => void;
 
 export type ModelClass = abstract new (...args: never[]) => Model;
 
-export interface Selector {
+export interface ModelSelector {
   name?: string;
   /** A Bokeh type name ("ColumnDataSource") or a model class. */
   type?: string | ModelClass;
@@ -115,7 +115,7 @@ export class Document {
   }
 
   /** All models matching every given criterion. */
-  select(selector: Selector): Model[] {
+  select(selector: ModelSelector): Model[] {
     const { name, type } = selector;
     return this.models.filter(
       (model) =>
@@ -125,7 +125,7 @@ export class Document {
   }
 
   /** The one model matching `selector`, null if none; throws if several match. */
-  selectOne(selector: Selector): Model | null {
+  selectOne(selector: ModelSelector): Model | null {
     const found = this.select(selector);
     if (found.length > 1) throw new DocumentError(`found more than one model matching ${describe(selector)}: ${found.join(", ")}`);
     return found[0] ?? null;
@@ -301,7 +301,7 @@ export class Document {
   }
 }
 
-function describe(selector: Selector): string {
+function describe(selector: ModelSelector): string {
   const type = selector.type === undefined ? undefined : typeof selector.type === "string" ? selector.type : selector.type.name;
   return JSON.stringify({ name: selector.name, type });
 }

@@ -4,7 +4,7 @@
  */
 import type { Document } from "./document.js";
 import type { Model } from "./model.js";
-import type { ColumnData, Patches } from "./columns.js";
+import type { ColumnData, ColumnPatches } from "./columns.js";
 
 /** Who made a change: an opaque token (a session or connection), or undefined for local code. */
 export type Setter = object | undefined;
@@ -44,7 +44,7 @@ export interface ColumnsPatchedEvent extends EventBase {
   readonly kind: "ColumnsPatched";
   readonly model: Model;
   readonly attr: string;
-  readonly patches: Patches;
+  readonly patches: ColumnPatches;
 }
 
 export interface RootAddedEvent extends EventBase {

@@ -8,7 +8,7 @@
  */
 import { makeId } from "../protocol/ids.js";
 import { isPlainObject, MODEL_BRAND, type SerializableModel } from "../serialization/values.js";
-import { ColumnDataError, patchColumn, streamColumn, type ColumnData, type Patches } from "./columns.js";
+import { ColumnDataError, patchColumn, streamColumn, type ColumnData, type ColumnPatches } from "./columns.js";
 import { valuesEqual } from "./equal.js";
 import type { Document } from "./document.js";
 import type { EventInit, Setter } from "./events.js";
@@ -164,7 +164,7 @@ export class Model implements SerializableModel {
   }
 
   /** @internal Changes cells of the columns held in `attr` and reports ColumnsPatched. */
-  _patchColumns(attr: string, patches: Patches, setter: Setter): void {
+  _patchColumns(attr: string, patches: ColumnPatches, setter: Setter): void {
     const data = this.columnsOf(attr);
     for (const [name, list] of Object.entries(patches)) {
       const column = data[name];

@@ -11,7 +11,7 @@ import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
-import type { ColumnData, Patches } from "./columns.js";
+import type { ColumnData, ColumnPatches } from "./columns.js";
 import type { DocJson, Document } from "./document.js";
 import { EVENT_KINDS, type DocumentChangedEvent, type DocumentEventKind, type Setter } from "./events.js";
 import { Model } from "./model.js";
@@ -34,7 +34,7 @@ type Decoded =
   | { kind: "ModelChanged"; model: Model; attr: string; new: unknown }
   | { kind: "ColumnDataChanged"; model: Model; attr: string; data: ColumnData; cols: string[] | null }
   | { kind: "ColumnsStreamed"; model: Model; attr: string; data: ColumnData; rollover: number | null }
-  | { kind: "ColumnsPatched"; model: Model; attr: string; patches: Patches }
+  | { kind: "ColumnsPatched"; model: Model; attr: string; patches: ColumnPatches }
   | { kind: "RootAdded"; model: Model }
   | { kind: "RootRemoved"; model: Model }
   | { kind: "TitleChanged"; title: string }
@@ -112,7 +112,7 @@ function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
       if (!isPlainObject(patches) || !Object.values(patches).every((list) => Array.isArray(list) && list.every((p) => Array.isArray(p) && p.length === 2))) {
         throw new DeserializationError("ColumnsPatched 'patches' is not a map of [index, value] lists");
       }
-      return { kind: "ColumnsPatched", model: model(), attr: attr(), patches: patches as Patches };
+      return { kind: "ColumnsPatched", model: model(), attr: attr(), patches: patches as ColumnPatches };
     }
     case "RootAdded":
       return { kind: "RootAdded", model: model() };

@@ -5,7 +5,8 @@
  * behaviour follows the fixture README: the events app's server callbacks, and
  * `event=<kind>` making the server perform the recorded change after `delay` ms.
  */
-import { ColumnDataSource, Document, Model, applyPatch, type DocJson } from "../../src/index.js";
+import { ColumnDataSource, Document, Model, type DocJson } from "../../src/index.js";
+import { applyPatch } from "../../src/document/patch.js";
 import { pyJson } from "../../src/protocol/pyjson.js";
 import type { Application } from "../../src/server/index.js";
 import { loadTranscript, recordedMessages, scenarioNames, type Transcript } from "./transcripts.js";

@@ -1,0 +1,30 @@
+/**
+ * Typed Bokeh models: one class per BokehJS model (generated from the catalog,
+ * see docs/models.md), their base TypedModel, validation errors, and figure().
+ *
+ *   import { figure, ColumnDataSource } from "bokeh-client/models";  // (this module)
+ *
+ * Importing this module registers every class, so documents received from a
+ * peer are made of typed instances.
+ */
+export * from "./generated/index.js";
+export { TypedModel, registerModel, type TypedModelClass } from "./typed-model.js";
+export { ValidationError } from "./kinds.js";
+export { isColor, NAMED_COLORS } from "./colors.js";
+export { isKnownType, isSubtype } from "./catalog.js";
+export type {
+  Arrayable,
+  Color,
+  ExprSpec,
+  FieldSpec,
+  NamedColor,
+  RGB,
+  RGBA,
+  Scalar,
+  ScalarInput,
+  ValueSpec,
+  Vectorized,
+  VectorizedInput,
+} from "./types.js";
+export type { KindDescriptor, DefaultDescriptor, CatalogModel } from "./catalog-types.js";
+export * from "./plotting.js";
