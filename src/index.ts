@@ -15,6 +15,7 @@ export {
   Model,
   ColumnDataError,
   EVENT_KINDS,
+  type AttributeListener,
   type Attributes,
   type ChangeListener,
   type ColumnData,

@@ -4,13 +4,14 @@
  * The opener is a plain function so that it can be replaced (tests capture the
  * URL instead of launching anything; servers may log it instead).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import open, { apps } from "open";
+import { BrowserError } from "./errors.js";
 
 export type NewBrowserTarget = "tab" | "window";
 
 export interface OpenOptions {
-  /** A browser to use: "chrome", "firefox", "edge", or a command; default: $BROWSER or the system default. */
+  /** A browser to use: "chrome", "chromium", "firefox", "edge", or a command; default: $BROWSER or the system default. */
   browser?: string;
   /** Open in a new tab (default) or a new window, where the browser allows it. */
   new?: NewBrowserTarget;
@@ -20,26 +21,37 @@ export type BrowserOpener = (url: string, options: OpenOptions) => void | Promis
 
 const NAMED: Record<string, string | readonly string[]> = {
   chrome: apps.chrome,
-  chromium: ["chromium", "chromium-browser", ...toList(apps.chrome)],
+  chromium: ["chromium", "chromium-browser", ...(typeof apps.chrome === "string" ? [apps.chrome] : apps.chrome)],
   firefox: apps.firefox,
   edge: apps.edge,
 };
 
-function toList(value: string | readonly string[]): readonly string[] {
-  return typeof value === "string" ? [value] : value;
-}
-
-/** Opens `url` with the browser the options or $BROWSER name, else the system default. */
+/**
+ * Opens `url` with `options.browser`, else the command in $BROWSER (as Python's
+ * webbrowser: `%s` stands for the URL, several commands may be separated by ':'),
+ * else the system default. `new: "window"` asks Chromium-like browsers and Firefox
+ * for a new window. Resolves once the browser process started.
+ */
 export const openInBrowser: BrowserOpener = async (url, options) => {
   const windowArgs = options.new === "window" ? ["--new-window"] : [];
-  const command = options.browser ?? process.env.BROWSER;
-  if (command !== undefined && command !== "" && !(command in NAMED)) {
-    // $BROWSER and custom commands: run them with the URL, detached from this process.
-    const child = spawn(command, [...windowArgs, url], { detached: true, stdio: "ignore", shell: false });
-    child.on("error", () => {});
-    child.unref();
+  const choice = options.browser ?? process.env.BROWSER;
+  if (choice !== undefined && choice !== "" && !(choice in NAMED)) {
+    const command = choice.split(":")[0] as string;
+    const words = command.trim().split(/\s+/);
+    const args = command.includes("%s") ? words.slice(1).map((w) => w.replace("%s", url)) : [...words.slice(1), ...windowArgs, url];
+    await started(spawn(words[0] as string, args, { detached: true, stdio: "ignore" }), command);
     return;
   }
-  const app = command !== undefined && command !== "" ? { name: NAMED[command] as string | readonly string[], arguments: windowArgs } : undefined;
-  await open(url, { wait: false, ...(app ? { app: { name: app.name as string | string[], arguments: app.arguments } } : {}) });
+  const app = choice !== undefined && choice !== "" ? { name: NAMED[choice] as string | string[], arguments: windowArgs } : undefined;
+  await started(await open(url, { wait: false, ...(app ? { app } : {}) }), choice ?? "the default browser");
 };
+
+function started(child: ChildProcess, command: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    child.once("spawn", () => {
+      child.unref();
+      resolve();
+    });
+    child.once("error", (error) => reject(new BrowserError(command, error)));
+  });
+}

@@ -186,3 +186,10 @@ export class QueueFullError extends BokehError {
     this.limit = limit;
   }
 }
+
+/** A browser could not be started to show a session. */
+export class BrowserError extends BokehError {
+  constructor(command: string, cause: unknown) {
+    super("ERR_BOKEH_BROWSER", `could not start the browser '${command}': ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}

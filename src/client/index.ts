@@ -3,6 +3,7 @@ export { pullSession, pushSession, type SessionOptions } from "./api.js";
 export { ClientConnection, DEFAULT_TIMEOUT, type ConnectionOptions, type ConnectionState } from "./connection.js";
 export {
   AbortError,
+  BrowserError,
   ChangesRejectedError,
   ConnectionClosedError,
   ConnectionError,

@@ -16,6 +16,9 @@ import { forEachModel } from "./references.js";
 
 export type Attributes = Record<string, unknown>;
 
+/** A listener of one model's attribute: `(attr, old, new)`, as Python's `on_change` callbacks. */
+export type AttributeListener = (attr: string, old: unknown, value: unknown) => void;
+
 export interface ModelOptions {
   /** Use this id instead of a generated one (e.g. to mirror an existing model). */
   id?: string;
@@ -34,6 +37,8 @@ export class Model implements SerializableModel {
 
   /** Explicitly set attributes, in the order they were set. Only these are serialized. */
   protected readonly _attributes = new Map<string, unknown>();
+
+  private _listeners: Map<string, Set<AttributeListener>> | null = null;
 
   private _document: Document | null = null;
 
@@ -80,6 +85,25 @@ export class Model implements SerializableModel {
       for (const [attr, v] of Object.entries(attrOrAttributes)) this.setAttribute(attr, v, undefined);
     }
     return this;
+  }
+
+  /**
+   * Calls `listener(attr, old, new)` after each change of `attr` (or of any of
+   * `attrs`), whoever made it: local code, a server patch, a browser (Python's
+   * `model.on_change`). Streams and patches of `data` count as changes of `data`.
+   * Returns a function that unsubscribes.
+   */
+  onChange(attrs: string | readonly string[], listener: AttributeListener): () => void {
+    this._listeners ??= new Map();
+    const names = typeof attrs === "string" ? [attrs] : attrs;
+    for (const name of names) {
+      let set = this._listeners.get(name);
+      if (set === undefined) this._listeners.set(name, (set = new Set()));
+      set.add(listener);
+    }
+    return () => {
+      for (const name of names) this._listeners?.get(name)?.delete(listener);
+    };
   }
 
   /** The explicitly set attributes, as a new plain object. */
@@ -131,6 +155,22 @@ export class Model implements SerializableModel {
     if (old === checked && (typeof checked !== "object" || checked === null)) return;
     this._attributes.set(attr, checked);
     this._document?._modelChanged(this, old, checked, this.changeEvent(attr, old, checked), setter);
+    this.notify(attr, old, checked);
+  }
+
+  /** Runs the `onChange` listeners of `attr`; like document listeners, all run and the first error is rethrown. */
+  protected notify(attr: string, old: unknown, value: unknown): void {
+    const listeners = this._listeners?.get(attr);
+    if (listeners === undefined || listeners.size === 0) return;
+    let failure: { error: unknown } | null = null;
+    for (const listener of [...listeners]) {
+      try {
+        listener(attr, old, value);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== null) throw failure.error;
   }
 
   /** @internal Gives a model received from a peer its attributes, without events or validation. */
@@ -153,6 +193,7 @@ export class Model implements SerializableModel {
       this._attributes.delete(attr);
       const value = this.get(attr);
       this._document?._modelChanged(this, old, value, this.changeEvent(attr, old, value), setter);
+      this.notify(attr, old, value);
     }
   }
 
@@ -161,6 +202,7 @@ export class Model implements SerializableModel {
     const data = this.columnsOf(attr);
     for (const [name, column] of Object.entries(rows)) data[name] = streamColumn(data[name], column, rollover);
     this._document?._emit({ kind: "ColumnsStreamed", model: this, attr, data: rows, rollover }, setter);
+    this.notify(attr, data, data);
   }
 
   /** @internal Changes cells of the columns held in `attr` and reports ColumnsPatched. */
@@ -172,6 +214,7 @@ export class Model implements SerializableModel {
       patchColumn(column, name, list);
     }
     this._document?._emit({ kind: "ColumnsPatched", model: this, attr, patches }, setter);
+    this.notify(attr, data, data);
   }
 
   /** @internal Replaces the listed columns held in `attr`, keeping the others, and reports ColumnDataChanged. */
@@ -183,6 +226,7 @@ export class Model implements SerializableModel {
       if (column !== undefined) data[name] = changed[name] = column;
     }
     this._document?._emit({ kind: "ColumnDataChanged", model: this, attr, cols, data: changed }, setter);
+    this.notify(attr, data, data);
   }
 
   private columnsOf(attr: string): ColumnData {

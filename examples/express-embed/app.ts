@@ -1,0 +1,95 @@
+/**
+ * Embedding a Bokeh session in an Express app (Bokeh's Flask embed example, in TypeScript).
+ *
+ * For each visitor the route pulls a new session of the Bokeh app, customizes it
+ * (the plot's title greets the visitor), closes the client session — which first
+ * sends the change to the server — and returns a page whose <script> tag, made by
+ * serverSession(), shows that very session.
+ *
+ *   npm run example:express      then open the printed URL (try ?user=Ada)
+ *
+ * Environment: PORT (Express, default 8000), BOKEH_PORT (default 5006),
+ * BOKEH_URL (use a running Bokeh server's app instead of the embedded one).
+ */
+import express from "express";
+import { ColumnDataSource, figure, pullSession, serverSession, Slider, type Figure } from "bokeh-client";
+import { BokehServer, type Application } from "bokeh-client/server";
+
+/** The Bokeh app: a sine wave whose frequency a slider sets, recomputed on the server. */
+const sineApp: Application = (doc) => {
+  const x = Array.from({ length: 200 }, (_, i) => (i / 199) * 4 * Math.PI);
+  const source = new ColumnDataSource({ data: { x, y: x.map(Math.sin) } });
+  const plot = figure({ name: "plot", title: "Sine", width: 600, height: 300, tools: "pan,wheel_zoom,reset" });
+  plot.line({ x: "x", y: "y", source, line_width: 3, line_alpha: 0.7 });
+  const slider = new Slider({ name: "frequency", title: "Frequency", start: 0.1, end: 5, value: 1, step: 0.1 });
+  slider.onChange("value", (_attr, _old, value) => {
+    source.data = { x, y: x.map((v) => Math.sin((value as number) * v)) };
+  });
+  doc.addRoot(slider);
+  doc.addRoot(plot);
+  doc.title = "Embedded Bokeh app";
+};
+
+function page(user: string, script: string): string {
+  const name = user.replace(/[<>&"]/g, "");
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head><meta charset="utf-8"><title>Embedding Bokeh in Express</title></head>
+  <body>
+    <h1>Hello, ${name}</h1>
+    <p>The plot below is a live Bokeh session made for you.</p>
+    ${script}
+  </body>
+</html>`;
+}
+
+async function main(): Promise<void> {
+  const web = express();
+  const httpServer = await new Promise<import("node:http").Server>((resolve) => {
+    const s = web.listen(Number(process.env.PORT ?? 8000), "127.0.0.1", () => resolve(s));
+  });
+  const webPort = (httpServer.address() as import("node:net").AddressInfo).port;
+
+  let bokehUrl = process.env.BOKEH_URL;
+  let bokeh: BokehServer | null = null;
+  if (bokehUrl === undefined) {
+    bokeh = await BokehServer.start({
+      port: Number(process.env.BOKEH_PORT ?? 5006),
+      apps: { "/sine": sineApp },
+      // The page comes from Express, so BokehJS's websocket carries Express's origin.
+      allowWebsocketOrigin: [`localhost:${webPort}`, `127.0.0.1:${webPort}`],
+    });
+    bokehUrl = bokeh.appUrl("/sine");
+  }
+  const appUrl = bokehUrl;
+
+  web.get("/favicon.ico", (_req, res) => void res.status(204).end());
+  web.get("/", async (req, res, next) => {
+    try {
+      const user = typeof req.query.user === "string" ? req.query.user : "visitor";
+      const session = await pullSession({ url: appUrl });
+      const plot = session.document!.selectOne({ name: "plot" }) as Figure;
+      plot.title = `Hello, ${user}!`;
+      const script = serverSession({ sessionId: session.id, url: appUrl });
+      await session.close(); // sends the new title first (Python's client loses it: bokeh#13172)
+      res.type("html").send(page(user, script));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  console.log(`Bokeh app:   ${appUrl}`);
+  console.log(`Express app: http://127.0.0.1:${webPort}/?user=Ada`);
+  const stop = async () => {
+    httpServer.close();
+    await bokeh?.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
