@@ -5,7 +5,7 @@
  * typed errors everywhere and no unhandled rejection.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { ClientSession, ColumnDataSource, Model, pullSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
+import { ClientSession, ColumnDataSource, Document, Model, pullSession, pushSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
 import { BokehServer, type Application } from "../src/server/index.js";
 import { FaultServer, TINY_DOC, type FaultHandler } from "./helpers/fault-server.js";
 
@@ -299,6 +299,79 @@ describe("how connections end", () => {
     later.abort();
     await expect(pending).rejects.toMatchObject({ code: "ERR_BOKEH_ABORTED" });
     await until(() => !open.connected, "the connection to close");
+  });
+});
+
+describe("pushing to Bokeh 3.7 and to 3.8+", () => {
+  // Bokeh 3.7 takes a pushed document's arrays inline as base64 (as recorded); 3.8+
+  // expects binary buffers and gunzips any inline base64, so 3.7's form fails there.
+  const pushedDoc = () => new Document({ roots: [new ColumnDataSource({ data: { x: new Float64Array([1, 2]) } })] });
+
+  test.each([
+    ["3.9.2", 1],
+    ["3.7.3", 0],
+  ])("a server that says it is Bokeh %s gets the arrays with %i buffer(s), and a config only from 3.8", async (version, expected) => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") api.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: version, server: version } });
+      if (message.header.msgtype === "PUSH-DOC") api.reply(message, "OK");
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.push(pushedDoc());
+    expect(server.received.map((m) => m.header.msgtype)).toEqual(["SERVER-INFO-REQ", "PUSH-DOC"]);
+    const push = server.received[1]!;
+    expect(push.buffers.size).toBe(expected);
+    const data = JSON.stringify(push.content);
+    expect(data).toContain(expected === 1 ? '"data":{"id":' : '"data":"AAAAAAAA8D8AAAAAAAAAQA=="');
+    const config = (push.content as { doc: { config?: { name: string } } }).doc.config;
+    if (expected === 1) expect(config?.name).toBe("DocumentConfig");
+    else expect(config).toBeUndefined();
+  });
+
+  test("the version is asked once per session, or not at all when given", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") api.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: "3.7.3", server: "3.7.3" } });
+      if (message.header.msgtype === "PUSH-DOC") api.reply(message, "OK");
+    });
+    const asking = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    const doc = new Document({ roots: [new Model("Div", { text: "first" })] });
+    await asking.push(doc);
+    await asking.push(doc);
+    const told = track(new ClientSession({ websocketUrl: server.wsUrl, bokehVersion: "3.8.0" }));
+    await told.push(pushedDoc());
+    expect(server.received.map((m) => [m.header.msgtype, m.buffers.size])).toEqual([
+      ["SERVER-INFO-REQ", 0],
+      ["PUSH-DOC", 0],
+      ["PUSH-DOC", 0],
+      ["PUSH-DOC", 1],
+    ]);
+  });
+
+  test("a document pulled from Bokeh 3.8+ keeps its config when pushed back, and our 3.7 server does not pass it on", async () => {
+    const config = { type: "object", name: "DocumentConfig", id: "c1", attributes: { reconnect_session: false, notifications: { type: "object", name: "Notifications", id: "c2" } } };
+    const pulled = Document.fromJSON({ version: "3.9.2", title: "from 3.9", roots: [{ type: "object", name: "Div", id: "d1", attributes: { text: "hi" } }], config });
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "PUSH-DOC") api.reply(message, "OK");
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl, bokehVersion: "3.9.2" }));
+    await session.push(pulled);
+    expect((server.received[0]!.content as { doc: { config: unknown } }).doc.config).toEqual(config);
+
+    // Our embedded server speaks 3.7: it keeps the roots and leaves the config out of what it serves.
+    const { server: ours } = await start({ "/": () => {} });
+    track(await pushSession(Document.fromJSON({ version: "3.9.2", roots: [{ type: "object", name: "Div", id: "d2", attributes: { text: "hi" } }], config }), { url: ours.appUrl("/"), sessionId: "with-config" }));
+    const puller = track(await pullSession({ url: ours.appUrl("/"), sessionId: "with-config" }));
+    expect(puller.document!.toJSON().config).toBeUndefined();
+    expect(puller.document!.roots.map((r) => r.id)).toEqual(["d2"]);
+  });
+
+  test("documents from Bokeh 3.8+ standalone output (gzipped inline bytes) load", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const bytes = gzipSync(Buffer.from(new Float64Array([3, 4]).buffer)).toString("base64");
+    const doc = Document.fromJSON({
+      version: "3.8.1",
+      roots: [{ type: "object", name: "ColumnDataSource", id: "s1", attributes: { data: { type: "map", entries: [["x", { type: "ndarray", array: { type: "bytes", data: bytes }, shape: [2], dtype: "float64", order: "little" }]] } } }],
+    });
+    expect(Array.from((doc.roots[0] as ColumnDataSource).data.x as Float64Array)).toEqual([3, 4]);
   });
 });
 

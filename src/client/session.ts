@@ -13,6 +13,7 @@
  */
 import type { Message, ServerInfo } from "../protocol/message.js";
 import { ProtocolError } from "../protocol/errors.js";
+import { documentArraysAsBuffers } from "../protocol/version.js";
 import { generateSessionId, generateToken, resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
 import { Document, type DocJson } from "../document/document.js";
 import { reconcile } from "../document/reconcile.js";
@@ -63,6 +64,13 @@ export interface ClientSessionOptions extends ConnectionOptions, SigningOptions 
    * messages, in order. Default 16 MiB (Bokeh servers refuse messages over 20 MiB).
    */
   maxPatchSize?: number;
+  /**
+   * The server's Bokeh version, if known ("3.7.3"). Pushing a document needs it:
+   * Bokeh 3.7 takes arrays inline and rejects a `config`, 3.8+ takes arrays as binary
+   * buffers and requires a `config`. When it is not given, the session asks the
+   * server once (SERVER-INFO-REQ, cached) before the first push.
+   */
+  bokehVersion?: string;
 }
 
 export interface ClientSessionEvents {
@@ -266,9 +274,11 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   private async sendDocument(connection: ClientConnection, doc: Document): Promise<void> {
+    // Bokeh 3.8 changed the document format: arrays as binary buffers, and a `config` model.
+    const modern = documentArraysAsBuffers(this.options.bokehVersion ?? (await this.serverVersion()));
     this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
-    const { doc: json, frame } = documentContent(doc);
-    const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame });
+    const { doc: json, frame, buffers: bytes } = documentContent(doc, { buffers: modern, config: modern ? "ensure" : "omit" });
+    const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame, buffers: bytes });
     doc._markSynced();
     try {
       await reply;
@@ -283,6 +293,15 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   async forceRoundtrip(): Promise<void> {
     const connection = await this.ready();
     await connection.request("SERVER-INFO-REQ", {});
+  }
+
+  /** The server's Bokeh version ("" if it cannot tell). */
+  private async serverVersion(): Promise<string> {
+    try {
+      return String((await this.requestServerInfo()).version_info?.bokeh ?? "");
+    } catch {
+      return "";
+    }
   }
 
   /** The server's version info; asked once, then cached (as Python). */
@@ -628,3 +647,4 @@ export async function showSession(options: ShowSessionOptions = {}): Promise<voi
   const opener = options.opener ?? options.session?.opener ?? openInBrowser;
   await opener(`${serverUrl}?bokeh-session-id=${encodeURIComponent(sessionId)}`, { browser: options.browser, new: options.new ?? "tab" });
 }
+

@@ -6,7 +6,8 @@
  * server; patches from the server are applied with `applyPatch` and reported
  * the same way, tagged with the session as `setter` so they are not echoed.
  */
-import { BOKEH_VERSION } from "../protocol/version.js";
+import { makeId } from "../protocol/ids.js";
+import { BOKEH_VERSION, documentArraysAsBuffers } from "../protocol/version.js";
 import { Decoder, type ModelFactory } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError } from "../serialization/errors.js";
@@ -25,7 +26,16 @@ export interface DocJson {
   roots: unknown[];
   defs?: unknown[];
   callbacks?: unknown;
+  /** Bokeh 3.8+: the document's `DocumentConfig` model (kept as sent, see `_config`). */
+  config?: unknown;
 }
+
+/**
+ * How `_toJSON` writes the document's `config` (Bokeh 3.8+): `"keep"` writes the one
+ * it came with, if any; `"ensure"` writes a default one when there is none (3.8+
+ * servers require it); `"omit"` leaves it out (3.7 and earlier reject it).
+ */
+export type ConfigMode = "keep" | "ensure" | "omit";
 
 export type ChangeListener = (event: DocumentChangedEvent) => void;
 
@@ -55,6 +65,12 @@ export class Document {
   private readonly _seen = new Set<string>();
   /** Models the peer at the other end of the connection already has. */
   private _synced = new WeakSet<Model>();
+  /**
+   * Bokeh 3.8+ documents carry a `DocumentConfig` model (reconnection and notification
+   * settings for BokehJS) beside the roots. We speak 3.7 and have no class for it, so it
+   * is kept as the JSON it came in and written back unchanged.
+   */
+  private _config: unknown = undefined;
 
   constructor(options: { title?: string; roots?: Model[] } = {}) {
     this._title = options.title ?? DEFAULT_TITLE;
@@ -160,8 +176,11 @@ export class Document {
   }
 
   /** @internal The JSON form written with a given encoder (for frames, see patch.ts documentContent). */
-  _toJSON(encoder: Encoder): DocJson {
-    return { version: BOKEH_VERSION, title: this._title, roots: this._roots.map((root) => encoder.encode(root)) };
+  _toJSON(encoder: Encoder, config: ConfigMode = "keep"): DocJson {
+    const json: DocJson = { version: BOKEH_VERSION, title: this._title, roots: this._roots.map((root) => encoder.encode(root)) };
+    if (config === "ensure") json.config = this._config ?? { type: "object", name: "DocumentConfig", id: makeId() };
+    else if (config === "keep" && this._config !== undefined) json.config = this._config;
+    return json;
   }
 
   /**
@@ -171,7 +190,7 @@ export class Document {
   static fromJSON(json: DocJson, buffers?: ReadonlyMap<string, Uint8Array>): Document {
     if (!isPlainObject(json) || !Array.isArray(json.roots)) throw new DeserializationError("a document needs a 'roots' list");
     const document = new Document();
-    const decoder = new Decoder({ models: document._modelFactory(), buffers });
+    const decoder = new Decoder({ models: document._modelFactory(), buffers, gzipInline: documentArraysAsBuffers(json.version) });
     const roots = json.roots.map((rep) => {
       const root = decoder.decode(rep);
       if (!(root instanceof Model)) throw new DeserializationError("a document root is not a model");
@@ -179,6 +198,7 @@ export class Document {
     });
     for (const root of roots) document.addRoot(root);
     if (typeof json.title === "string") document._title = json.title;
+    document._setConfig(json.config);
     return document;
   }
 
@@ -246,6 +266,12 @@ export class Document {
     this.clear(setter);
     for (const root of roots) this.addRoot(root, setter);
     this.setTitle(source.title, setter);
+    this._config = source._config; // as Bokeh's destructive move does
+  }
+
+  /** @internal Keeps the `config` of a pulled or pushed document (see `_config`). */
+  _setConfig(config: unknown): void {
+    if (isPlainObject(config)) this._config = config;
   }
 
   /** @internal Whether a model with `id` was ever part of this document. */

@@ -12,7 +12,7 @@ import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
 import type { ColumnData, ColumnPatches } from "./columns.js";
-import type { DocJson, Document } from "./document.js";
+import type { ConfigMode, DocJson, Document } from "./document.js";
 import { EVENT_KINDS, type DocumentChangedEvent, type DocumentEventKind, type Setter } from "./events.js";
 import { Model } from "./model.js";
 
@@ -219,12 +219,22 @@ function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Do
 }
 
 /**
- * PULL-DOC-REPLY / PUSH-DOC content: `{doc}` and the content frame to send, in
- * which large arrays are spliced in as base64 without going through JSON
- * (protocol/content.ts). The frame is what plain JSON.stringify would write.
+ * PULL-DOC-REPLY / PUSH-DOC content: `{doc}` and the content frame to send. Arrays are
+ * inline base64 as Bokeh 3.7 expects (large ones spliced into the frame without going
+ * through JSON, protocol/content.ts), or with `buffers` binary buffers as 3.8+ expects.
+ * `config` says how the document's Bokeh 3.8+ `config` is written (Document._toJSON).
  */
-export function documentContent(document: Document): { doc: DocJson; frame: string | Uint8Array } {
+export function documentContent(
+  document: Document,
+  options: { buffers?: boolean; config?: ConfigMode } = {},
+): { doc: DocJson; frame: string | Uint8Array; buffers: Map<string, Uint8Array> } {
+  if (options.buffers) {
+    // Bokeh 3.8+: the arrays travel as binary buffer frames after the content.
+    const encoder = new Encoder({ binary: true });
+    const doc = document._toJSON(encoder, options.config);
+    return { doc, frame: JSON.stringify({ doc }), buffers: encoder.buffers };
+  }
   const blobs = new Map<string, Uint8Array>();
-  const doc = document._toJSON(new Encoder({ blobs }));
-  return { doc, frame: contentBytes({ doc }, blobs) };
+  const doc = document._toJSON(new Encoder({ blobs }), options.config);
+  return { doc, frame: contentBytes({ doc }, blobs), buffers: new Map() };
 }

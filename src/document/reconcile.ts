@@ -4,6 +4,7 @@
  * user code holds stay valid across a re-pull or a reconnection. Everything that
  * differs is reported as ordinary change events tagged with `setter`.
  */
+import { documentArraysAsBuffers } from "../protocol/version.js";
 import { Decoder } from "../serialization/decoder.js";
 import { DeserializationError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
@@ -17,6 +18,7 @@ export function reconcile(document: Document, json: DocJson, buffers: ReadonlyMa
   const kept = new Map<Model, Attributes>();
   const decoder = new Decoder<Model>({
     buffers,
+    gzipInline: documentArraysAsBuffers(json.version),
     models: {
       resolve: () => undefined, // every model of the pulled document is read in full
       create: (type, id) => {
@@ -39,5 +41,6 @@ export function reconcile(document: Document, json: DocJson, buffers: ReadonlyMa
   for (const root of [...document.roots]) if (!roots.includes(root)) document.removeRoot(root, setter);
   for (const root of roots) document.addRoot(root, setter);
   if (typeof json.title === "string") document.setTitle(json.title, setter);
+  document._setConfig(json.config);
   document._markSynced();
 }

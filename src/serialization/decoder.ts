@@ -6,6 +6,7 @@
  * reps create new models (or, like Bokeh, return the existing one when the id is
  * already known). References resolve to models created earlier in the same value.
  */
+import { gunzipSync } from "node:zlib";
 import { base64ToBytes, isDataType, typedArrayFrom } from "./arrays.js";
 import { DeserializationError, UnknownReferenceError } from "./errors.js";
 import {
@@ -32,6 +33,8 @@ export interface ModelFactory<M extends SerializableModel = SerializableModel> {
 export interface DecoderOptions<M extends SerializableModel> {
   models: ModelFactory<M>;
   buffers?: ReadonlyMap<string, Uint8Array>;
+  /** Inline base64 bytes are gzip-compressed (documents written by Bokeh 3.8 and later). */
+  gzipInline?: boolean;
 }
 
 export class Decoder<M extends SerializableModel = SerializableModel> {
@@ -40,11 +43,13 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
 
   private readonly models: ModelFactory<M>;
   private readonly buffers: ReadonlyMap<string, Uint8Array>;
+  private readonly gzipInline: boolean;
   private readonly created = new Map<string, M>();
 
   constructor(options: DecoderOptions<M>) {
     this.models = options.models;
     this.buffers = options.buffers ?? new Map();
+    this.gzipInline = options.gzipInline ?? false;
   }
 
   decode(rep: unknown): unknown {
@@ -132,7 +137,16 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
   }
 
   private decodeBytes(data: unknown): Uint8Array {
-    if (typeof data === "string") return base64ToBytes(data);
+    if (typeof data === "string") {
+      const bytes = base64ToBytes(data);
+      if (!this.gzipInline) return bytes;
+      try {
+        const raw = gunzipSync(bytes);
+        return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+      } catch (cause) {
+        throw new DeserializationError(`inline bytes are not gzip-compressed as Bokeh 3.8+ writes them: ${(cause as Error).message}`);
+      }
+    }
     if (isPlainObject(data) && typeof data.id === "string") {
       const buffer = this.buffers.get(data.id);
       if (buffer === undefined) throw new DeserializationError(`can't resolve buffer '${data.id}'`);

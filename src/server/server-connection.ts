@@ -144,7 +144,8 @@ export class ServerConnection {
 
   private onPull(message: Message): void {
     const document = this.session.document;
-    const { doc, frame } = documentContent(document);
+    // We speak 3.7: a 3.8+ `config` pushed by a newer client is not sent to 3.7 clients.
+    const { doc, frame } = documentContent(document, { config: "omit" });
     document._markSynced();
     this.send(createMessage("PULL-DOC-REPLY", makeId(), { doc }, { reqid: message.header.msgid }), frame);
   }
