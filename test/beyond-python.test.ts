@@ -257,6 +257,49 @@ describe("how connections end", () => {
     expect(session.errorReason).toBe("PROTOCOL_ERROR");
   });
 
+  test("num_buffers larger than the buffers sent: the next message is not a buffer, a ProtocolError", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") {
+        api.ws.send(`{"msgid": "r1", "msgtype": "SERVER-INFO-REPLY", "reqid": "${String(message.header.msgid)}", "num_buffers": 2}`);
+        api.ws.send("{}");
+        api.ws.send("{}");
+        api.ws.send('{"id": "b1"}');
+        api.ws.send(Buffer.from([1, 2, 3]));
+        api.send("OK", {}); // the server moves on as if the message were complete
+      }
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.connect();
+    const closed = new Promise<BokehError | null>((resolve) => session.on("close", resolve));
+    await expect(session.forceRoundtrip()).rejects.toMatchObject({ code: "ERR_BOKEH_PROTOCOL" });
+    expect(await closed).toMatchObject({ code: "ERR_BOKEH_PROTOCOL" });
+    expect(session.errorReason).toBe("PROTOCOL_ERROR");
+  });
+
+  test("num_buffers larger than the buffers sent, then silence: the request times out, typed", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") {
+        api.ws.send(`{"msgid": "r1", "msgtype": "SERVER-INFO-REPLY", "reqid": "${String(message.header.msgid)}", "num_buffers": 2}`);
+        api.ws.send("{}");
+        api.ws.send("{}");
+      }
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl, timeout: 200 }));
+    await session.connect();
+    await expect(session.forceRoundtrip()).rejects.toMatchObject({ code: "ERR_BOKEH_TIMEOUT" });
+  });
+
+  test("binary where text is expected (a binary header frame): a ProtocolError, the connection closes", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") api.ws.send(Buffer.from('{"msgid": "x", "msgtype": "OK"}'));
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.connect();
+    await expect(session.forceRoundtrip()).rejects.toMatchObject({ code: "ERR_BOKEH_PROTOCOL" });
+    expect(session.errorReason).toBe("PROTOCOL_ERROR");
+    expect(session.errorDetail).toMatch(/binary/);
+  });
+
   test("a message larger than maxMessageSize is refused with a typed error", async () => {
     const server = await fault((message, api) => {
       if (message.header.msgtype === "PULL-DOC-REQ") api.reply(message, "PULL-DOC-REPLY", { doc: { roots: [], title: "x".repeat(5000) } });

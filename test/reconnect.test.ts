@@ -210,3 +210,78 @@ describe("reconnect and resync", () => {
     expect(source.length).toBe(3 + 20 * 500_000);
   });
 });
+
+describe("a connection dropped while a request is on its way", () => {
+  // The request reaches the proxy and goes no further; then the connection is cut.
+  // Resolves with the request's outcome: its value, or the error it rejected with.
+  async function dropDuring<T>(proxy: FaultProxy, request: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
+    proxy.blackhole();
+    const outcome = request().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    proxy.cut();
+    proxy.blackhole(false);
+    return outcome;
+  }
+
+  const wsUrl = (proxy: FaultProxy) => `${proxy.url.replace("http", "ws")}/ws`;
+
+  test("pull: a typed error without reconnect; with reconnect, the pull completes on the new connection", async () => {
+    const { proxy } = await setup();
+    const plain = track(new ClientSession({ websocketUrl: wsUrl(proxy) }));
+    await plain.connect();
+    const { error: failed } = await dropDuring(proxy, () => plain.pull());
+    expect(failed).toMatchObject({ code: "ERR_BOKEH_CONNECTION_CLOSED" });
+    expect(plain.document).toBeNull();
+
+    const session = track(new ClientSession({ websocketUrl: wsUrl(proxy), reconnect: fast }));
+    await session.connect();
+    const seen = record(session);
+    const { value: doc, error } = await dropDuring(proxy, () => session.pull());
+    expect(error).toBeUndefined();
+    expect(seen.slice(0, 3)).toEqual(["disconnected", "reconnected", "resynced"]);
+    expect(doc!.getModelByName("div")!.get("text")).toBe("hello");
+    expect(session.document).toBe(doc);
+  });
+
+  test("push: a typed error without reconnect (the document stays unattached, push again later); with reconnect, it lands", async () => {
+    const { server, proxy } = await setup({ "/": () => {} });
+    const doc = new Document({ roots: [new Model("Div", { name: "div", text: "pushed" })] });
+    const plain = track(new ClientSession({ websocketUrl: wsUrl(proxy) }));
+    await plain.connect();
+    const { error: failed } = await dropDuring(proxy, () => plain.push(doc));
+    expect(failed).toMatchObject({ code: "ERR_BOKEH_CONNECTION_CLOSED" });
+    expect(plain.document).toBeNull();
+
+    const session = track(new ClientSession({ websocketUrl: wsUrl(proxy), reconnect: fast }));
+    await session.connect();
+    expect(await dropDuring(proxy, () => session.push(doc))).toEqual({ value: undefined });
+    expect(session.document).toBe(doc);
+    doc.getModelByName("div")!.set("text", "changed after the push");
+    await session.flush();
+    const other = track(await pullSession({ url: server.url, sessionId: session.id }));
+    expect(other.document!.getModelByName("div")!.get("text")).toBe("changed after the push");
+  });
+
+  test("flush: without reconnect it names the changes that were not confirmed; with reconnect they land", async () => {
+    const { server, proxy } = await setup();
+    const plain = track(await pullSession({ url: proxy.url }));
+    const { error: failed } = await dropDuring(proxy, () => {
+      plain.document!.getModelByName("div")!.set("text", "lost?");
+      return plain.flush();
+    });
+    expect(failed).toMatchObject({ code: "ERR_BOKEH_CONNECTION_CLOSED" });
+    expect(String((failed as Error).message)).toMatch(/1 local change|connection/);
+
+    const session = track(await pullSession({ url: proxy.url, reconnect: fast }));
+    const flushed = await dropDuring(proxy, () => {
+      session.document!.getModelByName("div")!.set("text", "confirmed after the reconnection");
+      return session.flush();
+    });
+    expect(flushed).toEqual({ value: undefined });
+    const other = track(await pullSession({ url: server.url, sessionId: session.id }));
+    expect(other.document!.getModelByName("div")!.get("text")).toBe("confirmed after the reconnection");
+  });
+});

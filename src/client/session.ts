@@ -244,8 +244,10 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   /** Fetches the session's document from the server; it stays in sync from then on. */
   async pull(): Promise<Document> {
-    const connection = await this.ready();
-    await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
+    await this.retrying(async () => {
+      const connection = await this.ready();
+      await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
+    });
     this.origin ??= "pull";
     return this._document as Document;
   }
@@ -257,19 +259,21 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     if (this._document !== null && doc !== this._document) {
       throw new SessionStateError("cannot push a different document than the one attached to this session");
     }
-    const connection = await this.ready();
-    const attachedHere = this._document === null;
-    // Attach before sending, so that server patches arriving before the OK are applied.
-    if (attachedHere) this.attach(doc);
-    try {
-      await this.sendDocument(connection, doc);
-    } catch (error) {
-      if (attachedHere) {
-        this.detach();
-        doc._resetSynced();
+    await this.retrying(async () => {
+      const connection = await this.ready();
+      const attachedHere = this._document === null;
+      // Attach before sending, so that server patches arriving before the OK are applied.
+      if (attachedHere) this.attach(doc);
+      try {
+        await this.sendDocument(connection, doc);
+      } catch (error) {
+        if (attachedHere) {
+          this.detach();
+          doc._resetSynced();
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
     this.origin ??= "push";
   }
 
@@ -291,8 +295,10 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   /** Sends a request and waits for its answer: everything sent before has been processed by then. */
   async forceRoundtrip(): Promise<void> {
-    const connection = await this.ready();
-    await connection.request("SERVER-INFO-REQ", {});
+    await this.retrying(async () => {
+      const connection = await this.ready();
+      await connection.request("SERVER-INFO-REQ", {});
+    });
   }
 
   /** The server's Bokeh version ("" if it cannot tell). */
@@ -322,10 +328,14 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
    * or with the connection error if changes could not be sent.
    */
   async flush(): Promise<void> {
-    if (this.reconnecting !== null) await this.reconnecting.catch(() => {});
-    await this.drain();
-    this.sendQueued();
-    await Promise.all([...this.inflight]);
+    do {
+      // A connection lost meanwhile (with `reconnect`): wait for the resync, which
+      // sends the unconfirmed changes again, then wait for those to be confirmed.
+      if (this.reconnecting !== null) await this.reconnecting.catch(() => {});
+      await this.drain();
+      this.sendQueued();
+      await Promise.all([...this.inflight]);
+    } while (this.reconnecting !== null);
     const errors = this.unreported.splice(0);
     if (this.queue.length > 0) {
       const why = this.connectionError ?? new SessionStateError("not connected");
@@ -381,6 +391,22 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   // ---- internals ---------------------------------------------------------------------
+
+  /**
+   * Runs a request; with `reconnect`, a request cut off by the lost connection is
+   * made again once the session is resynced (pull, push and roundtrips can be
+   * repeated safely), at most as many times as the policy has attempts.
+   */
+  private async retrying(request: () => Promise<void>): Promise<void> {
+    for (let retries = 0; ; retries++) {
+      try {
+        return await request();
+      } catch (error) {
+        const retry = error instanceof ConnectionClosedError && this.reconnecting !== null && !this.closed;
+        if (!retry || retries >= (this.policy?.attempts ?? 0)) throw error;
+      }
+    }
+  }
 
   private async ready(): Promise<ClientConnection> {
     await this.connect(); // while reconnecting, this waits for the resync
