@@ -82,11 +82,15 @@ export class SessionRefusedError extends ConnectionError {
       closeCode === 1006
         ? "A Bokeh server drops the connection like this when the session token is malformed or not signed with its secret key " +
           "(check BOKEH_SECRET_KEY and BOKEH_SIGN_SESSIONS); it also happens when the server stops."
-        : "The session token was refused: it is expired, or the subprotocol is not 'bokeh'.";
+        : closeCode === 1005
+          ? "The session token was refused: it is expired, or the subprotocol is not 'bokeh'."
+          : closeCode === 1013
+            ? "The server is busy (at a limit on sessions); try again later."
+            : "";
     super(
       "ERR_BOKEH_SESSION_REFUSED",
       "SESSION_REFUSED",
-      `The Bokeh server at ${url} accepted the websocket and closed it before opening the session (${detail}). ${why}`,
+      `The Bokeh server at ${url} accepted the websocket and closed it before opening the session (${detail}).${why ? ` ${why}` : ""}`,
       { errorCode: closeCode, detail, url, cause },
     );
     this.closeCode = closeCode;

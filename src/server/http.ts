@@ -23,6 +23,7 @@ import {
   type Signing,
 } from "../protocol/token.js";
 import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
+import { ServerBusyError } from "./limits.js";
 import { appPage, autoloadScript, errorPage, indexPage } from "./pages.js";
 import type { Log, ServerSession } from "./server-session.js";
 import { bundleUrls, serveStatic } from "./static-files.js";
@@ -43,7 +44,9 @@ class HttpError extends Error {
 }
 
 export function handleHttp(host: HttpHost, req: IncomingMessage, res: ServerResponse): void {
-  route(host, req, res).catch((error: unknown) => {
+  route(host, req, res).catch((thrown: unknown) => {
+    let error = thrown;
+    if (error instanceof ServerBusyError) error = new HttpError(503, error.message);
     const status = error instanceof HttpError ? error.status : 500;
     const reason = error instanceof HttpError ? error.reason : "Internal Server Error";
     if (!(error instanceof HttpError)) host.log("error", `HTTP ${req.method ?? ""} ${req.url ?? ""}: ${(error as Error)?.stack ?? String(error)}`);

@@ -3,3 +3,4 @@ export type { Application, SessionContext, SessionRequest } from "./application.
 export { ServerSession, type Log } from "./server-session.js";
 export { ServerConnection } from "./server-connection.js";
 export { originAllowed } from "./origin.js";
+export { ServerBusyError, type ServerLimits } from "./limits.js";

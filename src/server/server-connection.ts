@@ -19,17 +19,16 @@ import { Receiver } from "../protocol/receiver.js";
 import { messageFrames, sendFrames, type Frame } from "../protocol/sender.js";
 import { BOKEH_VERSION } from "../protocol/version.js";
 import { isPlainObject } from "../serialization/values.js";
+import type { ServerLimits } from "./limits.js";
 import type { Log, ServerSession } from "./server-session.js";
 
-export interface ConnectionLimits {
-  maxMessageSize: number;
-  maxBuffers: number;
-}
+export type ConnectionLimits = Pick<ServerLimits, "maxMessageSize" | "maxBuffers" | "maxBacklog">;
 
 /** Close codes we use where the real server sends 10000 / 10001 (outside the RFC 6455 range). */
 export const CLOSE_PROTOCOL_ERROR = 1002; // Bokeh: 10001
 export const CLOSE_UNEXPECTED = 1011; // Bokeh: 10000
 export const CLOSE_TOO_LARGE = 1009;
+export const CLOSE_TOO_SLOW = 1008; // policy violation: the client stopped reading
 
 export const SERVER_VERSION = `${BOKEH_VERSION}`;
 
@@ -38,6 +37,7 @@ export class ServerConnection {
   private readonly ws: WebSocket;
   private readonly receiver: Receiver;
   private readonly log: Log;
+  private readonly maxBacklog: number;
   private pings = 0;
   private awaitingPong = false;
 
@@ -46,6 +46,7 @@ export class ServerConnection {
     this.session = session;
     this.log = log;
     this.receiver = new Receiver(limits);
+    this.maxBacklog = limits.maxBacklog;
   }
 
   get isOpen(): boolean {
@@ -66,6 +67,14 @@ export class ServerConnection {
 
   sendFrames(frames: readonly Frame[]): void {
     if (!this.isOpen) return;
+    // Checked before sending, so one large message is fine but a client that stopped
+    // reading cannot make the server hold an ever-growing backlog.
+    if (this.ws.bufferedAmount > this.maxBacklog) {
+      const text = `client too slow: ${this.ws.bufferedAmount} bytes unsent (maxBacklog ${this.maxBacklog})`;
+      this.log("warn", `session ${this.session.id}: closing a connection: ${text}`);
+      this.close(CLOSE_TOO_SLOW, text);
+      return;
+    }
     sendFrames(frames, (data, options) => this.ws.send(data, options));
   }
 

@@ -25,6 +25,7 @@ import {
 import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
 import { handleHttp, type HttpHost } from "./http.js";
 import { originAllowed } from "./origin.js";
+import { DEFAULT_LIMITS, ServerBusyError, type ServerLimits } from "./limits.js";
 import { ServerConnection } from "./server-connection.js";
 import { ServerSession, type Log } from "./server-session.js";
 
@@ -46,6 +47,12 @@ export interface BokehServerOptions extends SigningOptions {
   maxMessageSize?: number;
   /** Largest number of buffers in one message. Default 10,000. */
   maxBuffers?: number;
+  /** Most websocket connections open at once; more get HTTP 503. Default 10,000. */
+  maxConnections?: number;
+  /** Most sessions alive at once; a new session beyond it is refused (HTTP 503, or close code 1013). Default: no limit, as Bokeh. */
+  maxSessions?: number;
+  /** Bytes that may wait unsent to one connection before another message: a client that stops reading is closed (1008). Default 64 MiB. */
+  maxBacklog?: number;
   /** Milliseconds a session may stay without connections before it is dropped. Default 15,000. */
   unusedSessionLifetime?: number;
   /** Milliseconds between checks for unused sessions. Default 17,000. */
@@ -78,6 +85,7 @@ export class BokehServer {
   private readonly httpHost: HttpHost;
   private readonly sessions = new Map<string, Promise<ServerSession>>();
   private readonly connections = new Set<ServerConnection>();
+  private readonly limits: ServerLimits;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
@@ -92,11 +100,18 @@ export class BokehServer {
     this.host = options.host ?? "127.0.0.1";
     this.url = `${options.tls ? "https" : "http"}://${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}/`;
     this.origins = options.allowWebsocketOrigin ?? [`localhost:${this.port}`, `127.0.0.1:${this.port}`];
+    this.limits = {
+      maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+      maxBuffers: options.maxBuffers ?? DEFAULT_MAX_BUFFERS,
+      maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+      maxSessions: options.maxSessions ?? DEFAULT_LIMITS.maxSessions,
+      maxBacklog: options.maxBacklog ?? DEFAULT_LIMITS.maxBacklog,
+    };
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
       skipUTF8Validation: true, // the Receiver validates text frames itself
-      maxPayload: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+      maxPayload: this.limits.maxMessageSize,
       // Like Tornado + Bokeh: select the first of exactly two offered subprotocols, else none.
       handleProtocols: (protocols) => (protocols.size === 2 ? ([...protocols][0] as string) : false),
     });
@@ -137,6 +152,11 @@ export class BokehServer {
   /** The live session with this id, if any (for tests and admin tools). */
   async getSession(sessionId: string): Promise<ServerSession | undefined> {
     return this.sessions.get(sessionId);
+  }
+
+  /** Number of websocket connections currently open (or opening). */
+  get connectionCount(): number {
+    return this.wss.clients.size;
   }
 
   /** Number of sessions currently alive. */
@@ -183,6 +203,11 @@ export class BokehServer {
     const app = appPath === null ? undefined : this.apps.get(appPath);
     if (app === undefined || appPath === null || this.closed) {
       rawResponse(socket, 404, "Not Found", "<html><title>404: Not Found</title><body>404: Not Found</body></html>");
+      return;
+    }
+    if (this.wss.clients.size >= this.limits.maxConnections) {
+      this.log("warn", `refused websocket: ${this.wss.clients.size} connections open (maxConnections)`);
+      rawResponse(socket, 503, "Service Unavailable", "Too many connections");
       return;
     }
     const origin = req.headers.origin;
@@ -244,16 +269,18 @@ export class BokehServer {
         cookies: parseCookies(req.headers.cookie),
       });
     } catch (error) {
+      if (error instanceof ServerBusyError) {
+        this.log("warn", `refused websocket: ${error.message}`);
+        ws.close(1013, error.message); // "try again later"
+        return;
+      }
       this.log("error", `session ${sessionId}: the application failed: ${(error as Error)?.stack ?? String(error)}`);
       ws.close(1011, "application failed to create the session");
       return;
     }
     ws.off("message", early);
     if (ws.readyState !== ws.OPEN) return;
-    const connection = new ServerConnection(ws, session, {
-      maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
-      maxBuffers: this.options.maxBuffers ?? DEFAULT_MAX_BUFFERS,
-    }, this.log);
+    const connection = new ServerConnection(ws, session, this.limits, this.log);
     this.connections.add(connection);
     ws.on("close", () => this.connections.delete(connection));
     connection.start();
@@ -262,6 +289,9 @@ export class BokehServer {
   private sessionFor(id: string, appPath: string, app: Application, request: SessionRequest): Promise<ServerSession> {
     const existing = this.sessions.get(id);
     if (existing !== undefined) return existing;
+    if (this.sessions.size >= this.limits.maxSessions) {
+      return Promise.reject(new ServerBusyError(`too many sessions (${this.sessions.size}, maxSessions)`));
+    }
     const created = (async () => {
       const session = new ServerSession(id, appPath, request, this.log);
       await app(session.document, session);
