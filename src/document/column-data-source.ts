@@ -9,7 +9,7 @@
  * `updateColumns`) so the typed model catalog's ColumnDataSource shares them.
  */
 import { isPlainObject, isTypedArray, NDArray } from "../serialization/values.js";
-import { ColumnDataError, columnLength, type DataColumn, type ColumnData, type ColumnPatches } from "./columns.js";
+import { ColumnDataError, columnLength, ownColumn, type DataColumn, type ColumnData, type ColumnPatches } from "./columns.js";
 import type { EventInit } from "./events.js";
 import { Model, type Attributes, type ModelOptions } from "./model.js";
 
@@ -98,9 +98,14 @@ export function rowCount(data: ColumnData): number {
   return first === undefined ? 0 : columnLength(first);
 }
 
-/** Replacing `data` of a source is a ColumnDataChanged (not a ModelChanged), as in Bokeh. */
+/**
+ * Replacing `data` of a source is a ColumnDataChanged (not a ModelChanged), as in Bokeh.
+ * (Rows streamed later in the same tick are not in it: see holdColumns.) A peer's `data`
+ * that is not column data stays an ordinary ModelChanged.
+ */
 export function columnDataChangeEvent(model: Model, attr: string, _old: unknown, value: unknown): EventInit | null {
-  return attr === "data" ? { kind: "ColumnDataChanged", model, attr, cols: null, data: value as ColumnData } : null;
+  if (attr !== "data" || !isPlainObject(value)) return null;
+  return { kind: "ColumnDataChanged", model, attr, cols: null, data: value as ColumnData };
 }
 
 export function updateColumns(model: Model, columns: ColumnData): void {
@@ -112,7 +117,7 @@ export function streamRows(model: Model, rows: ColumnData, rollover?: number): v
   checkColumns(rows);
   const names = Object.keys((model.get("data") ?? {}) as ColumnData);
   const given = Object.keys(rows);
-  if (names.length > 0 && (given.length !== names.length || !names.every((n) => n in rows))) {
+  if (names.length > 0 && (given.length !== names.length || !names.every((n) => ownColumn(rows, n) !== undefined))) {
     throw new ColumnDataError(`stream must update all existing columns (${names.join(", ")}), got (${given.join(", ")})`);
   }
   const lengths = new Set(given.map((n) => columnLength(rows[n])));
@@ -126,7 +131,7 @@ export function streamRows(model: Model, rows: ColumnData, rollover?: number): v
 export function patchCells(model: Model, patches: ColumnPatches): void {
   const data = (model.get("data") ?? {}) as ColumnData;
   for (const name of Object.keys(patches)) {
-    if (!(name in data)) throw new ColumnDataError(`can't patch column '${name}': no such column`);
+    if (ownColumn(data, name) === undefined) throw new ColumnDataError(`can't patch column '${name}': no such column`);
   }
   model._patchColumns("data", patches, undefined);
 }

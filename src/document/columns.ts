@@ -6,7 +6,8 @@
  * so streaming many small chunks costs O(rows), not O(rows^2). The column a
  * user sees is always a typed array of exactly the column's length.
  */
-import { isTypedArray, NDArray, Slice, type TypedArray } from "../serialization/values.js";
+import { isPlainObject, isTypedArray, NDArray, Slice, type TypedArray } from "../serialization/values.js";
+import { describeValue } from "../util/describe.js";
 import { BokehError } from "../util/errors.js";
 
 export type DataColumn = unknown[] | TypedArray | NDArray;
@@ -23,6 +24,28 @@ export class ColumnDataError extends BokehError {
   }
 }
 
+/** The column `name` of `data` if `data` itself has it (never an inherited "constructor" or "__proto__"). */
+export function ownColumn(data: ColumnData, name: string): DataColumn | undefined {
+  return Object.prototype.hasOwnProperty.call(data, name) ? data[name] : undefined;
+}
+
+// Column maps and lists that a change event not yet sent refers to (a ModelChanged or
+// ColumnDataChanged of `data`). Streaming changes a copy of them instead, so the event
+// keeps the rows it had and the streamed rows are not sent twice.
+const heldByEvents = new WeakSet<object>();
+
+/** Marks a column map (and its lists) as referred to by a pending event. */
+export function holdColumns(data: unknown): void {
+  if (!isPlainObject(data)) return;
+  heldByEvents.add(data);
+  for (const column of Object.values(data)) if (Array.isArray(column)) heldByEvents.add(column);
+}
+
+/** Whether `data` is held by a pending event (then it must be copied before it changes). */
+export function isHeld(data: object): boolean {
+  return heldByEvents.has(data);
+}
+
 export function columnLength(column: unknown): number {
   if (Array.isArray(column)) return column.length;
   if (isTypedArray(column)) return column.length;
@@ -36,19 +59,34 @@ type TypedCtor = { new (length: number): TypedArray; new (buffer: ArrayBufferLik
 const usedEnd = new WeakMap<ArrayBufferLike, number>();
 
 /** `column` with `rows` appended, keeping the last `rollover` rows when given. */
-export function streamColumn(column: DataColumn | undefined, rows: DataColumn, rollover: number | null): DataColumn {
-  const base = column ?? (isTypedArray(rows) ? (new (rows.constructor as TypedCtor)(0)) : []);
-  if (isTypedArray(base) || (isTypedArray(rows) && Array.isArray(base) && base.every((v) => typeof v === "number"))) {
-    const target = isTypedArray(base) ? base : toTyped(base, rows as TypedArray);
-    return streamTyped(target, rows, rollover);
+export function streamColumn(column: DataColumn | undefined, rows: unknown, rollover: number | null, name = ""): DataColumn {
+  const added = rowsOf(rows, name);
+  let base = column ?? (isTypedArray(added) ? new (added.constructor as TypedCtor)(0) : []);
+  if (isTypedArray(base) && allNumbers(added)) return streamTyped(base, added, rollover);
+  if (Array.isArray(base) && isTypedArray(added) && base.every((v) => typeof v === "number")) {
+    return streamTyped(toTyped(base, added), added, rollover);
   }
+  if (isTypedArray(base)) base = Array.from(base); // rows that are not numbers: the column becomes a list
   if (Array.isArray(base)) {
-    const items = Array.isArray(rows) ? rows : isTypedArray(rows) ? Array.from(rows) : [rows];
-    for (const item of items) base.push(item);
-    if (rollover !== null && base.length > rollover) base.splice(0, base.length - rollover);
-    return base;
+    const target = heldByEvents.has(base) ? base.slice() : base;
+    for (let i = 0; i < added.length; i++) target.push(added[i]);
+    if (rollover !== null && target.length > rollover) target.splice(0, target.length - rollover);
+    return target;
   }
-  throw new ColumnDataError("cannot stream into an n-dimensional column");
+  throw new ColumnDataError(`cannot stream into column '${name}': it is ${column instanceof NDArray ? "n-dimensional" : `not a list (${describeValue(column)})`}`);
+}
+
+/** The rows a stream appends: a list, a typed array or a 1-D NDArray. */
+function rowsOf(rows: unknown, name: string): unknown[] | TypedArray {
+  if (Array.isArray(rows) || isTypedArray(rows)) return rows;
+  if (rows instanceof NDArray && rows.shape.length === 1) return rows.array;
+  throw new ColumnDataError(`rows streamed into column '${name}' must be a list, got ${describeValue(rows)}`);
+}
+
+function allNumbers(values: unknown[] | TypedArray): boolean {
+  if (isTypedArray(values)) return true;
+  for (const value of values) if (typeof value !== "number") return false;
+  return true;
 }
 
 function toTyped(values: unknown[], like: TypedArray): TypedArray {
@@ -64,8 +102,7 @@ function fits(values: ArrayLike<unknown>, like: TypedArray): boolean {
   return true;
 }
 
-function streamTyped(column: TypedArray, rows: DataColumn, rollover: number | null): TypedArray {
-  const added = isTypedArray(rows) ? rows : Array.isArray(rows) ? rows : [rows];
+function streamTyped(column: TypedArray, added: ArrayLike<number> | ArrayLike<unknown>, rollover: number | null): TypedArray {
   const ctor = (fits(added as ArrayLike<unknown>, column) ? column.constructor : Float64Array) as TypedCtor;
   const total = column.length + added.length;
   const keep = rollover !== null && total > rollover ? rollover : total;
@@ -94,7 +131,10 @@ function streamTyped(column: TypedArray, rows: DataColumn, rollover: number | nu
 }
 
 /** Applies `[index, value]` patches to `column` in place (typed arrays and lists alike). */
-export function patchColumn(column: DataColumn, name: string, patches: readonly (readonly [PatchIndex, unknown])[]): void {
+export function patchColumn(column: unknown, name: string, patches: readonly (readonly [PatchIndex, unknown])[]): void {
+  if (!Array.isArray(column) && !isTypedArray(column) && !(column instanceof NDArray)) {
+    throw new ColumnDataError(`can't patch column '${name}': it is not a list (${describeValue(column)})`);
+  }
   for (const [index, value] of patches) {
     if (typeof index === "number") {
       setItem(column, name, index, value);
@@ -129,7 +169,15 @@ function normalize(index: number, length: number, name: string): number {
 function setItem(column: DataColumn, name: string, index: number, value: unknown): void {
   const target = column instanceof NDArray ? column.array : column;
   const i = normalize(index, target.length, name);
-  (target as unknown[])[i] = value;
+  (target as unknown[])[i] = isTypedArray(target) ? numberFor(target, name, value) : value;
+}
+
+/** What a typed-array column can hold: numbers (booleans as 0/1, null as NaN in float columns). */
+function numberFor(target: TypedArray, name: string, value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value === null && (target instanceof Float64Array || target instanceof Float32Array)) return Number.NaN;
+  throw new ColumnDataError(`column '${name}' holds numbers; can't patch in ${describeValue(value)}`);
 }
 
 function getItem(column: DataColumn, name: string, index: number): unknown {
@@ -143,12 +191,17 @@ function patchCell(cell: unknown, name: string, index: (number | Slice)[], value
     const shape = cell.shape;
     const axes = index.map((ix, d) => (ix instanceof Slice ? ix.indices(shape[d] ?? 0) : [normalize(ix, shape[d] ?? 0, name)]));
     const flat = value instanceof NDArray ? value.array : Array.isArray(value) ? value.flat(Infinity) : isTypedArray(value) ? value : [value];
+    const cells = axes.reduce((n, axis) => n * axis.length, 1);
+    if (flat.length !== cells) throw new ColumnDataError(`patch for column '${name}' has ${flat.length} values for ${cells} cells`);
+    const store = (at: number, item: unknown): void => {
+      (cell.array as unknown[])[at] = isTypedArray(cell.array) ? numberFor(cell.array, name, item) : item;
+    };
     let k = 0;
     const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
     const visit = (d: number, offset: number): void => {
       for (const i of axes[d] ?? []) {
         const at = offset + i * (strides[d] ?? 1);
-        if (d === axes.length - 1) (cell.array as unknown[])[at] = (flat as ArrayLike<unknown>)[k++];
+        if (d === axes.length - 1) store(at, (flat as ArrayLike<unknown>)[k++]);
         else visit(d + 1, at);
       }
     };

@@ -11,6 +11,7 @@ import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
+import { describeValue } from "../util/describe.js";
 import type { ColumnData, ColumnPatches } from "./columns.js";
 import type { ConfigMode, DocJson, Document } from "./document.js";
 import { EVENT_KINDS, type DocumentChangedEvent, type DocumentEventKind, type Setter } from "./events.js";
@@ -75,7 +76,7 @@ export function applyPatch(document: Document, content: unknown, buffers: Readon
 function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
   if (!isPlainObject(json)) throw new DeserializationError("a patch event is not an object");
   const kind = json.kind;
-  if (typeof kind !== "string" || !KINDS.has(kind)) throw new DeserializationError(`unknown patch event kind ${JSON.stringify(kind)}`);
+  if (typeof kind !== "string" || !KINDS.has(kind)) throw new DeserializationError(`unknown patch event kind ${describeValue(kind)}`);
   const model = (): Model => {
     const value = decoder.decode(json.model);
     if (!(value instanceof Model)) throw new DeserializationError(`${kind} event without a model`);
@@ -83,6 +84,7 @@ function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
   };
   const attr = (): string => {
     if (typeof json.attr !== "string") throw new DeserializationError(`${kind} event without an attribute name`);
+    if (json.attr === "id" || json.attr === "type") throw new DeserializationError(`${kind} cannot change '${json.attr}' of a model`);
     return json.attr;
   };
   const columns = (value: unknown): ColumnData => {
@@ -91,8 +93,11 @@ function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
     return data as ColumnData;
   };
   switch (kind as DocumentEventKind) {
-    case "ModelChanged":
-      return { kind: "ModelChanged", model: model(), attr: attr(), new: decoder.decode(json.new) };
+    case "ModelChanged": {
+      const name = attr();
+      if (json.new === undefined) throw new DeserializationError("ModelChanged without a 'new' value");
+      return { kind: "ModelChanged", model: model(), attr: name, new: decoder.decode(json.new) };
+    }
     case "ColumnDataChanged": {
       const cols = json.cols ?? null;
       if (cols !== null && !(Array.isArray(cols) && cols.every((c) => typeof c === "string"))) {
@@ -123,6 +128,7 @@ function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
       return { kind: "TitleChanged", title: json.title };
     case "MessageSent":
       if (typeof json.msg_type !== "string") throw new DeserializationError("MessageSent without a msg_type");
+      if (json.msg_data === undefined) throw new DeserializationError("MessageSent without msg_data");
       return { kind: "MessageSent", msg_type: json.msg_type, msg_data: decoder.decode(json.msg_data) };
   }
 }

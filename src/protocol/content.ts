@@ -69,12 +69,15 @@ export function parseContent(bytes: Uint8Array, buffers: Map<string, Uint8Array>
 }
 
 const NONCE = randomBytes(6).toString("hex");
+const PLACEHOLDER_PREFIX = `\u0000blob:${NONCE}:`;
+/** How the prefix looks inside JSON text: the opening quote, NUL escaped. */
+const PLACEHOLDER_IN_JSON = JSON.stringify(PLACEHOLDER_PREFIX).slice(0, -1);
 let placeholders = 0;
 
 /** A unique string the encoder writes in place of a large blob's base64. */
 export function blobPlaceholder(): string {
   placeholders += 1;
-  return `\u0000blob:${NONCE}:${placeholders}`;
+  return `${PLACEHOLDER_PREFIX}${placeholders}`;
 }
 
 /**
@@ -84,14 +87,16 @@ export function blobPlaceholder(): string {
 export function contentBytes(content: unknown, blobs: ReadonlyMap<string, Uint8Array>): string | Uint8Array {
   const json = JSON.stringify(content);
   if (blobs.size === 0) return json;
+  // One pass over the JSON text, taking placeholders in the order they appear there
+  // (which need not be the order they were made in).
   const parts: (string | Buffer)[] = [];
   let from = 0;
-  for (const [placeholder, bytes] of blobs) {
-    const token = JSON.stringify(placeholder); // as it appears in the JSON, quotes included
-    const at = json.indexOf(token, from);
-    if (at < 0) continue; // the placeholder was not written (the value was not sent)
-    parts.push(json.slice(from, at + 1), asBuffer(bytes));
-    from = at + token.length - 1;
+  for (let at = json.indexOf(PLACEHOLDER_IN_JSON); at >= 0; at = json.indexOf(PLACEHOLDER_IN_JSON, at + 1)) {
+    const end = json.indexOf('"', at + PLACEHOLDER_IN_JSON.length);
+    const bytes = blobs.get(`${PLACEHOLDER_PREFIX}${json.slice(at + PLACEHOLDER_IN_JSON.length, end)}`);
+    if (bytes === undefined) continue; // not one of this message's blobs
+    parts.push(json.slice(from, at + 1), asBuffer(bytes)); // up to and with the opening quote
+    from = end;
   }
   parts.push(json.slice(from));
   const size = parts.reduce((n, p) => n + (typeof p === "string" ? Buffer.byteLength(p, "utf8") : 4 * Math.ceil(p.length / 3)), 0);

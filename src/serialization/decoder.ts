@@ -8,6 +8,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import { base64ToBytes, isDataType, typedArrayFrom } from "./arrays.js";
+import { describeValue } from "../util/describe.js";
 import { DeserializationError, UnknownReferenceError } from "./errors.js";
 import {
   isPlainObject,
@@ -37,6 +38,12 @@ export interface DecoderOptions<M extends SerializableModel> {
   gzipInline?: boolean;
 }
 
+/**
+ * Deepest nesting of wire reps decoded. Bokeh documents nest a few dozen levels;
+ * the limit keeps hostile input from overflowing the stack (a RangeError).
+ */
+export const MAX_DEPTH = 1000;
+
 export class Decoder<M extends SerializableModel = SerializableModel> {
   /** Models this decoder created, in order. */
   readonly newModels: M[] = [];
@@ -45,6 +52,7 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
   private readonly buffers: ReadonlyMap<string, Uint8Array>;
   private readonly gzipInline: boolean;
   private readonly created = new Map<string, M>();
+  private depth = 0;
 
   constructor(options: DecoderOptions<M>) {
     this.models = options.models;
@@ -54,6 +62,16 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
 
   decode(rep: unknown): unknown {
     if (typeof rep !== "object" || rep === null) return rep;
+    if (this.depth >= MAX_DEPTH) throw new DeserializationError(`value nested deeper than ${MAX_DEPTH} levels`);
+    this.depth++;
+    try {
+      return this.decodeObject(rep);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private decodeObject(rep: object): unknown {
     if (Array.isArray(rep)) return this.decodeArray(rep);
     const obj = rep as Record<string, unknown>;
     const type = obj.type;
@@ -75,25 +93,27 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
         return this.decodeMap(this.entries(obj));
       case "bytes":
         return toArrayBuffer(this.decodeBytes(obj.data));
-      case "slice":
-        return new Slice({
-          start: this.sliceBound(obj.start),
-          stop: this.sliceBound(obj.stop),
-          step: this.sliceBound(obj.step),
-        });
+      case "slice": {
+        const step = this.sliceBound(obj.step);
+        if (step === 0) throw new DeserializationError("slice step cannot be zero");
+        return new Slice({ start: this.sliceBound(obj.start), stop: this.sliceBound(obj.stop), step });
+      }
       case "typed_array":
         return this.decodeTypedArray(obj);
       case "ndarray":
         return this.decodeNDArray(obj);
       case "object":
         return typeof obj.id === "string" ? this.decodeModel(obj) : this.decodeObjectValue(obj);
-      case "date":
-        return new Date(this.expectString(obj.iso, "date iso"));
+      case "date": {
+        const date = new Date(this.expectString(obj.iso, "date iso"));
+        if (Number.isNaN(date.getTime())) throw new DeserializationError(`invalid date ${describeValue(obj.iso)}`);
+        return date;
+      }
       case "symbol":
-        throw new DeserializationError(`can't resolve named symbol '${String(obj.name)}'`);
+        throw new DeserializationError(`can't resolve named symbol ${describeValue(obj.name)}`);
       default:
         if (typeof type === "string" && STRUCT_TYPES.has(type)) return this.decodeStruct(obj);
-        throw new DeserializationError(`unable to decode an object of type '${String(type)}'`);
+        throw new DeserializationError(`unable to decode an object of type ${describeValue(type)}`);
     }
   }
 
@@ -157,7 +177,7 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
 
   private decodeTypedArray(obj: Record<string, unknown>): unknown {
     const dtype = obj.dtype;
-    if (!isDataType(dtype)) throw new DeserializationError(`unsupported dtype '${String(dtype)}'`);
+    if (!isDataType(dtype)) throw new DeserializationError(`unsupported dtype ${describeValue(dtype)}`);
     const array = obj.array;
     if (!isPlainObject(array) || array.type !== "bytes") throw new DeserializationError("typed_array without bytes");
     return typedArrayFrom(this.decodeBytes(array.data), dtype, byteOrder(obj.order));
@@ -169,20 +189,24 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
       throw new DeserializationError("ndarray with an invalid shape");
     }
     const array = obj.array;
+    const count = shape.reduce((a: number, b: number) => a * b, 1);
     if (Array.isArray(array) || (isPlainObject(array) && array.type === "array")) {
-      return new NDArray(this.decode(array) as unknown[], shape, (dtype ?? "object") as NDDataType);
+      const items = this.decode(array) as unknown[];
+      // Bokeh writes list-backed ndarrays flattened; a shape that does not match would make
+      // later patches index (and allocate) by a size the data does not have.
+      if (items.length !== count) throw new DeserializationError(`ndarray shape [${shape.join(", ")}] does not match its ${items.length} items`);
+      if (dtype !== undefined && typeof dtype !== "string") throw new DeserializationError("ndarray dtype is not a string");
+      return new NDArray(items, shape, (dtype ?? "object") as NDDataType);
     }
     if (!isPlainObject(array) || array.type !== "bytes") throw new DeserializationError("ndarray without bytes or list data");
     const bytes = this.decodeBytes(array.data);
     const order = byteOrder(obj.order);
-    if (dtype === "bool") return new NDArray(typedArrayFrom(bytes, "uint8", order), shape, "bool");
-    if (!isDataType(dtype)) throw new DeserializationError(`unsupported dtype '${String(dtype)}'`);
-    const typed = typedArrayFrom(bytes, dtype, order);
-    const count = shape.reduce((a: number, b: number) => a * b, 1);
+    if (dtype !== "bool" && !isDataType(dtype)) throw new DeserializationError(`unsupported dtype ${describeValue(dtype)}`);
+    const typed = typedArrayFrom(bytes, dtype === "bool" ? "uint8" : dtype, order);
     if (count !== typed.length) {
       throw new DeserializationError(`ndarray shape [${shape.join(", ")}] does not match its ${typed.length} items`);
     }
-    return shape.length === 1 ? typed : new NDArray(typed, shape, dtype);
+    return shape.length === 1 && dtype !== "bool" ? typed : new NDArray(typed, shape, dtype);
   }
 
   private decodeModel(obj: Record<string, unknown>): M {
@@ -190,6 +214,7 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
     const existing = this.created.get(id) ?? this.models.resolve(id);
     if (existing !== undefined) return existing; // like Bokeh: a known id wins, attributes are ignored
     const name = this.expectString(obj.name, "object name");
+    if (name === "") throw new DeserializationError(`model ${id} has an empty type name`);
     const model = this.models.create(name, id);
     this.created.set(id, model);
     this.newModels.push(model);
@@ -213,14 +238,14 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
 
   private entries(obj: Record<string, unknown>): unknown[] {
     const entries = obj.entries ?? [];
-    if (!Array.isArray(entries)) throw new DeserializationError(`${String(obj.type)} entries is not a list`);
+    if (!Array.isArray(entries)) throw new DeserializationError(`${describeValue(obj.type)} entries is not a list`);
     return entries;
   }
 
   private sliceBound(value: unknown): number | null {
     const decoded = this.decode(value);
     if (decoded === null || decoded === undefined) return null;
-    if (typeof decoded !== "number" || !Number.isInteger(decoded)) throw new DeserializationError("slice bound is not an integer");
+    if (typeof decoded !== "number" || !Number.isSafeInteger(decoded)) throw new DeserializationError("slice bound is not an integer");
     return decoded;
   }
 
@@ -240,12 +265,12 @@ function decodeNumber(value: unknown): number {
       return -Infinity;
   }
   if (typeof value === "number") return value;
-  throw new DeserializationError(`invalid number representation ${JSON.stringify(value)}`);
+  throw new DeserializationError(`invalid number representation ${describeValue(value)}`);
 }
 
 function byteOrder(order: unknown): ByteOrder {
   if (order === undefined || order === "little" || order === "big") return order ?? "little";
-  throw new DeserializationError(`invalid byte order ${JSON.stringify(order)}`);
+  throw new DeserializationError(`invalid byte order ${describeValue(order)}`);
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {

@@ -16,6 +16,7 @@ import {
   isTypedArray,
   NDArray,
   ObjectValue,
+  setEntry,
   Slice,
   STRUCT_TYPES,
   type SerializableModel,
@@ -92,20 +93,30 @@ export class Encoder {
   }
 
   private encodeAttributes(entries: Iterable<[string, unknown]>): Record<string, unknown> | null {
-    let attributes: Record<string, unknown> | null = null;
-    for (const [name, value] of entries) {
-      attributes ??= {};
-      attributes[name] = this.encode(value);
-    }
-    return attributes;
+    const values = new Map(entries);
+    if (values.size === 0) return null;
+    return this.encodeFields(values);
+  }
+
+  /**
+   * Writes named fields as a JSON object. They are encoded in the order the object
+   * will list them (integer-like names first, as JavaScript orders keys), so a model
+   * written in full always comes before its `{"id"}` references in the JSON text,
+   * which is the order the receiver decodes in. "__proto__" is an ordinary name.
+   */
+  private encodeFields(values: ReadonlyMap<string, unknown>): Record<string, unknown> {
+    const rep: Record<string, unknown> = {};
+    for (const name of values.keys()) setEntry(rep, name, null);
+    for (const name of Object.keys(rep)) setEntry(rep, name, this.encode(values.get(name)));
+    return rep;
   }
 
   private encodeObject(value: object): unknown {
     if (isModelLike(value)) return this.encodeModel(value);
     if (isTypedArray(value)) return this.encodeNDArray(value, [value.length], dtypeOf(value));
     if (value instanceof ArrayBuffer) return this.encodeBytes(new Uint8Array(value));
-    if (value instanceof Date) return value.getTime();
-    if (value instanceof Slice) return { type: "slice", start: value.start, stop: value.stop, step: value.step };
+    if (value instanceof Date) return encodeDate(value);
+    if (value instanceof Slice) return encodeSlice(value);
 
     if (this.stack.has(value)) throw new SerializationError("circular reference");
     this.stack.add(value);
@@ -119,6 +130,7 @@ export class Encoder {
         return value.size === 0 ? { type: "set" } : { type: "set", entries: [...value].map((v) => this.encode(v)) };
       }
       if (value instanceof NDArray) {
+        checkNDArray(value);
         return Array.isArray(value.array)
           ? { type: "ndarray", array: this.encodeArray(value.array), shape: value.shape, dtype: value.dtype, order: NATIVE_ORDER }
           : this.encodeNDArray(value.array, value.shape, value.dtype);
@@ -150,11 +162,7 @@ export class Encoder {
   }
 
   private encodeStruct(struct: Record<string, unknown>): Record<string, unknown> {
-    const rep: Record<string, unknown> = {};
-    for (const [key, val] of Object.entries(struct)) {
-      if (val !== undefined) rep[key] = this.encode(val);
-    }
-    return rep;
+    return this.encodeFields(new Map(Object.entries(struct).filter(([, val]) => val !== undefined)));
   }
 
   private encodeMap(entries: Iterable<[unknown, unknown]>, source: object): unknown {
@@ -182,6 +190,34 @@ export class Encoder {
     const id = makeId();
     this.buffers.set(id, bytes);
     return { type: "bytes", data: { id } };
+  }
+}
+
+function encodeDate(date: Date): number {
+  const time = date.getTime();
+  if (Number.isNaN(time)) throw new SerializationError("can't serialize an invalid Date");
+  return time;
+}
+
+function encodeSlice(slice: Slice): unknown {
+  for (const bound of [slice.start, slice.stop, slice.step]) {
+    if (bound !== null && !Number.isSafeInteger(bound)) throw new SerializationError(`slice bounds must be integers or null, got ${String(bound)}`);
+  }
+  if (slice.step === 0) throw new SerializationError("slice step cannot be zero");
+  return { type: "slice", start: slice.start, stop: slice.stop, step: slice.step };
+}
+
+/** An NDArray is written only if a receiver can read it back: its shape, dtype and data agree. */
+function checkNDArray(nd: NDArray): void {
+  const { array, shape, dtype } = nd;
+  if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new SerializationError("NDArray shape must be a list of non-negative integers");
+  const count = shape.reduce((a: number, b: number) => a * b, 1);
+  if (count !== array.length) throw new SerializationError(`NDArray shape [${shape.join(", ")}] does not match its ${array.length} items`);
+  if (isTypedArray(array)) {
+    const actual = dtypeOf(array);
+    if (actual !== dtype && !(dtype === "bool" && actual === "uint8")) {
+      throw new SerializationError(`NDArray dtype '${String(dtype)}' does not match its ${array.constructor.name}`);
+    }
   }
 }
 

@@ -124,7 +124,7 @@ describe("decoder", () => {
   test("hostile input gives typed errors and never pollutes prototypes", () => {
     const decode = (rep: unknown) => new Decoder({ models: factory() }).decode(rep);
     expect(() => decode({ id: "nope" })).toThrow(expect.objectContaining({ code: "ERR_BOKEH_UNKNOWN_REFERENCE", id: "nope" }));
-    expect(() => decode({ type: "who knows" })).toThrow(/unable to decode an object of type 'who knows'/);
+    expect(() => decode({ type: "who knows" })).toThrow(/unable to decode an object of type "who knows"/);
     expect(() => decode({ type: "number", value: "lots" })).toThrow(/invalid number/);
     expect(() => decode({ type: "ndarray", array: { type: "bytes", data: "AAA=" }, shape: [1], dtype: "float64", order: "little" })).toThrow(/not a whole number of float64/);
     expect(() => decode({ type: "ndarray", array: { type: "bytes", data: "AAAAAA==" }, shape: [3], dtype: "int32", order: "little" })).toThrow(/does not match/);
