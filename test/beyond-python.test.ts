@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { ClientSession, ColumnDataSource, Document, Model, pullSession, pushSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
 import { BokehServer, type Application } from "../src/server/index.js";
 import { FaultServer, TINY_DOC, type FaultHandler } from "./helpers/fault-server.js";
+import { until } from "./helpers/until.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -35,14 +36,6 @@ async function fault(handler: FaultHandler, options?: { ack?: boolean }): Promis
 function track(session: ClientSession): ClientSession {
   cleanup.push(() => session.close());
   return session;
-}
-
-async function until(condition: () => boolean, what = "condition"): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const sliderApp: Application = (doc) => {

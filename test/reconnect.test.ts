@@ -8,6 +8,7 @@ import { ClientSession, ColumnDataSource, Document, Model, pullSession, pushSess
 import { BokehServer, type Application } from "../src/server/index.js";
 import { killChildServers, startChildServer } from "./helpers/child.js";
 import { FaultProxy } from "./helpers/proxy.js";
+import { until } from "./helpers/until.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -32,14 +33,6 @@ async function setup(apps: Record<string, Application> = { "/": app }): Promise<
 function track<T extends ClientSession>(session: T): T {
   cleanup.push(() => session.close());
   return session;
-}
-
-async function until(condition: () => boolean, what = "condition", ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 function record(session: ClientSession): string[] {

@@ -23,6 +23,7 @@ import {
 } from "../src/index.js";
 import { ReplayServer } from "./helpers/replay-server.js";
 import { loadTranscript, normalizeIds, recordedMessages, type Transcript } from "./helpers/transcripts.js";
+import { until } from "./helpers/until.js";
 
 const servers: ReplayServer[] = [];
 afterEach(async () => {
@@ -82,14 +83,6 @@ function expectUpgradeLike(t: Transcript, server: ReplayServer, sessionId: strin
   expect(seen.subprotocols[0]).toBe("bokeh");
   expect(getSessionId(seen.subprotocols[1]!)).toBe(sessionId);
   expect(seen.headers.origin).toBeUndefined();
-}
-
-async function until(condition: () => boolean, what = "condition"): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe("happy paths", () => {

@@ -8,6 +8,7 @@ import WebSocket from "ws";
 import { ClientSession, ColumnDataSource, Model, pullSession } from "../src/index.js";
 import { generateToken, resolveSigning } from "../src/protocol/token.js";
 import { BokehServer, type Application } from "../src/server/index.js";
+import { until } from "./helpers/until.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -29,14 +30,6 @@ async function start(options: { maxConnections?: number; maxSessions?: number; m
 function track(session: ClientSession): ClientSession {
   cleanup.push(() => session.close());
   return session;
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe("server limits", () => {

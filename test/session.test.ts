@@ -17,6 +17,7 @@ import {
 } from "../src/index.js";
 import { BokehServer, type Application, type BokehServerOptions } from "../src/server/index.js";
 import { killChildServers, startChildServer } from "./helpers/child.js";
+import { until } from "./helpers/until.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -33,14 +34,6 @@ async function start(apps: Record<string, Application>, options: Partial<BokehSe
 function track<T extends ClientSession>(session: T): T {
   cleanup.push(() => session.close());
   return session;
-}
-
-async function until(condition: () => boolean, what = "condition", ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** The events app of the recordings, built with the public API. */

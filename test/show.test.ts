@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { Model, pullSession, showSession } from "../src/index.js";
 import { BokehServer } from "../src/server/index.js";
+import { until } from "./helpers/until.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -25,14 +26,6 @@ function fakeBrowser(): { command: string; calls: () => string[][] } {
     command,
     calls: () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => l.replace(/\t$/, "").split("\t")) : []),
   };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 test("session.show() runs $BROWSER with the session's page URL; new: 'window' asks for a window", async () => {
