@@ -1,6 +1,6 @@
 /**
  * Real-browser helpers: Debian's Chromium (`/usr/bin/chromium`, installed by
- * .ci/run) driven by playwright-core. Every page's console errors and uncaught
+ * scripts/ensure-chromium.sh, run before npm test) driven by playwright-core. Every page's console errors and uncaught
  * exceptions are collected so tests can assert there are none.
  */
 import { existsSync } from "node:fs";
@@ -16,7 +16,7 @@ export const KNOWN_CONSOLE_ERRORS: { pattern: RegExp; why: string }[] = [];
 
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (scripts/ensure-chromium.sh does) or set CHROMIUM_PATH`);
   }
   return chromium.launch({
     executablePath: CHROMIUM,
