@@ -26,6 +26,15 @@ const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const big = { maxMessageSize: 1024 ** 3, timeout: 120_000 };
 const ws = (url) => url.replace(/^http/, "ws");
 
+// A websocket server that answers any message with two 8 MB binary frames, then "ok".
+const ECHO_SERVER = `
+import { WebSocketServer } from "ws";
+const wss = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false, maxPayload: 1024 ** 3 });
+const back = Buffer.alloc(8 * 1024 * 1024, 7);
+wss.on("connection", (ws) => ws.on("message", () => { ws.send(back); ws.send(back); ws.send("ok"); }));
+wss.on("listening", () => console.log(wss.address().port));
+`;
+
 export const figures = {
   async pullColumns(server, report) {
     const cpu = [];
@@ -95,6 +104,42 @@ export const figures = {
     }
     const c = median(cpu.slice(5)); // steady state: the first pushes of a process also fault in fresh memory
     report("push 2 x 1,000,000 float64 rows: client CPU", round(c), "ms", "<= 30 ms", c <= 30, "includes receiving the server's echo");
+  },
+
+  // Not a figure of ours: the same wire work done with bare `ws` and no Bokeh code, for
+  // context next to the push figure. A 21 MB base64 text frame is masked and sent, and the
+  // 16 MB echo a Bokeh server sends back before its OK is received (docs/benchmarks.md).
+  async pushFloor(_server, report) {
+    const { spawn } = await import("node:child_process");
+    const { WebSocket } = await import("ws");
+    const echo = spawn(process.execPath, ["--input-type=module", "-e", ECHO_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const port = await new Promise((resolve) => echo.stdout.once("data", (d) => resolve(String(d).trim())));
+      const socket = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false, maxPayload: 1024 ** 3 });
+      await new Promise((resolve) => socket.once("open", resolve));
+      const raw = Buffer.alloc(16 * 1024 * 1024, 3);
+      const cpu = [];
+      for (let run = 0; run < 15; run++) {
+        settle();
+        const c0 = process.cpuUsage();
+        const frame = Buffer.from(raw.toString("base64"), "latin1");
+        await new Promise((resolve) => {
+          const onMessage = (_data, binary) => {
+            if (binary) return;
+            socket.off("message", onMessage);
+            resolve();
+          };
+          socket.on("message", onMessage);
+          socket.send(frame, { binary: false });
+        });
+        cpu.push(cpuMs(c0));
+      }
+      socket.close();
+      const c = median(cpu.slice(5));
+      report("  context: the same wire work with bare ws, no Bokeh code", round(c), "ms", "(none)", true, `min ${round(Math.min(...cpu.slice(5)))} ms`);
+    } finally {
+      echo.kill();
+    }
   },
 
   async edits(server, report) {
