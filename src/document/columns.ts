@@ -6,7 +6,7 @@
  * so streaming many small chunks costs O(rows), not O(rows^2). The column a
  * user sees is always a typed array of exactly the column's length.
  */
-import { isPlainObject, isTypedArray, NDArray, Slice, type TypedArray } from "../serialization/values.js";
+import { isPlainObject, isTypedArray, NDArray, setEntry, Slice, type TypedArray } from "../serialization/values.js";
 import { describeValue } from "../util/describe.js";
 import { BokehError } from "../util/errors.js";
 
@@ -29,21 +29,24 @@ export function ownColumn(data: ColumnData, name: string): DataColumn | undefine
   return Object.prototype.hasOwnProperty.call(data, name) ? data[name] : undefined;
 }
 
-// Column maps and lists that a change event not yet sent refers to (a ModelChanged or
-// ColumnDataChanged of `data`). Streaming changes a copy of them instead, so the event
-// keeps the rows it had and the streamed rows are not sent twice.
-const heldByEvents = new WeakSet<object>();
+// Lists that a change event not yet sent refers to. Streaming into one appends to a
+// copy, so the event keeps the rows it had and the streamed rows are not sent twice.
+// (Typed-array columns always grow into a new view, so they need no mark.)
+const heldByEvents = new WeakSet<unknown[]>();
 
-/** Marks a column map (and its lists) as referred to by a pending event. */
-export function holdColumns(data: unknown): void {
-  if (!isPlainObject(data)) return;
-  heldByEvents.add(data);
-  for (const column of Object.values(data)) if (Array.isArray(column)) heldByEvents.add(column);
-}
-
-/** Whether `data` is held by a pending event (then it must be copied before it changes). */
-export function isHeld(data: object): boolean {
-  return heldByEvents.has(data);
+/**
+ * The value a change event carries for a new attribute value: a column map (any plain
+ * object) is copied, and its lists marked, so that rows streamed later in the same tick
+ * reach the event's map or lists only through their own event. Other values as they are.
+ */
+export function eventValue(value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [name, column] of Object.entries(value)) {
+    setEntry(copy, name, column);
+    if (Array.isArray(column)) heldByEvents.add(column);
+  }
+  return copy;
 }
 
 export function columnLength(column: unknown): number {

@@ -8,7 +8,7 @@
  */
 import { makeId } from "../protocol/ids.js";
 import { isPlainObject, MODEL_BRAND, setEntry, type SerializableModel } from "../serialization/values.js";
-import { ColumnDataError, holdColumns, isHeld, ownColumn, patchColumn, streamColumn, type ColumnData, type ColumnPatches } from "./columns.js";
+import { ColumnDataError, eventValue, ownColumn, patchColumn, streamColumn, type ColumnData, type ColumnPatches } from "./columns.js";
 import { valuesEqual } from "./equal.js";
 import type { Document } from "./document.js";
 import type { EventInit, Setter } from "./events.js";
@@ -154,8 +154,7 @@ export class Model implements SerializableModel {
     const old = this.get(attr);
     if (old === checked && (typeof checked !== "object" || checked === null)) return;
     this._attributes.set(attr, checked);
-    holdColumns(checked); // the change event refers to it: a later stream must not change it
-    this._document?._modelChanged(this, old, checked, this.changeEvent(attr, old, checked), setter);
+    this._document?._modelChanged(this, old, checked, this.changeEvent(attr, old, eventValue(checked)), setter);
     this.notify(attr, old, checked);
   }
 
@@ -200,7 +199,7 @@ export class Model implements SerializableModel {
 
   /** @internal Appends rows to the columns held in `attr` and reports ColumnsStreamed. */
   _streamColumns(attr: string, rows: ColumnData, rollover: number | null, setter: Setter): void {
-    const data = this.writableColumns(attr);
+    const data = this.columnsOf(attr);
     for (const [name, column] of Object.entries(rows)) setEntry(data, name, streamColumn(ownColumn(data, name), column, rollover, name));
     this._document?._emit({ kind: "ColumnsStreamed", model: this, attr, data: rows, rollover }, setter);
     this.notify(attr, data, data);
@@ -220,7 +219,7 @@ export class Model implements SerializableModel {
 
   /** @internal Replaces the listed columns held in `attr`, keeping the others, and reports ColumnDataChanged. */
   _replaceColumns(attr: string, columns: ColumnData, cols: readonly string[], setter: Setter): void {
-    const data = this.writableColumns(attr);
+    const data = this.columnsOf(attr);
     const changed: ColumnData = {};
     for (const name of cols) {
       const column = ownColumn(columns, name);
@@ -228,19 +227,8 @@ export class Model implements SerializableModel {
       setEntry(data, name, column);
       setEntry(changed, name, column);
     }
-    holdColumns(changed);
-    this._document?._emit({ kind: "ColumnDataChanged", model: this, attr, cols, data: changed }, setter);
+    this._document?._emit({ kind: "ColumnDataChanged", model: this, attr, cols, data: eventValue(changed) as ColumnData }, setter);
     this.notify(attr, data, data);
-  }
-
-  /** The column map of `attr`, copied first if a pending change event refers to it. */
-  private writableColumns(attr: string): ColumnData {
-    const data = this.columnsOf(attr);
-    if (!isHeld(data)) return data;
-    const copy: ColumnData = {};
-    for (const [name, column] of Object.entries(data)) setEntry(copy, name, column);
-    this._attributes.set(attr, copy);
-    return copy;
   }
 
   private columnsOf(attr: string): ColumnData {

@@ -199,7 +199,9 @@ describe("fuzz findings: forwarding patches (serializePatch)", () => {
     const events: Parameters<typeof serializePatch>[1][number][] = [];
     doc.onChange((e) => events.push(e));
     source.data = { x: [1] };
+    const data = source.data;
     source.stream({ x: [2] });
+    expect(source.data).toBe(data); // the fix copies the event's value, not the model's map
     const { content } = serializePatch(doc, events);
     const copy = Document.fromJSON({ roots: [{ type: "object", name: "ColumnDataSource", id: "src", attributes: { data: { type: "map", entries: [["x", [0]]] } } }] });
     applyPatch(copy, JSON.parse(JSON.stringify(content)), new Map(), {});
