@@ -1,0 +1,1 @@
+# An app that adds nothing: clients push their own documents to it.
