@@ -1,0 +1,15 @@
+// Our embedded server with one app, for real Python clients (docs/interop.md):
+//   npm run build && node interop/embedded-server.mjs [port]
+import { ColumnDataSource, Model } from "../dist/index.js";
+import { BokehServer } from "../dist/server/index.js";
+
+const server = await BokehServer.start({
+  port: Number(process.argv[2] ?? 5207),
+  apps: {
+    "/app": (doc) => {
+      doc.addRoot(new ColumnDataSource({ data: { x: new Float64Array([1, 2, 3]) }, name: "src" }));
+      doc.addRoot(new Model("Div", { text: "hello", name: "div" }));
+    },
+  },
+});
+console.log(`serving ${server.appUrl("/app")} (Ctrl-C stops)`);
