@@ -9,8 +9,11 @@
 //
 // Output, all deterministic (same catalog -> same bytes):
 //   <dir>.ts         one file per BokehJS directory (glyphs.ts, tools.ts, ...): for each
-//                    model an `<Name>Attributes` interface and a class with typed
-//                    accessors, registered for its wire type name
+//                    model an `<Name>Attributes` interface, a class, and an interface merged
+//                    with the class that declares its property accessors (defined at run
+//                    time by `defineAccessors`); concrete ones are registered for their wire name
+//   mixins.ts        the visual property groups (line, fill, hatch, text, with their prefixes)
+//                    that several models share, as interfaces the models' interfaces extend
 //   enums.ts         the named enums of BokehJS (`LineCap`, `Anchor`, ...) as literal unions
 //   catalog-data.ts  the catalog entries the run time reads (one JSON text per model)
 //   index.ts         re-exports everything
@@ -18,7 +21,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { classNames, fileOf, isAccessorName } from "./naming.mjs";
+import { classNames, fileOf, isAccessorName, mixinName } from "./naming.mjs";
 import { specialMembers } from "./special-members.mjs";
 import { propertyKey, tsType, TypeScope } from "./ts-types.mjs";
 
@@ -35,6 +38,7 @@ export function generateModels(catalog) {
   const models = catalog.models;
   const names = classNames(models);
   const resolver = new PropertyResolver(models);
+  const mixins = new MixinPlan(models, names, resolver);
   const files = new Map();
 
   const groups = new Map();
@@ -47,8 +51,9 @@ export function generateModels(catalog) {
   for (const [file, keys] of groups) for (const key of keys) fileOfClass.set(names.get(key), file);
 
   for (const [file, keys] of [...groups].sort(([a], [b]) => compare(a, b))) {
-    files.set(`${file}.ts`, modelFile(keys, { models, names, resolver, fileOfClass, version: catalog.bokehjs_version }));
+    files.set(`${file}.ts`, modelFile(keys, { models, names, resolver, mixins, fileOfClass, version: catalog.bokehjs_version }));
   }
+  if (mixins.shared.length > 0) files.set("mixins.ts", mixinsFile(mixins, { models, names, fileOfClass, version: catalog.bokehjs_version }));
   files.set("enums.ts", enumsFile(catalog, catalog.bokehjs_version));
   files.set("catalog-data.ts", catalogDataFile(catalog));
   files.set("index.ts", indexFile([...groups.keys()].sort(compare), catalog.bokehjs_version));
@@ -101,6 +106,170 @@ class PropertyResolver {
 }
 
 // ---------------------------------------------------------------------------
+// What the generated TypeScript declares for one property
+
+/**
+ * The members one own property of `key` gets: an accessor (getter, and setter unless read-only)
+ * and an attribute (when users can set it), as type texts, or null when it gets none.
+ */
+function propertyMembers(key, attr, resolver, scope) {
+  const prop = resolver.all(key).get(attr);
+  let accessor = null;
+  if (!prop.internal && isAccessorName(attr)) {
+    const unset = prop.default.type === "none" && prop.readonly ? " | undefined" : "";
+    accessor = { output: `${tsType(prop.kind, scope, "output")}${unset}`, input: prop.readonly ? null : tsType(prop.kind, scope, "input") };
+  }
+  const status = resolver.settable(key).get(attr);
+  const attribute = status === undefined ? null : { optional: status === "optional", type: tsType(prop.kind, scope, "input") };
+  return { attr, accessor, attribute };
+}
+
+/** Accessor declarations (for an interface merged with a class), with the default in a doc comment. */
+function accessorLines({ attr, accessor }, doc) {
+  const lines = [`  /** ${doc} */`, `  get ${attr}(): ${accessor.output};`];
+  if (accessor.input !== null) lines.push(`  set ${attr}(value: ${accessor.input});`);
+  return lines;
+}
+
+function attributeLine({ attr, attribute }) {
+  return `  ${propertyKey(attr)}${attribute.optional ? "?" : ""}: ${attribute.type};`;
+}
+
+/** `extends A, B` (or nothing), for a list of interface names. */
+function extendsClause(bases) {
+  return bases.length === 0 ? "" : ` extends ${bases.join(", ")}`;
+}
+
+/** An interface declaration: `export interface Name extends ... { members }`, `{}` when empty. */
+function interfaceText(name, bases, members) {
+  return `export interface ${name}${extendsClause(bases)} ${members.length === 0 ? "{}" : `{\n${members.join("\n")}\n}`}`;
+}
+
+// ---------------------------------------------------------------------------
+// Shared mixins: the visual property groups several models have alike
+
+/**
+ * The mixin groups (catalog `mixins`: a group such as `Fill` or `LineVector` with a prefix such
+ * as `border_`) that at least two models define with the same members: same property names,
+ * same accessor and attribute types, same flags. Each becomes a pair of interfaces in
+ * mixins.ts (`BorderLineMixin` for the accessors, `BorderLineMixinAttributes` for the
+ * attributes) that those models' interfaces extend instead of declaring the members. When
+ * the models of a group differ (HTMLTitle's `Text` has internal `text_align`), the variant
+ * most models have is shared and the others declare their members themselves. Defaults may
+ * differ between the models of a shared mixin: the doc comments then list them.
+ */
+class MixinPlan {
+  constructor(models, names, resolver) {
+    this.resolver = resolver;
+    const scope = new TypeScope(names); // type texts only; the files record their own imports
+    const candidates = new Map(); // "group|prefix" -> members signature -> {group, prefix, attrs, users}
+    for (const key of Object.keys(models).sort(compare)) {
+      const entry = models[key];
+      for (const { group, prefix } of entry.mixins ?? []) {
+        const attrs = Object.keys(entry.properties).filter((attr) => {
+          const mixin = entry.properties[attr].mixin;
+          return mixin != null && mixin.group === group && mixin.prefix === prefix;
+        });
+        const members = attrs.map((attr) => propertyMembers(key, attr, resolver, scope)).filter((m) => m.accessor !== null || m.attribute !== null);
+        if (members.length === 0) continue;
+        const id = `${group}|${prefix}`;
+        const signature = JSON.stringify(members);
+        if (!candidates.has(id)) candidates.set(id, new Map());
+        const variants = candidates.get(id);
+        if (!variants.has(signature)) variants.set(signature, { group, prefix, attrs, users: [] });
+        variants.get(signature).users.push(key);
+      }
+    }
+
+    this.shared = []; // {name, group, prefix, attrs, users}, by name
+    this.byModel = new Map(); // catalog key -> shared mixins it uses, in the catalog's mixin order
+    const taken = new Set([...names.values()].flatMap((name) => [name, `${name}Attributes`]));
+    for (const variants of candidates.values()) {
+      // the variant with most users (the first one found on a tie: deterministic)
+      const best = [...variants.values()].reduce((a, b) => (b.users.length > a.users.length ? b : a));
+      if (best.users.length < 2) continue;
+      const name = mixinName(best.group, best.prefix);
+      if (taken.has(name) || taken.has(`${name}Attributes`)) throw new Error(`mixin interface ${name} clashes with a generated name`);
+      taken.add(name);
+      taken.add(`${name}Attributes`);
+      this.shared.push({ name, ...best });
+    }
+    this.shared.sort((a, b) => compare(a.name, b.name));
+    for (const mixin of this.shared) {
+      for (const key of mixin.users) {
+        if (!this.byModel.has(key)) this.byModel.set(key, []);
+        this.byModel.get(key).push(mixin);
+      }
+    }
+    for (const [key, list] of this.byModel) {
+      const order = (models[key].mixins ?? []).map(({ group, prefix }) => `${group}|${prefix}`);
+      list.sort((a, b) => order.indexOf(`${a.group}|${a.prefix}`) - order.indexOf(`${b.group}|${b.prefix}`));
+    }
+  }
+
+  /** The shared mixins of a model. */
+  of(key) {
+    return this.byModel.get(key) ?? [];
+  }
+}
+
+/** mixins.ts: for each shared mixin, an interface of accessors and one of attributes. */
+function mixinsFile(plan, { models, names, fileOfClass, version }) {
+  const scope = new TypeScope(names);
+  const imports = new Imports();
+  const bodies = [];
+  for (const mixin of plan.shared) {
+    const users = mixin.users.map((key) => `\`${names.get(key)}\``).join(", ");
+    const what = `BokehJS's \`${mixin.group}\` mixin${mixin.prefix === "" ? "" : ` with prefix \`${mixin.prefix}\``}, shared by ${users}`;
+    const members = mixin.attrs.map((attr) => propertyMembers(mixin.users[0], attr, plan.resolver, scope));
+    const accessors = members.filter((m) => m.accessor !== null);
+    const attributes = members.filter((m) => m.attribute !== null);
+    const parts = [];
+    if (accessors.length > 0) {
+      const lines = accessors.flatMap((m) => accessorLines(m, sharedDefaultDoc(m.attr, mixin.users, models, plan.resolver, names)));
+      parts.push(`/** Property accessors of ${what}. */\n${interfaceText(mixin.name, [], lines)}\n`);
+    }
+    if (attributes.length > 0) {
+      parts.push(`/** Attributes of ${what}. */\n${interfaceText(`${mixin.name}Attributes`, [], attributes.map(attributeLine))}\n`);
+    }
+    bodies.push(parts.join("\n"));
+  }
+  for (const cls of scope.classes) imports.type(`./${fileOfClass.get(cls)}.js`, cls);
+  for (const name of scope.enums) imports.type("./enums.js", name);
+  for (const name of scope.helpers) imports.type("../types.js", name);
+  for (const name of scope.core) imports.type("../../document/model.js", name);
+  return (
+    `${HEADER(version)}// Visual property groups (BokehJS's line, fill, hatch and text mixins, with their prefixes) that\n` +
+    `// several models define alike, as interfaces those models' interfaces extend. Where the models'\n` +
+    `// defaults differ, a doc comment gives the most common one, then the others with their models.\n` +
+    `${imports.text()}\n${bodies.join("\n")}`
+  );
+}
+
+/**
+ * The doc comment of a shared mixin property: its default, or when the models that share it differ,
+ * the most common default (the first one found on a tie) followed by the others and their models:
+ * `Default: 1 (0.95 in \`Legend\`, \`ScaleBar\`).`
+ */
+function sharedDefaultDoc(attr, users, models, resolver, names) {
+  const variants = new Map(); // default phrase -> catalog keys
+  for (const key of users) {
+    const phrase = defaultPhrase(resolver.all(key).get(attr).default);
+    if (!variants.has(phrase)) variants.set(phrase, []);
+    variants.get(phrase).push(key);
+  }
+  const prop = resolver.all(users[0]).get(attr);
+  if (variants.size === 1) return describeDefault(prop);
+  const [main, ...others] = [...variants].sort((a, b) => b[1].length - a[1].length);
+  const hasSubclasses = (key) => Object.values(models).some((entry) => entry.bases[0] === key);
+  const exceptions = others.map(([phrase, keys]) => {
+    const subclasses = keys.some(hasSubclasses) ? (keys.length === 1 ? " and its subclasses" : " and their subclasses") : "";
+    return `${phrase} in ${keys.map((key) => `\`${names.get(key)}\``).join(", ")}${subclasses}`;
+  });
+  return `${prop.readonly ? "Read-only (set by Bokeh). " : ""}Default: ${main[0]} (${exceptions.join("; ")}).`;
+}
+
+// ---------------------------------------------------------------------------
 // One file of model classes
 
 function modelFile(keys, ctx) {
@@ -110,7 +279,6 @@ function modelFile(keys, ctx) {
   const ordered = [...keys].sort((a, b) => models[a].bases.length - models[b].bases.length || compare(a, b));
   const local = new Set(ordered.map((key) => names.get(key)));
   const bodies = [];
-  let registers = false;
 
   for (const key of ordered) {
     const entry = models[key];
@@ -128,9 +296,7 @@ function modelFile(keys, ctx) {
     }
     for (const cls of special?.classes ?? []) scope.classes.add(cls);
     bodies.push(modelClass(key, special, scope, ctx, imports, local));
-    if (entry.registered && !entry.abstract) registers = true;
   }
-  if (registers) imports.value("../typed-model.js", "registerModel");
 
   for (const cls of scope.classes) if (!local.has(cls)) imports.type(`./${fileOfClass.get(cls)}.js`, cls);
   for (const name of scope.enums) imports.type("./enums.js", name);
@@ -140,8 +306,8 @@ function modelFile(keys, ctx) {
   return `${HEADER(ctx.version)}${imports.text()}\n${bodies.join("\n")}`;
 }
 
-/** The interface and class for one model. */
-function modelClass(key, special, scope, { models, names, resolver, fileOfClass }, imports, local) {
+/** The attributes interface, the class and its accessor interface for one model. */
+function modelClass(key, special, scope, { models, names, resolver, mixins, fileOfClass }, imports, local) {
   const entry = models[key];
   const name = names.get(key);
   const baseKey = entry.bases[0];
@@ -149,6 +315,12 @@ function modelClass(key, special, scope, { models, names, resolver, fileOfClass 
   const all = resolver.all(key);
   const settable = resolver.settable(key);
   const baseSettable = baseKey === undefined ? new Map() : resolver.settable(baseKey);
+
+  // Own properties, except those of shared mixins (their interfaces are extended instead).
+  const shared = mixins.of(key);
+  const inMixin = new Set(shared.flatMap((mixin) => mixin.attrs));
+  const own = Object.keys(entry.properties).map((attr) => propertyMembers(key, attr, resolver, scope));
+  for (const mixin of shared) imports.type("./mixins.js", mixin.name);
 
   // Attributes interface: own settable properties, plus inherited ones whose status (settable,
   // required) an override changes here; those are omitted from the base interface.
@@ -161,17 +333,22 @@ function modelClass(key, special, scope, { models, names, resolver, fileOfClass 
   const inherited = [...new Set([...baseSettable.keys(), ...settable.keys()])].filter((attr) => !(attr in entry.properties));
   const changed = inherited.filter((attr) => settable.get(attr) !== baseSettable.get(attr)).sort(compare);
   const omitted = changed.filter((attr) => baseSettable.has(attr));
-  const declared = [...Object.keys(entry.properties).filter((attr) => settable.has(attr)), ...changed.filter((attr) => settable.has(attr))];
-  const baseInterface = baseKey === undefined ? null : `${baseName}Attributes`;
-  const extendsClause =
-    baseInterface === null ? "" : omitted.length === 0 ? ` extends ${baseInterface}` : ` extends Omit<${baseInterface}, ${omitted.map((a) => JSON.stringify(a)).join(" | ")}>`;
-  const members = declared.map((attr) => {
-    const prop = all.get(attr);
-    const optional = settable.get(attr) === "optional" ? "?" : "";
-    return `  ${propertyKey(attr)}${optional}: ${tsType(prop.kind, scope, "input")};`;
-  });
-  const body = members.length === 0 ? "{}" : `{\n${members.join("\n")}\n}`;
-  const iface = `/** Attributes of \`${name}\`${describeOrigin(key, entry)}. */\nexport interface ${name}Attributes${extendsClause} ${body}\n`;
+  const declared = [
+    ...own.filter((m) => m.attribute !== null && !inMixin.has(m.attr)),
+    ...changed.filter((attr) => settable.has(attr)).map((attr) => propertyMembers(key, attr, resolver, scope)),
+  ];
+  const attributeBases = [];
+  if (baseKey !== undefined) {
+    const baseInterface = `${baseName}Attributes`;
+    attributeBases.push(omitted.length === 0 ? baseInterface : `Omit<${baseInterface}, ${omitted.map((a) => JSON.stringify(a)).join(" | ")}>`);
+  }
+  for (const mixin of shared) {
+    if (mixin.attrs.some((attr) => settable.has(attr))) {
+      attributeBases.push(`${mixin.name}Attributes`);
+      imports.type("./mixins.js", `${mixin.name}Attributes`);
+    }
+  }
+  const iface = `/** Attributes of \`${name}\`${describeOrigin(key, entry)}. */\n${interfaceText(`${name}Attributes`, attributeBases, declared.map(attributeLine))}\n`;
 
   // Class
   const lines = [];
@@ -184,18 +361,26 @@ function modelClass(key, special, scope, { models, names, resolver, fileOfClass 
     if (castTo !== null && !local.has(castTo)) imports.type(`./${fileOfClass.get(castTo)}.js`, `${castTo}Attributes`);
     lines.push(...ctor);
   }
-  for (const attr of Object.keys(entry.properties)) {
-    const prop = all.get(attr);
-    if (prop.internal || !isAccessorName(attr)) continue;
-    lines.push("", ...accessorLines(attr, prop, scope));
-  }
   if (special !== null) {
     const clash = special.names.find((member) => all.has(member));
     if (clash !== undefined) throw new Error(`${name}.${clash}: a hand-written member would hide the property of that name`);
     lines.push(special.members.replace(/\n$/, ""));
   }
   lines.push("}");
-  if (entry.registered && !entry.abstract) lines.push("", `registerModel(${name});`);
+
+  // Accessors: declared by an interface merged with the class, defined on its prototype at run
+  // time from the catalog (defineAccessors), for the properties this class defines.
+  const accessors = own.filter((m) => m.accessor !== null && !inMixin.has(m.attr));
+  const accessorBases = shared.filter((mixin) => mixin.attrs.some((attr) => own.find((m) => m.attr === attr).accessor !== null)).map((mixin) => mixin.name);
+  if (accessors.length > 0 || accessorBases.length > 0) {
+    lines.push(interfaceText(name, accessorBases, accessors.flatMap((m) => accessorLines(m, describeDefault(all.get(m.attr))))));
+    lines.push(`defineAccessors(${name});`);
+    imports.value("../typed-model.js", "defineAccessors");
+  }
+  if (entry.registered && !entry.abstract) {
+    lines.push(`registerModel(${name});`);
+    imports.value("../typed-model.js", "registerModel");
+  }
   return `${iface}\n${lines.join("\n")}\n`;
 }
 
@@ -221,35 +406,28 @@ function constructorLines(key, name, resolver, names) {
   return { lines, castTo };
 }
 
-function accessorLines(attr, prop, scope) {
-  const output = tsType(prop.kind, scope, "output");
-  const key = JSON.stringify(attr);
-  const unset = prop.default.type === "none" && prop.readonly ? " | undefined" : "";
-  const lines = [`  /** ${describeDefault(prop)} */`, `  get ${attr}(): ${output}${unset} {`, `    return this.get(${key}) as ${output}${unset};`, "  }"];
-  if (!prop.readonly) {
-    lines.push(`  set ${attr}(value: ${tsType(prop.kind, scope, "input")}) {`, `    this.set(${key}, value);`, "  }");
-  }
-  return lines;
+function describeDefault(prop) {
+  if (prop.default.type === "none") return prop.readonly ? "Read-only (set by Bokeh); undefined until set." : "Required.";
+  return `${prop.readonly ? "Read-only (set by Bokeh). " : ""}Default: ${defaultPhrase(prop.default)}.`;
 }
 
-function describeDefault(prop) {
-  const d = prop.default;
-  const readonly = prop.readonly ? "Read-only (set by Bokeh). " : "";
+/** A default descriptor in words, for a doc comment. */
+function defaultPhrase(d) {
   switch (d.type) {
     case "none":
-      return prop.readonly ? "Read-only (set by Bokeh); undefined until set." : "Required.";
+      return "none";
     case "plain":
-      return `${readonly}Default: ${shortWire(d.value)}.`;
+      return shortWire(d.value);
     case "computed":
-      return `${readonly}Default: computed by BokehJS (${shortWire(d.value)} for a new model).`;
+      return `computed by BokehJS (${shortWire(d.value)} for a new model)`;
     case "mutable":
-      return `${readonly}Default: ${shortWire(d.value)} (a new one for each model).`;
+      return `${shortWire(d.value)} (a new one for each model)`;
     case "model":
-      return `${readonly}Default: a new \`${d.name}\`.`;
+      return `a new \`${d.name}\``;
     case "list":
-      return `${readonly}Default: a new list of ${d.items.length} models.`;
+      return `a new list of ${d.items.length} models`;
   }
-  return "";
+  return "unknown";
 }
 
 // A default in wire form, shortened for a doc comment.
@@ -328,6 +506,7 @@ function enumsFile(catalog, version) {
 
 function catalogDataFile(catalog) {
   const lines = [];
+  const noAccessors = [];
   for (const key of Object.keys(catalog.models).sort(compare)) {
     const { abstract, registered, bases, properties, overrides, aliases } = catalog.models[key];
     const props = {};
@@ -337,13 +516,18 @@ function catalogDataFile(catalog) {
     const entry = { abstract, registered, bases, properties: props };
     if (overrides !== undefined) entry.overrides = overrides;
     if (aliases !== undefined) entry.aliases = aliases;
+    const skipped = Object.keys(properties).filter((attr) => !properties[attr].internal && !isAccessorName(attr));
+    if (skipped.length > 0) noAccessors.push(`  ${JSON.stringify(key)}: ${JSON.stringify(skipped)},`);
     lines.push(`  ${JSON.stringify(key)}: ${JSON.stringify(JSON.stringify(entry))},`);
   }
   return (
     `${HEADER(catalog.bokehjs_version)}// The catalog as the run time reads it (src/models/catalog.ts): one JSON text per model,\n` +
     `// parsed on first use. Property kinds, defaults and flags; see docs/model-catalog.md.\n\n` +
     `export const BOKEHJS_VERSION = ${JSON.stringify(catalog.bokehjs_version)};\n\n` +
-    `export const CATALOG_DATA: Readonly<Record<string, string>> = {\n${lines.join("\n")}\n};\n`
+    `export const CATALOG_DATA: Readonly<Record<string, string>> = {\n${lines.join("\n")}\n};\n\n` +
+    `// Properties that get no accessor although they are not internal (names that are not identifiers or\n` +
+    `// would hide a Model member: isAccessorName in naming.mjs), by model. Read by defineAccessors.\n` +
+    `export const NO_ACCESSORS: Readonly<Record<string, readonly string[]>> = {${noAccessors.length === 0 ? "" : `\n${noAccessors.join("\n")}\n`}};\n`
   );
 }
 

@@ -9,7 +9,8 @@
 //     module's directory + X: TextAnnotation@models/annotations/html/text_annotation ->
 //     HTMLTextAnnotation.
 //
-// Each class's attributes interface is `<class name>Attributes`. Generated files are named
+// Each class's attributes interface is `<class name>Attributes`; a shared mixin's interfaces are
+// `<Prefix><Group>Mixin` and `<Prefix><Group>MixinAttributes` (mixinName). Generated files are named
 // after the BokehJS directory that defines the models: models/glyphs/* -> glyphs.ts.
 // Anything that would produce an invalid or duplicate name makes the generator fail.
 
@@ -63,6 +64,22 @@ export function fileOf(entry) {
   const parts = (entry.module ?? "model").split("/");
   if (parts[0] === "models" && parts.length > 2) return parts[1];
   return parts[0] === "models" ? "models" : parts[0];
+}
+
+/**
+ * The interface name of a shared mixin (generate.mjs, mixins.ts): the prefix in PascalCase, the
+ * group, "Mixin": ("Line", "border_") -> BorderLineMixin, ("FillVector", "") -> FillVectorMixin.
+ * Its attributes interface is that name + "Attributes".
+ */
+export function mixinName(group, prefix) {
+  const pascal = prefix
+    .split("_")
+    .filter((part) => part !== "")
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join("");
+  const name = `${pascal}${group}Mixin`;
+  if (!IDENTIFIER.test(name)) throw new NamingError(`mixin ${group} with prefix '${prefix}' maps to the invalid identifier '${name}'`);
+  return name;
 }
 
 /** Whether a property name can be used as a class accessor (not shadowing a Model member). */

@@ -2,11 +2,12 @@
  * Run-time access to the model catalog embedded by the generator
  * (generated/catalog-data.ts holds one JSON text per model).
  *
- * Entries are parsed on first use, so loading the library costs nothing per
- * model and a program only pays for the model types it touches.
+ * Entries are parsed on first use and kept. The generated classes read theirs
+ * when they are defined (`defineAccessors`), so importing the typed models
+ * parses every entry once; model-info.ts then finds them parsed.
  */
 import type { CatalogModel } from "./catalog-types.js";
-import { CATALOG_DATA } from "./generated/catalog-data.js";
+import { CATALOG_DATA, NO_ACCESSORS } from "./generated/catalog-data.js";
 
 const parsed = new Map<string, CatalogModel>();
 
@@ -19,6 +20,14 @@ export function catalogEntry(name: string): CatalogModel | undefined {
     parsed.set(name, entry);
   }
   return entry;
+}
+
+/**
+ * The properties of `name` that get no accessor on its class although they are not internal: names
+ * the generator rejects (not identifiers, or hiding a `Model` member). Usually none.
+ */
+export function noAccessors(name: string): readonly string[] {
+  return Object.prototype.hasOwnProperty.call(NO_ACCESSORS, name) ? (NO_ACCESSORS[name] as readonly string[]) : [];
 }
 
 /** Whether the catalog knows `name`. */

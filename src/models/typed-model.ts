@@ -20,6 +20,7 @@
 import type { Document } from "../document/document.js";
 import { Model, type Attributes, type ModelOptions } from "../document/model.js";
 import type { Setter } from "../document/events.js";
+import { catalogEntry, noAccessors } from "./catalog.js";
 import { convertValue } from "./conversions.js";
 import { INVALID } from "./dataspec.js";
 import { equalsPlainDefault, instantiateDefault, plainDefault, type DefaultAttributesTarget } from "./defaults.js";
@@ -221,4 +222,32 @@ export function registerModel(cls: TypedModelClass & (abstract new (...args: nev
   // Generated constructors may require attributes; a model from the peer gets them later (initializeFromWire).
   const create = cls as unknown as new (attributes: undefined, options: ModelOptions) => TypedModel;
   Model.register(cls.modelType, (id) => new create(undefined, { id }));
+}
+
+/**
+ * Defines the property accessors of a generated class on its prototype, once, next to the class:
+ * for each property its catalog entry defines, a getter (`this.get(attr)`) and, unless the property
+ * is read-only, a setter (`this.set(attr, value)`), so defaults, validation and events are those of
+ * `get` / `set`. Internal properties get none, nor do the names the generator rejects
+ * (`noAccessors`). The accessors' types are declared by the interface merged with the class.
+ */
+export function defineAccessors(cls: TypedModelClass): void {
+  const entry = catalogEntry(cls.modelType);
+  if (entry === undefined) throw new TypeError(`'${cls.modelType}' is not a model type of the catalog`);
+  const skipped = noAccessors(cls.modelType);
+  for (const [attr, prop] of Object.entries(entry.properties)) {
+    if (prop.internal || skipped.includes(attr)) continue;
+    Object.defineProperty(cls.prototype, attr, {
+      configurable: true,
+      enumerable: false,
+      get(this: TypedModel): unknown {
+        return this.get(attr);
+      },
+      set: prop.readonly
+        ? undefined
+        : function (this: TypedModel, value: unknown): void {
+            this.set(attr, value);
+          },
+    });
+  }
 }

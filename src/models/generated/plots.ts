@@ -2,7 +2,7 @@
 // Do not edit: change the generator or the catalog and run `npm run gen:models`.
 import type { Model, ModelOptions } from "../../document/model.js";
 import { addGlyph, type GlyphArgs } from "../plotting/glyph-api.js";
-import { registerModel } from "../typed-model.js";
+import { defineAccessors, registerModel } from "../typed-model.js";
 import type { Color } from "../types.js";
 import type { Annotation, Title } from "./annotations.js";
 import type { Axis } from "./axes.js";
@@ -102,6 +102,12 @@ import {
 } from "./glyphs.js";
 import type { Grid } from "./grids.js";
 import { LayoutDOM, type LayoutDOMAttributes } from "./layouts.js";
+import type {
+  BackgroundFillMixin,
+  BackgroundFillMixinAttributes,
+  BackgroundHatchMixin,
+  BackgroundHatchMixinAttributes,
+} from "./mixins.js";
 import { BokehModel, type BokehModelAttributes } from "./model.js";
 import type { Range } from "./ranges.js";
 import type { GlyphRenderer, Renderer } from "./renderers.js";
@@ -123,32 +129,19 @@ export class MapOptions extends BokehModel {
   constructor(attributes: MapOptionsAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Required. */
-  get lat(): number {
-    return this.get("lat") as number;
-  }
-  set lat(value: number) {
-    this.set("lat", value);
-  }
-
-  /** Required. */
-  get lng(): number {
-    return this.get("lng") as number;
-  }
-  set lng(value: number) {
-    this.set("lng", value);
-  }
-
-  /** Default: 12. */
-  get zoom(): number {
-    return this.get("zoom") as number;
-  }
-  set zoom(value: number) {
-    this.set("zoom", value);
-  }
 }
-
+export interface MapOptions {
+  /** Required. */
+  get lat(): number;
+  set lat(value: number);
+  /** Required. */
+  get lng(): number;
+  set lng(value: number);
+  /** Default: 12. */
+  get zoom(): number;
+  set zoom(value: number);
+}
+defineAccessors(MapOptions);
 registerModel(MapOptions);
 
 /** Attributes of `GMapOptions` (BokehJS `models/plots/gmap_plot`). */
@@ -166,40 +159,22 @@ export class GMapOptions extends MapOptions {
   constructor(attributes: GMapOptionsAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Default: "roadmap". */
-  get map_type(): MapType {
-    return this.get("map_type") as MapType;
-  }
-  set map_type(value: MapType) {
-    this.set("map_type", value);
-  }
-
-  /** Default: false. */
-  get scale_control(): boolean {
-    return this.get("scale_control") as boolean;
-  }
-  set scale_control(value: boolean) {
-    this.set("scale_control", value);
-  }
-
-  /** Default: null. */
-  get styles(): string | null {
-    return this.get("styles") as string | null;
-  }
-  set styles(value: string | null) {
-    this.set("styles", value);
-  }
-
-  /** Default: 45. */
-  get tilt(): number {
-    return this.get("tilt") as number;
-  }
-  set tilt(value: number) {
-    this.set("tilt", value);
-  }
 }
-
+export interface GMapOptions {
+  /** Default: "roadmap". */
+  get map_type(): MapType;
+  set map_type(value: MapType);
+  /** Default: false. */
+  get scale_control(): boolean;
+  set scale_control(value: boolean);
+  /** Default: null. */
+  get styles(): string | null;
+  set styles(value: string | null);
+  /** Default: 45. */
+  get tilt(): number;
+  set tilt(value: number);
+}
+defineAccessors(GMapOptions);
 registerModel(GMapOptions);
 
 /** Attributes of `GridPlot` (BokehJS `models/plots/grid_plot`). */
@@ -219,71 +194,35 @@ export class GridPlot extends LayoutDOM {
   constructor(attributes?: GridPlotAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Default: [] (a new one for each model). */
-  get children(): Array<[UIElement, number, number, number | undefined, number | undefined]> {
-    return this.get("children") as Array<[UIElement, number, number, number | undefined, number | undefined]>;
-  }
-  set children(value: Array<[UIElement, number, number, number | undefined, number | undefined]>) {
-    this.set("children", value);
-  }
-
-  /** Default: null. */
-  get cols(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null {
-    return this.get("cols") as string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  }
-  set cols(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null) {
-    this.set("cols", value);
-  }
-
-  /** Default: null. */
-  get rows(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null {
-    return this.get("rows") as string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  }
-  set rows(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null) {
-    this.set("rows", value);
-  }
-
-  /** Default: 0. */
-  get spacing(): number | [number, number] {
-    return this.get("spacing") as number | [number, number];
-  }
-  set spacing(value: number | [number, number]) {
-    this.set("spacing", value);
-  }
-
-  /** Default: a new `Toolbar`. */
-  get toolbar(): Toolbar {
-    return this.get("toolbar") as Toolbar;
-  }
-  set toolbar(value: Toolbar) {
-    this.set("toolbar", value);
-  }
-
-  /** Default: "above". */
-  get toolbar_location(): Location | null {
-    return this.get("toolbar_location") as Location | null;
-  }
-  set toolbar_location(value: Location | null) {
-    this.set("toolbar_location", value);
-  }
 }
-
+export interface GridPlot {
+  /** Default: [] (a new one for each model). */
+  get children(): Array<[UIElement, number, number, number | undefined, number | undefined]>;
+  set children(value: Array<[UIElement, number, number, number | undefined, number | undefined]>);
+  /** Default: null. */
+  get cols(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
+  set cols(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
+  /** Default: null. */
+  get rows(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
+  set rows(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
+  /** Default: 0. */
+  get spacing(): number | [number, number];
+  set spacing(value: number | [number, number]);
+  /** Default: a new `Toolbar`. */
+  get toolbar(): Toolbar;
+  set toolbar(value: Toolbar);
+  /** Default: "above". */
+  get toolbar_location(): Location | null;
+  set toolbar_location(value: Location | null);
+}
+defineAccessors(GridPlot);
 registerModel(GridPlot);
 
 /** Attributes of `Plot` (BokehJS `models/plots/plot`). */
-export interface PlotAttributes extends LayoutDOMAttributes {
+export interface PlotAttributes extends LayoutDOMAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
   above?: Array<Annotation | Axis>;
   aspect_scale?: number;
   attribution?: Array<string | DOMHTML>;
-  background_fill_alpha?: number;
-  background_fill_color?: Color | null;
-  background_hatch_alpha?: number;
-  background_hatch_color?: Color | null;
-  background_hatch_extra?: Record<string, Model>;
-  background_hatch_pattern?: HatchPatternType | string | null;
-  background_hatch_scale?: number;
-  background_hatch_weight?: number;
   below?: Array<Annotation | Axis>;
   border_fill_alpha?: number;
   border_fill_color?: Color | null;
@@ -345,532 +284,183 @@ export class Plot extends LayoutDOM {
   constructor(attributes?: PlotAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Default: [] (a new one for each model). */
-  get above(): Array<Annotation | Axis> {
-    return this.get("above") as Array<Annotation | Axis>;
-  }
-  set above(value: Array<Annotation | Axis>) {
-    this.set("above", value);
-  }
-
-  /** Default: 1. */
-  get aspect_scale(): number {
-    return this.get("aspect_scale") as number;
-  }
-  set aspect_scale(value: number) {
-    this.set("aspect_scale", value);
-  }
-
-  /** Default: [] (a new one for each model). */
-  get attribution(): Array<string | DOMHTML> {
-    return this.get("attribution") as Array<string | DOMHTML>;
-  }
-  set attribution(value: Array<string | DOMHTML>) {
-    this.set("attribution", value);
-  }
-
-  /** Default: 1. */
-  get background_fill_alpha(): number {
-    return this.get("background_fill_alpha") as number;
-  }
-  set background_fill_alpha(value: number) {
-    this.set("background_fill_alpha", value);
-  }
-
-  /** Default: "#ffffff". */
-  get background_fill_color(): Color | null {
-    return this.get("background_fill_color") as Color | null;
-  }
-  set background_fill_color(value: Color | null) {
-    this.set("background_fill_color", value);
-  }
-
-  /** Default: 1. */
-  get background_hatch_alpha(): number {
-    return this.get("background_hatch_alpha") as number;
-  }
-  set background_hatch_alpha(value: number) {
-    this.set("background_hatch_alpha", value);
-  }
-
-  /** Default: "black". */
-  get background_hatch_color(): Color | null {
-    return this.get("background_hatch_color") as Color | null;
-  }
-  set background_hatch_color(value: Color | null) {
-    this.set("background_hatch_color", value);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get background_hatch_extra(): Record<string, Model> {
-    return this.get("background_hatch_extra") as Record<string, Model>;
-  }
-  set background_hatch_extra(value: Record<string, Model>) {
-    this.set("background_hatch_extra", value);
-  }
-
-  /** Default: null. */
-  get background_hatch_pattern(): HatchPatternType | string | null {
-    return this.get("background_hatch_pattern") as HatchPatternType | string | null;
-  }
-  set background_hatch_pattern(value: HatchPatternType | string | null) {
-    this.set("background_hatch_pattern", value);
-  }
-
-  /** Default: 12. */
-  get background_hatch_scale(): number {
-    return this.get("background_hatch_scale") as number;
-  }
-  set background_hatch_scale(value: number) {
-    this.set("background_hatch_scale", value);
-  }
-
-  /** Default: 1. */
-  get background_hatch_weight(): number {
-    return this.get("background_hatch_weight") as number;
-  }
-  set background_hatch_weight(value: number) {
-    this.set("background_hatch_weight", value);
-  }
-
-  /** Default: [] (a new one for each model). */
-  get below(): Array<Annotation | Axis> {
-    return this.get("below") as Array<Annotation | Axis>;
-  }
-  set below(value: Array<Annotation | Axis>) {
-    this.set("below", value);
-  }
-
-  /** Default: 1. */
-  get border_fill_alpha(): number {
-    return this.get("border_fill_alpha") as number;
-  }
-  set border_fill_alpha(value: number) {
-    this.set("border_fill_alpha", value);
-  }
-
-  /** Default: "#ffffff". */
-  get border_fill_color(): Color | null {
-    return this.get("border_fill_color") as Color | null;
-  }
-  set border_fill_color(value: Color | null) {
-    this.set("border_fill_color", value);
-  }
-
-  /** Default: 1. */
-  get border_hatch_alpha(): number {
-    return this.get("border_hatch_alpha") as number;
-  }
-  set border_hatch_alpha(value: number) {
-    this.set("border_hatch_alpha", value);
-  }
-
-  /** Default: "black". */
-  get border_hatch_color(): Color | null {
-    return this.get("border_hatch_color") as Color | null;
-  }
-  set border_hatch_color(value: Color | null) {
-    this.set("border_hatch_color", value);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get border_hatch_extra(): Record<string, Model> {
-    return this.get("border_hatch_extra") as Record<string, Model>;
-  }
-  set border_hatch_extra(value: Record<string, Model>) {
-    this.set("border_hatch_extra", value);
-  }
-
-  /** Default: null. */
-  get border_hatch_pattern(): HatchPatternType | string | null {
-    return this.get("border_hatch_pattern") as HatchPatternType | string | null;
-  }
-  set border_hatch_pattern(value: HatchPatternType | string | null) {
-    this.set("border_hatch_pattern", value);
-  }
-
-  /** Default: 12. */
-  get border_hatch_scale(): number {
-    return this.get("border_hatch_scale") as number;
-  }
-  set border_hatch_scale(value: number) {
-    this.set("border_hatch_scale", value);
-  }
-
-  /** Default: 1. */
-  get border_hatch_weight(): number {
-    return this.get("border_hatch_weight") as number;
-  }
-  set border_hatch_weight(value: number) {
-    this.set("border_hatch_weight", value);
-  }
-
-  /** Default: [] (a new one for each model). */
-  get center(): Array<Annotation | Grid> {
-    return this.get("center") as Array<Annotation | Grid>;
-  }
-  set center(value: Array<Annotation | Grid>) {
-    this.set("center", value);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get extra_x_ranges(): Record<string, Range> {
-    return this.get("extra_x_ranges") as Record<string, Range>;
-  }
-  set extra_x_ranges(value: Record<string, Range>) {
-    this.set("extra_x_ranges", value);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get extra_x_scales(): Record<string, Scale> {
-    return this.get("extra_x_scales") as Record<string, Scale>;
-  }
-  set extra_x_scales(value: Record<string, Scale>) {
-    this.set("extra_x_scales", value);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get extra_y_ranges(): Record<string, Range> {
-    return this.get("extra_y_ranges") as Record<string, Range>;
-  }
-  set extra_y_ranges(value: Record<string, Range>) {
-    this.set("extra_y_ranges", value);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get extra_y_scales(): Record<string, Scale> {
-    return this.get("extra_y_scales") as Record<string, Scale>;
-  }
-  set extra_y_scales(value: Record<string, Scale>) {
-    this.set("extra_y_scales", value);
-  }
-
-  /** Default: true. */
-  get frame_align(): boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean } {
-    return this.get("frame_align") as boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean };
-  }
-  set frame_align(value: boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean }) {
-    this.set("frame_align", value);
-  }
-
-  /** Default: null. */
-  get frame_height(): number | null {
-    return this.get("frame_height") as number | null;
-  }
-  set frame_height(value: number | null) {
-    this.set("frame_height", value);
-  }
-
-  /** Default: null. */
-  get frame_width(): number | null {
-    return this.get("frame_width") as number | null;
-  }
-  set frame_width(value: number | null) {
-    this.set("frame_width", value);
-  }
-
-  /** Default: true. */
-  get hidpi(): boolean {
-    return this.get("hidpi") as boolean;
-  }
-  set hidpi(value: boolean) {
-    this.set("hidpi", value);
-  }
-
-  /** Default: false. */
-  get hold_render(): boolean {
-    return this.get("hold_render") as boolean;
-  }
-  set hold_render(value: boolean) {
-    this.set("hold_render", value);
-  }
-
-  /** Read-only (set by Bokeh); undefined until set. */
-  get inner_height(): number | undefined {
-    return this.get("inner_height") as number | undefined;
-  }
-
-  /** Read-only (set by Bokeh); undefined until set. */
-  get inner_width(): number | undefined {
-    return this.get("inner_width") as number | undefined;
-  }
-
-  /** Default: [] (a new one for each model). */
-  get left(): Array<Annotation | Axis> {
-    return this.get("left") as Array<Annotation | Axis>;
-  }
-  set left(value: Array<Annotation | Axis>) {
-    this.set("left", value);
-  }
-
-  /** Default: 10. */
-  get lod_factor(): number {
-    return this.get("lod_factor") as number;
-  }
-  set lod_factor(value: number) {
-    this.set("lod_factor", value);
-  }
-
-  /** Default: 300. */
-  get lod_interval(): number {
-    return this.get("lod_interval") as number;
-  }
-  set lod_interval(value: number) {
-    this.set("lod_interval", value);
-  }
-
-  /** Default: 2000. */
-  get lod_threshold(): number | null {
-    return this.get("lod_threshold") as number | null;
-  }
-  set lod_threshold(value: number | null) {
-    this.set("lod_threshold", value);
-  }
-
-  /** Default: 500. */
-  get lod_timeout(): number {
-    return this.get("lod_timeout") as number;
-  }
-  set lod_timeout(value: number) {
-    this.set("lod_timeout", value);
-  }
-
-  /** Default: false. */
-  get match_aspect(): boolean {
-    return this.get("match_aspect") as boolean;
-  }
-  set match_aspect(value: boolean) {
-    this.set("match_aspect", value);
-  }
-
-  /** Default: 5. */
-  get min_border(): number | null {
-    return this.get("min_border") as number | null;
-  }
-  set min_border(value: number | null) {
-    this.set("min_border", value);
-  }
-
-  /** Default: null. */
-  get min_border_bottom(): number | null {
-    return this.get("min_border_bottom") as number | null;
-  }
-  set min_border_bottom(value: number | null) {
-    this.set("min_border_bottom", value);
-  }
-
-  /** Default: null. */
-  get min_border_left(): number | null {
-    return this.get("min_border_left") as number | null;
-  }
-  set min_border_left(value: number | null) {
-    this.set("min_border_left", value);
-  }
-
-  /** Default: null. */
-  get min_border_right(): number | null {
-    return this.get("min_border_right") as number | null;
-  }
-  set min_border_right(value: number | null) {
-    this.set("min_border_right", value);
-  }
-
-  /** Default: null. */
-  get min_border_top(): number | null {
-    return this.get("min_border_top") as number | null;
-  }
-  set min_border_top(value: number | null) {
-    this.set("min_border_top", value);
-  }
-
-  /** Read-only (set by Bokeh); undefined until set. */
-  get outer_height(): number | undefined {
-    return this.get("outer_height") as number | undefined;
-  }
-
-  /** Read-only (set by Bokeh); undefined until set. */
-  get outer_width(): number | undefined {
-    return this.get("outer_width") as number | undefined;
-  }
-
-  /** Default: 1. */
-  get outline_line_alpha(): number {
-    return this.get("outline_line_alpha") as number;
-  }
-  set outline_line_alpha(value: number) {
-    this.set("outline_line_alpha", value);
-  }
-
-  /** Default: "butt". */
-  get outline_line_cap(): LineCap {
-    return this.get("outline_line_cap") as LineCap;
-  }
-  set outline_line_cap(value: LineCap) {
-    this.set("outline_line_cap", value);
-  }
-
-  /** Default: "#e5e5e5". */
-  get outline_line_color(): Color | null {
-    return this.get("outline_line_color") as Color | null;
-  }
-  set outline_line_color(value: Color | null) {
-    this.set("outline_line_color", value);
-  }
-
-  /** Default: [] (a new one for each model). */
-  get outline_line_dash(): LineDash | Array<number> {
-    return this.get("outline_line_dash") as LineDash | Array<number>;
-  }
-  set outline_line_dash(value: LineDash | Array<number>) {
-    this.set("outline_line_dash", value);
-  }
-
-  /** Default: 0. */
-  get outline_line_dash_offset(): number {
-    return this.get("outline_line_dash_offset") as number;
-  }
-  set outline_line_dash_offset(value: number) {
-    this.set("outline_line_dash_offset", value);
-  }
-
-  /** Default: "bevel". */
-  get outline_line_join(): LineJoin {
-    return this.get("outline_line_join") as LineJoin;
-  }
-  set outline_line_join(value: LineJoin) {
-    this.set("outline_line_join", value);
-  }
-
-  /** Default: 1. */
-  get outline_line_width(): number {
-    return this.get("outline_line_width") as number;
-  }
-  set outline_line_width(value: number) {
-    this.set("outline_line_width", value);
-  }
-
-  /** Default: "canvas". */
-  get output_backend(): OutputBackend {
-    return this.get("output_backend") as OutputBackend;
-  }
-  set output_backend(value: OutputBackend) {
-    this.set("output_backend", value);
-  }
-
-  /** Default: [] (a new one for each model). */
-  get renderers(): Array<Renderer> {
-    return this.get("renderers") as Array<Renderer>;
-  }
-  set renderers(value: Array<Renderer>) {
-    this.set("renderers", value);
-  }
-
-  /** Default: "standard". */
-  get reset_policy(): ResetPolicy {
-    return this.get("reset_policy") as ResetPolicy;
-  }
-  set reset_policy(value: ResetPolicy) {
-    this.set("reset_policy", value);
-  }
-
-  /** Default: [] (a new one for each model). */
-  get right(): Array<Annotation | Axis> {
-    return this.get("right") as Array<Annotation | Axis>;
-  }
-  set right(value: Array<Annotation | Axis>) {
-    this.set("right", value);
-  }
-
-  /** Default: a new `Title`. */
-  get title(): Title | string | null {
-    return this.get("title") as Title | string | null;
-  }
-  set title(value: Title | string | null) {
-    this.set("title", value);
-  }
-
-  /** Default: "above". */
-  get title_location(): Location | null {
-    return this.get("title_location") as Location | null;
-  }
-  set title_location(value: Location | null) {
-    this.set("title_location", value);
-  }
-
-  /** Default: a new `Toolbar`. */
-  get toolbar(): Toolbar {
-    return this.get("toolbar") as Toolbar;
-  }
-  set toolbar(value: Toolbar) {
-    this.set("toolbar", value);
-  }
-
-  /** Default: false. */
-  get toolbar_inner(): boolean {
-    return this.get("toolbar_inner") as boolean;
-  }
-  set toolbar_inner(value: boolean) {
-    this.set("toolbar_inner", value);
-  }
-
-  /** Default: "right". */
-  get toolbar_location(): Location | null {
-    return this.get("toolbar_location") as Location | null;
-  }
-  set toolbar_location(value: Location | null) {
-    this.set("toolbar_location", value);
-  }
-
-  /** Default: true. */
-  get toolbar_sticky(): boolean {
-    return this.get("toolbar_sticky") as boolean;
-  }
-  set toolbar_sticky(value: boolean) {
-    this.set("toolbar_sticky", value);
-  }
-
-  /** Default: "none". */
-  get window_axis(): WindowAxis {
-    return this.get("window_axis") as WindowAxis;
-  }
-  set window_axis(value: WindowAxis) {
-    this.set("window_axis", value);
-  }
-
-  /** Default: a new `DataRange1d`. */
-  get x_range(): Range {
-    return this.get("x_range") as Range;
-  }
-  set x_range(value: Range) {
-    this.set("x_range", value);
-  }
-
-  /** Default: a new `LinearScale`. */
-  get x_scale(): Scale {
-    return this.get("x_scale") as Scale;
-  }
-  set x_scale(value: Scale) {
-    this.set("x_scale", value);
-  }
-
-  /** Default: a new `DataRange1d`. */
-  get y_range(): Range {
-    return this.get("y_range") as Range;
-  }
-  set y_range(value: Range) {
-    this.set("y_range", value);
-  }
-
-  /** Default: a new `LinearScale`. */
-  get y_scale(): Scale {
-    return this.get("y_scale") as Scale;
-  }
-  set y_scale(value: Scale) {
-    this.set("y_scale", value);
-  }
 }
-
+export interface Plot extends BackgroundFillMixin, BackgroundHatchMixin {
+  /** Default: [] (a new one for each model). */
+  get above(): Array<Annotation | Axis>;
+  set above(value: Array<Annotation | Axis>);
+  /** Default: 1. */
+  get aspect_scale(): number;
+  set aspect_scale(value: number);
+  /** Default: [] (a new one for each model). */
+  get attribution(): Array<string | DOMHTML>;
+  set attribution(value: Array<string | DOMHTML>);
+  /** Default: [] (a new one for each model). */
+  get below(): Array<Annotation | Axis>;
+  set below(value: Array<Annotation | Axis>);
+  /** Default: 1. */
+  get border_fill_alpha(): number;
+  set border_fill_alpha(value: number);
+  /** Default: "#ffffff". */
+  get border_fill_color(): Color | null;
+  set border_fill_color(value: Color | null);
+  /** Default: 1. */
+  get border_hatch_alpha(): number;
+  set border_hatch_alpha(value: number);
+  /** Default: "black". */
+  get border_hatch_color(): Color | null;
+  set border_hatch_color(value: Color | null);
+  /** Default: {} (a new one for each model). */
+  get border_hatch_extra(): Record<string, Model>;
+  set border_hatch_extra(value: Record<string, Model>);
+  /** Default: null. */
+  get border_hatch_pattern(): HatchPatternType | string | null;
+  set border_hatch_pattern(value: HatchPatternType | string | null);
+  /** Default: 12. */
+  get border_hatch_scale(): number;
+  set border_hatch_scale(value: number);
+  /** Default: 1. */
+  get border_hatch_weight(): number;
+  set border_hatch_weight(value: number);
+  /** Default: [] (a new one for each model). */
+  get center(): Array<Annotation | Grid>;
+  set center(value: Array<Annotation | Grid>);
+  /** Default: {} (a new one for each model). */
+  get extra_x_ranges(): Record<string, Range>;
+  set extra_x_ranges(value: Record<string, Range>);
+  /** Default: {} (a new one for each model). */
+  get extra_x_scales(): Record<string, Scale>;
+  set extra_x_scales(value: Record<string, Scale>);
+  /** Default: {} (a new one for each model). */
+  get extra_y_ranges(): Record<string, Range>;
+  set extra_y_ranges(value: Record<string, Range>);
+  /** Default: {} (a new one for each model). */
+  get extra_y_scales(): Record<string, Scale>;
+  set extra_y_scales(value: Record<string, Scale>);
+  /** Default: true. */
+  get frame_align(): boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean };
+  set frame_align(value: boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean });
+  /** Default: null. */
+  get frame_height(): number | null;
+  set frame_height(value: number | null);
+  /** Default: null. */
+  get frame_width(): number | null;
+  set frame_width(value: number | null);
+  /** Default: true. */
+  get hidpi(): boolean;
+  set hidpi(value: boolean);
+  /** Default: false. */
+  get hold_render(): boolean;
+  set hold_render(value: boolean);
+  /** Read-only (set by Bokeh); undefined until set. */
+  get inner_height(): number | undefined;
+  /** Read-only (set by Bokeh); undefined until set. */
+  get inner_width(): number | undefined;
+  /** Default: [] (a new one for each model). */
+  get left(): Array<Annotation | Axis>;
+  set left(value: Array<Annotation | Axis>);
+  /** Default: 10. */
+  get lod_factor(): number;
+  set lod_factor(value: number);
+  /** Default: 300. */
+  get lod_interval(): number;
+  set lod_interval(value: number);
+  /** Default: 2000. */
+  get lod_threshold(): number | null;
+  set lod_threshold(value: number | null);
+  /** Default: 500. */
+  get lod_timeout(): number;
+  set lod_timeout(value: number);
+  /** Default: false. */
+  get match_aspect(): boolean;
+  set match_aspect(value: boolean);
+  /** Default: 5. */
+  get min_border(): number | null;
+  set min_border(value: number | null);
+  /** Default: null. */
+  get min_border_bottom(): number | null;
+  set min_border_bottom(value: number | null);
+  /** Default: null. */
+  get min_border_left(): number | null;
+  set min_border_left(value: number | null);
+  /** Default: null. */
+  get min_border_right(): number | null;
+  set min_border_right(value: number | null);
+  /** Default: null. */
+  get min_border_top(): number | null;
+  set min_border_top(value: number | null);
+  /** Read-only (set by Bokeh); undefined until set. */
+  get outer_height(): number | undefined;
+  /** Read-only (set by Bokeh); undefined until set. */
+  get outer_width(): number | undefined;
+  /** Default: 1. */
+  get outline_line_alpha(): number;
+  set outline_line_alpha(value: number);
+  /** Default: "butt". */
+  get outline_line_cap(): LineCap;
+  set outline_line_cap(value: LineCap);
+  /** Default: "#e5e5e5". */
+  get outline_line_color(): Color | null;
+  set outline_line_color(value: Color | null);
+  /** Default: [] (a new one for each model). */
+  get outline_line_dash(): LineDash | Array<number>;
+  set outline_line_dash(value: LineDash | Array<number>);
+  /** Default: 0. */
+  get outline_line_dash_offset(): number;
+  set outline_line_dash_offset(value: number);
+  /** Default: "bevel". */
+  get outline_line_join(): LineJoin;
+  set outline_line_join(value: LineJoin);
+  /** Default: 1. */
+  get outline_line_width(): number;
+  set outline_line_width(value: number);
+  /** Default: "canvas". */
+  get output_backend(): OutputBackend;
+  set output_backend(value: OutputBackend);
+  /** Default: [] (a new one for each model). */
+  get renderers(): Array<Renderer>;
+  set renderers(value: Array<Renderer>);
+  /** Default: "standard". */
+  get reset_policy(): ResetPolicy;
+  set reset_policy(value: ResetPolicy);
+  /** Default: [] (a new one for each model). */
+  get right(): Array<Annotation | Axis>;
+  set right(value: Array<Annotation | Axis>);
+  /** Default: a new `Title`. */
+  get title(): Title | string | null;
+  set title(value: Title | string | null);
+  /** Default: "above". */
+  get title_location(): Location | null;
+  set title_location(value: Location | null);
+  /** Default: a new `Toolbar`. */
+  get toolbar(): Toolbar;
+  set toolbar(value: Toolbar);
+  /** Default: false. */
+  get toolbar_inner(): boolean;
+  set toolbar_inner(value: boolean);
+  /** Default: "right". */
+  get toolbar_location(): Location | null;
+  set toolbar_location(value: Location | null);
+  /** Default: true. */
+  get toolbar_sticky(): boolean;
+  set toolbar_sticky(value: boolean);
+  /** Default: "none". */
+  get window_axis(): WindowAxis;
+  set window_axis(value: WindowAxis);
+  /** Default: a new `DataRange1d`. */
+  get x_range(): Range;
+  set x_range(value: Range);
+  /** Default: a new `LinearScale`. */
+  get x_scale(): Scale;
+  set x_scale(value: Scale);
+  /** Default: a new `DataRange1d`. */
+  get y_range(): Range;
+  set y_range(value: Range);
+  /** Default: a new `LinearScale`. */
+  get y_scale(): Scale;
+  set y_scale(value: Scale);
+}
+defineAccessors(Plot);
 registerModel(Plot);
 
 /** Attributes of `Figure` (BokehJS `models/plots/figure`). */
@@ -1084,7 +674,6 @@ export class Figure extends Plot {
     return addGlyph(this, Wedge, args);
   }
 }
-
 registerModel(Figure);
 
 /** Attributes of `GMapPlot` (BokehJS `models/plots/gmap_plot`). */
@@ -1101,32 +690,19 @@ export class GMapPlot extends Plot {
   constructor(attributes: GMapPlotAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Required. */
-  get api_key(): ArrayBuffer {
-    return this.get("api_key") as ArrayBuffer;
-  }
-  set api_key(value: ArrayBuffer) {
-    this.set("api_key", value);
-  }
-
-  /** Default: "weekly". */
-  get api_version(): string {
-    return this.get("api_version") as string;
-  }
-  set api_version(value: string) {
-    this.set("api_version", value);
-  }
-
-  /** Required. */
-  get map_options(): GMapOptions {
-    return this.get("map_options") as GMapOptions;
-  }
-  set map_options(value: GMapOptions) {
-    this.set("map_options", value);
-  }
 }
-
+export interface GMapPlot {
+  /** Required. */
+  get api_key(): ArrayBuffer;
+  set api_key(value: ArrayBuffer);
+  /** Default: "weekly". */
+  get api_version(): string;
+  set api_version(value: string);
+  /** Required. */
+  get map_options(): GMapOptions;
+  set map_options(value: GMapOptions);
+}
+defineAccessors(GMapPlot);
 registerModel(GMapPlot);
 
 /** Attributes of `GMap` (BokehJS `models/plots/gmap`). */
@@ -1140,5 +716,4 @@ export class GMap extends GMapPlot {
     super(attributes, options);
   }
 }
-
 registerModel(GMap);

@@ -10,7 +10,7 @@ import {
 import type { ColumnData, ColumnPatches } from "../../document/columns.js";
 import type { EventInit } from "../../document/events.js";
 import type { ModelOptions } from "../../document/model.js";
-import { registerModel } from "../typed-model.js";
+import { defineAccessors, registerModel } from "../typed-model.js";
 import type { Arrayable } from "../types.js";
 import type { HTTPMethod, UpdateMode } from "./enums.js";
 import type { Filter } from "./filters.js";
@@ -29,16 +29,13 @@ export class CDSView extends BokehModel {
   constructor(attributes?: CDSViewAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Default: a new `AllIndices`. */
-  get filter(): Filter {
-    return this.get("filter") as Filter;
-  }
-  set filter(value: Filter) {
-    this.set("filter", value);
-  }
 }
-
+export interface CDSView {
+  /** Default: a new `AllIndices`. */
+  get filter(): Filter;
+  set filter(value: Filter);
+}
+defineAccessors(CDSView);
 registerModel(CDSView);
 
 /** Attributes of `DataSource` (BokehJS `models/sources/data_source`). */
@@ -47,12 +44,12 @@ export interface DataSourceAttributes extends BokehModelAttributes {}
 /** Bokeh's abstract `DataSource` model (BokehJS `models/sources/data_source`). */
 export abstract class DataSource extends BokehModel {
   static override readonly modelType: string = "DataSource";
-
-  /** Read-only (set by Bokeh). Default: a new `Selection`. */
-  get selected(): Selection {
-    return this.get("selected") as Selection;
-  }
 }
+export interface DataSource {
+  /** Read-only (set by Bokeh). Default: a new `Selection`. */
+  get selected(): Selection;
+}
+defineAccessors(DataSource);
 
 /** Attributes of `ColumnarDataSource` (BokehJS `models/sources/columnar_data_source`). */
 export interface ColumnarDataSourceAttributes extends DataSourceAttributes {
@@ -63,23 +60,16 @@ export interface ColumnarDataSourceAttributes extends DataSourceAttributes {
 /** Bokeh's abstract `ColumnarDataSource` model (BokehJS `models/sources/columnar_data_source`). */
 export abstract class ColumnarDataSource extends DataSource {
   static override readonly modelType: string = "ColumnarDataSource";
-
-  /** Default: {} (a new one for each model). */
-  get default_values(): Record<string, unknown> {
-    return this.get("default_values") as Record<string, unknown>;
-  }
-  set default_values(value: Record<string, unknown>) {
-    this.set("default_values", value);
-  }
-
-  /** Default: a new `UnionRenderers`. */
-  get selection_policy(): SelectionPolicy {
-    return this.get("selection_policy") as SelectionPolicy;
-  }
-  set selection_policy(value: SelectionPolicy) {
-    this.set("selection_policy", value);
-  }
 }
+export interface ColumnarDataSource {
+  /** Default: {} (a new one for each model). */
+  get default_values(): Record<string, unknown>;
+  set default_values(value: Record<string, unknown>);
+  /** Default: a new `UnionRenderers`. */
+  get selection_policy(): SelectionPolicy;
+  set selection_policy(value: SelectionPolicy);
+}
+defineAccessors(ColumnarDataSource);
 
 /** Attributes of `ColumnDataSource` (BokehJS `models/sources/column_data_source`). */
 export interface ColumnDataSourceAttributes extends ColumnarDataSourceAttributes {
@@ -92,14 +82,6 @@ export class ColumnDataSource extends ColumnarDataSource {
 
   constructor(attributes?: ColumnDataSourceAttributes, options?: ModelOptions) {
     super(attributes, options);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get data(): Record<string, Arrayable<unknown>> {
-    return this.get("data") as Record<string, Arrayable<unknown>>;
-  }
-  set data(value: Record<string, Arrayable<unknown>>) {
-    this.set("data", value);
   }
 
   /** Names of the columns. */
@@ -141,7 +123,12 @@ export class ColumnDataSource extends ColumnarDataSource {
     return columnDataChangeEvent(this, attr, old, value) ?? super.changeEvent(attr, old, value);
   }
 }
-
+export interface ColumnDataSource {
+  /** Default: {} (a new one for each model). */
+  get data(): Record<string, Arrayable<unknown>>;
+  set data(value: Record<string, Arrayable<unknown>>);
+}
+defineAccessors(ColumnDataSource);
 registerModel(ColumnDataSource);
 
 /** Attributes of `GeoJSONDataSource` (BokehJS `models/sources/geojson_data_source`). */
@@ -156,16 +143,13 @@ export class GeoJSONDataSource extends ColumnarDataSource {
   constructor(attributes: GeoJSONDataSourceAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Required. */
-  get geojson(): string {
-    return this.get("geojson") as string;
-  }
-  set geojson(value: string) {
-    this.set("geojson", value);
-  }
 }
-
+export interface GeoJSONDataSource {
+  /** Required. */
+  get geojson(): string;
+  set geojson(value: string);
+}
+defineAccessors(GeoJSONDataSource);
 registerModel(GeoJSONDataSource);
 
 /** Attributes of `WebDataSource` (BokehJS `models/sources/web_data_source`). */
@@ -179,39 +163,22 @@ export interface WebDataSourceAttributes extends ColumnDataSourceAttributes {
 /** Bokeh's abstract `WebDataSource` model (BokehJS `models/sources/web_data_source`). */
 export abstract class WebDataSource extends ColumnDataSource {
   static override readonly modelType: string = "WebDataSource";
-
-  /** Default: null. */
-  get adapter(): unknown {
-    return this.get("adapter") as unknown;
-  }
-  set adapter(value: unknown) {
-    this.set("adapter", value);
-  }
-
-  /** Required. */
-  get data_url(): string {
-    return this.get("data_url") as string;
-  }
-  set data_url(value: string) {
-    this.set("data_url", value);
-  }
-
-  /** Default: null. */
-  get max_size(): number | null {
-    return this.get("max_size") as number | null;
-  }
-  set max_size(value: number | null) {
-    this.set("max_size", value);
-  }
-
-  /** Default: "replace". */
-  get mode(): UpdateMode {
-    return this.get("mode") as UpdateMode;
-  }
-  set mode(value: UpdateMode) {
-    this.set("mode", value);
-  }
 }
+export interface WebDataSource {
+  /** Default: null. */
+  get adapter(): unknown;
+  set adapter(value: unknown);
+  /** Required. */
+  get data_url(): string;
+  set data_url(value: string);
+  /** Default: null. */
+  get max_size(): number | null;
+  set max_size(value: number | null);
+  /** Default: "replace". */
+  get mode(): UpdateMode;
+  set mode(value: UpdateMode);
+}
+defineAccessors(WebDataSource);
 
 /** Attributes of `AjaxDataSource` (BokehJS `models/sources/ajax_data_source`). */
 export interface AjaxDataSourceAttributes extends WebDataSourceAttributes {
@@ -229,48 +196,25 @@ export class AjaxDataSource extends WebDataSource {
   constructor(attributes: AjaxDataSourceAttributes, options?: ModelOptions) {
     super(attributes, options);
   }
-
-  /** Default: "application/json". */
-  get content_type(): string {
-    return this.get("content_type") as string;
-  }
-  set content_type(value: string) {
-    this.set("content_type", value);
-  }
-
-  /** Default: {} (a new one for each model). */
-  get http_headers(): Record<string, string> {
-    return this.get("http_headers") as Record<string, string>;
-  }
-  set http_headers(value: Record<string, string>) {
-    this.set("http_headers", value);
-  }
-
-  /** Default: false. */
-  get if_modified(): boolean {
-    return this.get("if_modified") as boolean;
-  }
-  set if_modified(value: boolean) {
-    this.set("if_modified", value);
-  }
-
-  /** Default: "POST". */
-  get method(): HTTPMethod {
-    return this.get("method") as HTTPMethod;
-  }
-  set method(value: HTTPMethod) {
-    this.set("method", value);
-  }
-
-  /** Default: null. */
-  get polling_interval(): number | null {
-    return this.get("polling_interval") as number | null;
-  }
-  set polling_interval(value: number | null) {
-    this.set("polling_interval", value);
-  }
 }
-
+export interface AjaxDataSource {
+  /** Default: "application/json". */
+  get content_type(): string;
+  set content_type(value: string);
+  /** Default: {} (a new one for each model). */
+  get http_headers(): Record<string, string>;
+  set http_headers(value: Record<string, string>);
+  /** Default: false. */
+  get if_modified(): boolean;
+  set if_modified(value: boolean);
+  /** Default: "POST". */
+  get method(): HTTPMethod;
+  set method(value: HTTPMethod);
+  /** Default: null. */
+  get polling_interval(): number | null;
+  set polling_interval(value: number | null);
+}
+defineAccessors(AjaxDataSource);
 registerModel(AjaxDataSource);
 
 /** Attributes of `ServerSentDataSource` (BokehJS `models/sources/server_sent_data_source`). */
@@ -284,5 +228,4 @@ export class ServerSentDataSource extends WebDataSource {
     super(attributes, options);
   }
 }
-
 registerModel(ServerSentDataSource);
