@@ -100,7 +100,7 @@ export function rowCount(data: ColumnData): number {
 
 /**
  * Replacing `data` of a source is a ColumnDataChanged (not a ModelChanged), as in Bokeh.
- * (Rows streamed later in the same tick are not in it: see holdColumns.) A peer's `data`
+ * (Rows streamed later in the same tick are not in it: see eventValue in columns.ts.) A peer's `data`
  * that is not column data stays an ordinary ModelChanged.
  */
 export function columnDataChangeEvent(model: Model, attr: string, _old: unknown, value: unknown): EventInit | null {

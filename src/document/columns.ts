@@ -7,7 +7,7 @@
  * user sees is always a typed array of exactly the column's length.
  */
 import { isPlainObject, isTypedArray, NDArray, setEntry, Slice, type TypedArray } from "../serialization/values.js";
-import { describeValue } from "../util/describe.js";
+import { describePeerValue } from "../util/describe.js";
 import { BokehError } from "../util/errors.js";
 
 export type DataColumn = unknown[] | TypedArray | NDArray;
@@ -76,14 +76,14 @@ export function streamColumn(column: DataColumn | undefined, rows: unknown, roll
     if (rollover !== null && target.length > rollover) target.splice(0, target.length - rollover);
     return target;
   }
-  throw new ColumnDataError(`cannot stream into column '${name}': it is ${column instanceof NDArray ? "n-dimensional" : `not a list (${describeValue(column)})`}`);
+  throw new ColumnDataError(`cannot stream into column '${name}': it is ${column instanceof NDArray ? "n-dimensional" : `not a list (${describePeerValue(column)})`}`);
 }
 
 /** The rows a stream appends: a list, a typed array or a 1-D NDArray. */
 function rowsOf(rows: unknown, name: string): unknown[] | TypedArray {
   if (Array.isArray(rows) || isTypedArray(rows)) return rows;
   if (rows instanceof NDArray && rows.shape.length === 1) return rows.array;
-  throw new ColumnDataError(`rows streamed into column '${name}' must be a list, got ${describeValue(rows)}`);
+  throw new ColumnDataError(`rows streamed into column '${name}' must be a list, got ${describePeerValue(rows)}`);
 }
 
 function allNumbers(values: unknown[] | TypedArray): boolean {
@@ -136,7 +136,7 @@ function streamTyped(column: TypedArray, added: ArrayLike<number> | ArrayLike<un
 /** Applies `[index, value]` patches to `column` in place (typed arrays and lists alike). */
 export function patchColumn(column: unknown, name: string, patches: readonly (readonly [PatchIndex, unknown])[]): void {
   if (!Array.isArray(column) && !isTypedArray(column) && !(column instanceof NDArray)) {
-    throw new ColumnDataError(`can't patch column '${name}': it is not a list (${describeValue(column)})`);
+    throw new ColumnDataError(`can't patch column '${name}': it is not a list (${describePeerValue(column)})`);
   }
   for (const [index, value] of patches) {
     if (typeof index === "number") {
@@ -180,7 +180,7 @@ function numberFor(target: TypedArray, name: string, value: unknown): number {
   if (typeof value === "number") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
   if (value === null && (target instanceof Float64Array || target instanceof Float32Array)) return Number.NaN;
-  throw new ColumnDataError(`column '${name}' holds numbers; can't patch in ${describeValue(value)}`);
+  throw new ColumnDataError(`column '${name}' holds numbers; can't patch in ${describePeerValue(value)}`);
 }
 
 function getItem(column: DataColumn, name: string, index: number): unknown {

@@ -11,7 +11,7 @@ import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
-import { describeValue } from "../util/describe.js";
+import { describePeerValue } from "../util/describe.js";
 import type { ColumnData, ColumnPatches } from "./columns.js";
 import type { ConfigMode, DocJson, Document } from "./document.js";
 import { EVENT_KINDS, type DocumentChangedEvent, type DocumentEventKind, type Setter } from "./events.js";
@@ -76,7 +76,7 @@ export function applyPatch(document: Document, content: unknown, buffers: Readon
 function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
   if (!isPlainObject(json)) throw new DeserializationError("a patch event is not an object");
   const kind = json.kind;
-  if (typeof kind !== "string" || !KINDS.has(kind)) throw new DeserializationError(`unknown patch event kind ${describeValue(kind)}`);
+  if (typeof kind !== "string" || !KINDS.has(kind)) throw new DeserializationError(`unknown patch event kind ${describePeerValue(kind)}`);
   const model = (): Model => {
     const value = decoder.decode(json.model);
     if (!(value instanceof Model)) throw new DeserializationError(`${kind} event without a model`);

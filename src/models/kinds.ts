@@ -285,7 +285,11 @@ export function describeKind(kind: KindDescriptor): string {
 
 const MAX_TEXT = 60;
 
-/** A short, readable rendering of a value for error messages. */
+/**
+ * A short, readable rendering of a value the program itself set, for validation errors:
+ * it shows a few items of lists and maps. (Values from a peer use util/describe.ts,
+ * which never walks or calls into them.)
+ */
 export function describeValue(value: unknown, depth = 0): string {
   switch (typeof value) {
     case "string":

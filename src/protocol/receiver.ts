@@ -14,7 +14,7 @@
  */
 import { frameText, parseContent } from "./content.js";
 import { MessageTooLargeError, ProtocolError } from "./errors.js";
-import { describeValue } from "../util/describe.js";
+import { describePeerValue } from "../util/describe.js";
 import { isMsgType, type Header, type Message } from "./message.js";
 
 export interface ReceiverOptions {
@@ -166,15 +166,15 @@ function parseHeader(text: string, maxBuffers: number): Header {
   if (!isPlainObject(header)) throw new ProtocolError("header is not a JSON object", "unexpected");
   const { msgtype, msgid, reqid, num_buffers } = header;
   if (msgtype === undefined) throw new ProtocolError("No 'msgtype' in header");
-  if (!isMsgType(msgtype)) throw new ProtocolError(`unknown message type ${describeValue(msgtype)}`, "unexpected");
+  if (!isMsgType(msgtype)) throw new ProtocolError(`unknown message type ${describePeerValue(msgtype)}`, "unexpected");
   if (typeof msgid !== "string") throw new ProtocolError("No 'msgid' in header");
   if (reqid !== undefined && typeof reqid !== "string") throw new ProtocolError("'reqid' in header is not a string");
   if (num_buffers !== undefined) {
     if (!Number.isSafeInteger(num_buffers) || (num_buffers as number) < 0) {
-      throw new ProtocolError(`invalid 'num_buffers' in header: ${describeValue(num_buffers)}`);
+      throw new ProtocolError(`invalid 'num_buffers' in header: ${describePeerValue(num_buffers)}`);
     }
     if ((num_buffers as number) > maxBuffers) {
-      throw new ProtocolError(`'num_buffers' ${describeValue(num_buffers)} exceeds the limit of ${maxBuffers}`);
+      throw new ProtocolError(`'num_buffers' ${describePeerValue(num_buffers)} exceeds the limit of ${maxBuffers}`);
     }
   }
   return header as unknown as Header;

@@ -8,7 +8,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import { base64ToBytes, isDataType, typedArrayFrom } from "./arrays.js";
-import { describeValue } from "../util/describe.js";
+import { describePeerValue } from "../util/describe.js";
 import { DeserializationError, UnknownReferenceError } from "./errors.js";
 import {
   isPlainObject,
@@ -106,14 +106,14 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
         return typeof obj.id === "string" ? this.decodeModel(obj) : this.decodeObjectValue(obj);
       case "date": {
         const date = new Date(this.expectString(obj.iso, "date iso"));
-        if (Number.isNaN(date.getTime())) throw new DeserializationError(`invalid date ${describeValue(obj.iso)}`);
+        if (Number.isNaN(date.getTime())) throw new DeserializationError(`invalid date ${describePeerValue(obj.iso)}`);
         return date;
       }
       case "symbol":
-        throw new DeserializationError(`can't resolve named symbol ${describeValue(obj.name)}`);
+        throw new DeserializationError(`can't resolve named symbol ${describePeerValue(obj.name)}`);
       default:
         if (typeof type === "string" && STRUCT_TYPES.has(type)) return this.decodeStruct(obj);
-        throw new DeserializationError(`unable to decode an object of type ${describeValue(type)}`);
+        throw new DeserializationError(`unable to decode an object of type ${describePeerValue(type)}`);
     }
   }
 
@@ -177,7 +177,7 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
 
   private decodeTypedArray(obj: Record<string, unknown>): unknown {
     const dtype = obj.dtype;
-    if (!isDataType(dtype)) throw new DeserializationError(`unsupported dtype ${describeValue(dtype)}`);
+    if (!isDataType(dtype)) throw new DeserializationError(`unsupported dtype ${describePeerValue(dtype)}`);
     const array = obj.array;
     if (!isPlainObject(array) || array.type !== "bytes") throw new DeserializationError("typed_array without bytes");
     return typedArrayFrom(this.decodeBytes(array.data), dtype, byteOrder(obj.order));
@@ -201,7 +201,7 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
     if (!isPlainObject(array) || array.type !== "bytes") throw new DeserializationError("ndarray without bytes or list data");
     const bytes = this.decodeBytes(array.data);
     const order = byteOrder(obj.order);
-    if (dtype !== "bool" && !isDataType(dtype)) throw new DeserializationError(`unsupported dtype ${describeValue(dtype)}`);
+    if (dtype !== "bool" && !isDataType(dtype)) throw new DeserializationError(`unsupported dtype ${describePeerValue(dtype)}`);
     const typed = typedArrayFrom(bytes, dtype === "bool" ? "uint8" : dtype, order);
     if (count !== typed.length) {
       throw new DeserializationError(`ndarray shape [${shape.join(", ")}] does not match its ${typed.length} items`);
@@ -238,7 +238,7 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
 
   private entries(obj: Record<string, unknown>): unknown[] {
     const entries = obj.entries ?? [];
-    if (!Array.isArray(entries)) throw new DeserializationError(`${describeValue(obj.type)} entries is not a list`);
+    if (!Array.isArray(entries)) throw new DeserializationError(`${describePeerValue(obj.type)} entries is not a list`);
     return entries;
   }
 
@@ -265,12 +265,12 @@ function decodeNumber(value: unknown): number {
       return -Infinity;
   }
   if (typeof value === "number") return value;
-  throw new DeserializationError(`invalid number representation ${describeValue(value)}`);
+  throw new DeserializationError(`invalid number representation ${describePeerValue(value)}`);
 }
 
 function byteOrder(order: unknown): ByteOrder {
   if (order === undefined || order === "little" || order === "big") return order ?? "little";
-  throw new DeserializationError(`invalid byte order ${describeValue(order)}`);
+  throw new DeserializationError(`invalid byte order ${describePeerValue(order)}`);
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
