@@ -93,9 +93,8 @@ export class Encoder {
   }
 
   private encodeAttributes(entries: Iterable<[string, unknown]>): Record<string, unknown> | null {
-    const values = new Map(entries);
-    if (values.size === 0) return null;
-    return this.encodeFields(values);
+    const fields = [...entries];
+    return fields.length === 0 ? null : this.encodeFields(fields);
   }
 
   /**
@@ -104,10 +103,11 @@ export class Encoder {
    * written in full always comes before its `{"id"}` references in the JSON text,
    * which is the order the receiver decodes in. "__proto__" is an ordinary name.
    */
-  private encodeFields(values: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  private encodeFields(fields: [string, unknown][]): Record<string, unknown> {
     const rep: Record<string, unknown> = {};
-    for (const name of values.keys()) setEntry(rep, name, null);
-    for (const name of Object.keys(rep)) setEntry(rep, name, this.encode(values.get(name)));
+    for (const [name, value] of fields.some(([name]) => isArrayIndex(name)) ? inKeyOrder(fields) : fields) {
+      setEntry(rep, name, this.encode(value));
+    }
     return rep;
   }
 
@@ -162,7 +162,7 @@ export class Encoder {
   }
 
   private encodeStruct(struct: Record<string, unknown>): Record<string, unknown> {
-    return this.encodeFields(new Map(Object.entries(struct).filter(([, val]) => val !== undefined)));
+    return this.encodeFields(Object.entries(struct).filter(([, val]) => val !== undefined));
   }
 
   private encodeMap(entries: Iterable<[unknown, unknown]>, source: object): unknown {
@@ -191,6 +191,18 @@ export class Encoder {
     this.buffers.set(id, bytes);
     return { type: "bytes", data: { id } };
   }
+}
+
+/** Whether JavaScript lists `name` first among an object's keys (an array index: "0", "1", ...). */
+function isArrayIndex(name: string): boolean {
+  const n = Number(name);
+  return Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1 && String(n) === name;
+}
+
+/** `fields` in the order a JavaScript object lists them: array indices ascending, then the rest. */
+function inKeyOrder(fields: [string, unknown][]): [string, unknown][] {
+  const indices = fields.filter(([name]) => isArrayIndex(name)).sort(([a], [b]) => Number(a) - Number(b));
+  return [...indices, ...fields.filter(([name]) => !isArrayIndex(name))];
 }
 
 function encodeDate(date: Date): number {
