@@ -194,6 +194,25 @@ describe("documents", () => {
     expect(Array.from(data.n as Int32Array)).toEqual([1, -2]);
   });
 
+  test("push then pull: large columns, whose base64 goes out as one masked frame written piece by piece", async () => {
+    const server = await start({ "/": () => {} });
+    const x = new Float64Array(300_001).map((_, i) => i / 3); // 2.4 MB: a spliced blob, not a multiple of a piece
+    const n = new Int32Array(20_000).map((_, i) => i * -7); // 80 kB: one piece and a bit
+    const doc = new Document({ title: "größere Säulen ✓" });
+    doc.addRoot(new ColumnDataSource({ name: "source", data: { x, n, label: ["ä", "🙂"] } }));
+    const pusher = track(await pushSession(doc, { url: server.url }));
+    const puller = track(await pullSession({ url: server.url, sessionId: pusher.id }));
+    expect(puller.document!.title).toBe("größere Säulen ✓");
+    const data = (puller.document!.getModelByName("source") as ColumnDataSource).data;
+    expect(data.x).toEqual(x);
+    expect(data.n).toEqual(n);
+    expect(data.label).toEqual(["ä", "🙂"]);
+    // The connection is still in step: a change made after the push arrives.
+    (pusher.document!.getModelByName("source") as ColumnDataSource).stream({ x: [1], n: [2], label: ["z"] });
+    await pusher.flush();
+    await until(() => (source(puller).data.label as string[]).length === 3);
+  });
+
   test("model ids made in different processes do not collide", async () => {
     const { makeId } = await import("../src/protocol/ids.js");
     const child = await import("node:child_process");

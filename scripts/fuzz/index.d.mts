@@ -10,7 +10,7 @@ export interface FuzzLib {
   createMessage: (...args: any[]) => any;
   isMsgType: (value: unknown) => boolean;
   messageFrames: (...args: any[]) => any[];
-  contentBytes: (...args: any[]) => string | Uint8Array;
+  contentFrame: (...args: any[]) => string | Uint8Array;
   parseContent: (...args: any[]) => unknown;
   Encoder: new (options?: any) => any;
   Decoder: new (options: any) => any;

@@ -13,6 +13,8 @@ export async function loadLib(dist) {
   return makeLib({ protocol, content, serialization, document, errors });
 }
 
+const wireText = (frame) => (typeof frame === "string" ? frame : frame.toBuffer());
+
 /** Picks what the fuzzers use out of the library's modules. */
 export function makeLib({ protocol, content, serialization, document, errors }) {
   return {
@@ -20,7 +22,8 @@ export function makeLib({ protocol, content, serialization, document, errors }) 
     createMessage: protocol.createMessage,
     isMsgType: protocol.isMsgType,
     messageFrames: protocol.messageFrames,
-    contentBytes: content.contentBytes,
+    // Frames as the bytes that go on the wire (TextPieces joined).
+    contentFrame: (...args) => wireText(content.contentFrame(...args)),
     parseContent: content.parseContent,
     Encoder: serialization.Encoder,
     Decoder: serialization.Decoder,
@@ -33,7 +36,10 @@ export function makeLib({ protocol, content, serialization, document, errors }) 
     ColumnDataSource: document.ColumnDataSource,
     applyPatch: document.applyPatch,
     serializePatch: document.serializePatch,
-    documentContent: document.documentContent,
+    documentContent: (...args) => {
+      const result = document.documentContent(...args);
+      return { ...result, frame: wireText(result.frame) };
+    },
     BokehError: errors.BokehError,
   };
 }

@@ -34,7 +34,7 @@ function receive(lib, frames, textAs) {
 /**
  * Encodes `value` (mode "inline": base64 in the JSON; "binary": buffers as
  * binary frames; "blob": large arrays spliced into the content frame by
- * contentBytes), sends it as the content of a message through messageFrames and
+ * contentFrame), sends it as the content of a message through messageFrames and
  * a Receiver, and decodes it. Returns "rejected" when the encoder refused the
  * value with a typed error, "accepted" when it came back equal; throws a
  * Finding otherwise.
@@ -52,7 +52,7 @@ export function checkValueRoundTrip(lib, value, { mode = "inline", textAs = "str
   let decoded;
   try {
     const content = { value: rep };
-    const frame = mode === "blob" ? lib.contentBytes(content, blobs) : undefined;
+    const frame = mode === "blob" ? lib.contentFrame(content, blobs) : undefined;
     const frames = lib.messageFrames(lib.createMessage("PATCH-DOC", "fz", content, { buffers: encoder.buffers }), frame);
     const message = receive(lib, frames, textAs);
     decoded = new lib.Decoder({ models: freshFactory(lib), buffers: message.buffers }).decode(message.content.value);

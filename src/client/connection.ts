@@ -13,13 +13,15 @@
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { closeReason } from "../protocol/close.js";
+import { TextPieces } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Message, type MsgType } from "../protocol/message.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
-import { messageFrames, sendFrames } from "../protocol/sender.js";
+import { messageFrames, sendFrames, type FrameText } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
 import { CloseFrameTap, invalidCloseCode } from "./close-frame.js";
+import { writeMaskedTextFrame } from "./masked-frame.js";
 import {
   AbortError,
   ConnectionClosedError,
@@ -167,7 +169,7 @@ export class ClientConnection {
   request(
     msgtype: MsgType,
     content: unknown,
-    options: { buffers?: Buffers; contentJson?: string | Uint8Array; onReply?: (message: Message) => void } = {},
+    options: { buffers?: Buffers; contentJson?: FrameText; onReply?: (message: Message) => void } = {},
   ): Promise<Message> {
     if (this._state !== "open") return Promise.reject(this.notOpen(msgtype));
     const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
@@ -317,9 +319,14 @@ export class ClientConnection {
     this.handlers.onMessage(message);
   }
 
-  private write(message: Message, contentJson?: string | Uint8Array): void {
+  private write(message: Message, contentJson?: FrameText): void {
     const ws = this.ws as WebSocket;
-    sendFrames(messageFrames(message, contentJson), (data, options) => ws.send(data, options));
+    const socket = this.socket;
+    sendFrames(messageFrames(message, contentJson), (data, options) => {
+      if (!(data instanceof TextPieces)) ws.send(data, options);
+      else if (socket !== null && ws.readyState === WebSocket.OPEN) writeMaskedTextFrame(socket, data);
+      else ws.send(data.toBuffer(), options);
+    });
   }
 
   /** Ends the connection because of `error`: close with `code` if open, else drop it. */

@@ -6,7 +6,7 @@
  * `serializePatch` writes local events the way Bokeh does: models the peer
  * does not have yet in full, known ones as `{"id"}`, array bytes as buffers.
  */
-import { contentBytes } from "../protocol/content.js";
+import { contentFrame, type TextPieces } from "../protocol/content.js";
 import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
@@ -233,7 +233,7 @@ function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Do
 export function documentContent(
   document: Document,
   options: { buffers?: boolean; config?: ConfigMode } = {},
-): { doc: DocJson; frame: string | Uint8Array; buffers: Map<string, Uint8Array> } {
+): { doc: DocJson; frame: string | TextPieces; buffers: Map<string, Uint8Array> } {
   if (options.buffers) {
     // Bokeh 3.8+: the arrays travel as binary buffer frames after the content.
     const encoder = new Encoder({ binary: true });
@@ -242,5 +242,5 @@ export function documentContent(
   }
   const blobs = new Map<string, Uint8Array>();
   const doc = document._toJSON(new Encoder({ blobs }), options.config);
-  return { doc, frame: contentBytes({ doc }, blobs), buffers: new Map() };
+  return { doc, frame: contentFrame({ doc }, blobs), buffers: new Map() };
 }

@@ -10,7 +10,7 @@
  *   are escaped), decoded straight from the frame's bytes into the message's
  *   buffers, and replaced by a buffer reference before JSON.parse sees the text;
  * - writing: the encoder leaves a placeholder string for each large blob
- *   (`blobPlaceholder()`), and `contentBytes()` splices the base64 into the frame.
+ *   (`blobPlaceholder()`), and `contentFrame()` splices the base64 into the frame (TextPieces).
  *
  * The bytes on the wire are exactly what plain JSON would produce.
  */
@@ -82,9 +82,10 @@ export function blobPlaceholder(): string {
 
 /**
  * The content frame for `content`, in which each placeholder string of `blobs`
- * is replaced by its bytes in base64. A string when there are no blobs.
+ * is replaced by its bytes in base64: a string when there are no blobs, else
+ * TextPieces.
  */
-export function contentBytes(content: unknown, blobs: ReadonlyMap<string, Uint8Array>): string | Uint8Array {
+export function contentFrame(content: unknown, blobs: ReadonlyMap<string, Uint8Array>): string | TextPieces {
   const json = JSON.stringify(content);
   if (blobs.size === 0) return json;
   // One pass over the JSON text, taking placeholders in the order they appear there
@@ -99,22 +100,46 @@ export function contentBytes(content: unknown, blobs: ReadonlyMap<string, Uint8A
     from = end;
   }
   parts.push(json.slice(from));
-  const size = parts.reduce((n, p) => n + (typeof p === "string" ? Buffer.byteLength(p, "utf8") : 4 * Math.ceil(p.length / 3)), 0);
-  const out = Buffer.allocUnsafe(size);
-  let offset = 0;
-  for (const part of parts) offset += typeof part === "string" ? out.write(part, offset, "utf8") : writeBase64(part, out, offset);
-  return out;
+  return new TextPieces(parts);
 }
 
-// Base64 of `bytes` written into `out` in chunks (a multiple of 3 bytes each, so
-// the pieces join without padding): no string of the whole blob is ever made.
-const CHUNK = 48 * 1024; // small strings stay in V8's young generation
-function writeBase64(bytes: Buffer, out: Buffer, offset: number): number {
-  let written = 0;
-  for (let at = 0; at < bytes.length; at += CHUNK) {
-    written += out.write(bytes.toString("base64", at, Math.min(at + CHUNK, bytes.length)), offset + written, "latin1");
+/** Raw bytes per base64 piece: a multiple of 3, so that the pieces join without padding. */
+const PIECE = 48 * 1024;
+
+/**
+ * A text frame made of JSON text and blobs written as base64, produced piece by
+ * piece (64 KiB of base64 each), so that a sender can write a large frame without
+ * the whole of it ever being in memory (client/masked-frame.ts), and the base64
+ * strings die young.
+ */
+export class TextPieces {
+  /** Length of the whole frame in bytes. */
+  readonly byteLength: number;
+  private readonly parts: readonly (string | Buffer)[];
+
+  constructor(parts: readonly (string | Buffer)[]) {
+    this.parts = parts;
+    this.byteLength = parts.reduce((n, p) => n + (typeof p === "string" ? Buffer.byteLength(p, "utf8") : 4 * Math.ceil(p.length / 3)), 0);
   }
-  return written;
+
+  /** The pieces in order: JSON text as it is, blobs in base64 (never an empty string). */
+  *[Symbol.iterator](): Iterator<string> {
+    for (const part of this.parts) {
+      if (typeof part === "string") {
+        if (part.length > 0) yield part;
+        continue;
+      }
+      for (let at = 0; at < part.length; at += PIECE) yield part.toString("base64", at, Math.min(at + PIECE, part.length));
+    }
+  }
+
+  /** The whole frame as bytes. */
+  toBuffer(): Buffer {
+    const out = Buffer.allocUnsafe(this.byteLength);
+    let offset = 0;
+    for (const piece of this) offset += out.write(piece, offset, "utf8");
+    return out;
+  }
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -5,17 +5,22 @@
  * client write them (`{"msgid": "p1", "msgtype": "ACK"}`, with a space after
  * `,` and `:`); metadata and content are compact JSON.
  */
+import type { TextPieces } from "./content.js";
 import type { Header, Message } from "./message.js";
 
-/** A text frame (as a string, or as its UTF-8 bytes) or a binary frame. */
-export type Frame = { text: string | Uint8Array } | { binary: Uint8Array };
+/**
+ * A text frame (as a string, as its UTF-8 bytes, or as TextPieces: a large frame
+ * produced piece by piece) or a binary frame.
+ */
+export type Frame = { text: FrameText } | { binary: Uint8Array };
+export type FrameText = string | Uint8Array | TextPieces;
 
 /**
  * Frames of `message`. `contentJson`, when given, is used as the content frame
  * instead of `JSON.stringify(message.content)` (see content.ts: large documents
  * are written as bytes with their base64 spliced in).
  */
-export function messageFrames(message: Message, contentJson?: string | Uint8Array): Frame[] {
+export function messageFrames(message: Message, contentJson?: FrameText): Frame[] {
   const frames: Frame[] = [
     { text: headerJson(message.header, message.buffers.size) },
     { text: JSON.stringify(message.metadata) },
@@ -35,10 +40,13 @@ function headerJson(header: Header, numBuffers: number): string {
   return `{${parts.join(", ")}}`;
 }
 
-/** Something that sends one websocket frame (ws's `send`). */
-export type FrameSink = (data: string | Uint8Array, options: { binary: boolean }) => void;
+/**
+ * Something that sends one websocket frame (ws's `send`). TextPieces is one text
+ * frame too: the sink writes it whole (`toBuffer()`) or piece by piece.
+ */
+export type FrameSink = (data: FrameText, options: { binary: boolean }) => void;
 
-/** Sends `frames` in order through `send`. */
+/** Sends `frames` in order through `send`, all in this tick, so no other message comes between them. */
 export function sendFrames(frames: readonly Frame[], send: FrameSink): void {
   for (const frame of frames) {
     if ("binary" in frame) send(frame.binary, { binary: true });

@@ -13,10 +13,11 @@ import { Document, type DocJson } from "../document/document.js";
 import { applyPatch, documentContent } from "../document/patch.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { closeReason } from "../protocol/close.js";
+import { TextPieces } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
 import { createMessage, type Message, type MsgType } from "../protocol/message.js";
 import { Receiver } from "../protocol/receiver.js";
-import { messageFrames, sendFrames, type Frame } from "../protocol/sender.js";
+import { messageFrames, sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
 import { BOKEH_VERSION } from "../protocol/version.js";
 import { isPlainObject } from "../serialization/values.js";
 import type { ServerLimits } from "./limits.js";
@@ -75,7 +76,8 @@ export class ServerConnection {
       this.close(CLOSE_TOO_SLOW, text);
       return;
     }
-    sendFrames(frames, (data, options) => this.ws.send(data, options));
+    // The server does not mask, so ws sends a buffer without copying it: TextPieces go whole.
+    sendFrames(frames, (data, options) => this.ws.send(data instanceof TextPieces ? data.toBuffer() : data, options));
   }
 
   /**
@@ -103,7 +105,7 @@ export class ServerConnection {
     this.ws.terminate();
   }
 
-  private send(message: Message, contentJson?: string | Uint8Array): void {
+  private send(message: Message, contentJson?: FrameText): void {
     this.sendFrames(messageFrames(message, contentJson));
   }
 

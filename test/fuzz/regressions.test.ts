@@ -173,7 +173,7 @@ describe("fuzz findings: encoder", () => {
     expect(checkValueRoundTrip(lib, parent)).toBe("accepted"); // was: UnknownReferenceError 'c2'
   });
 
-  test("large blobs under integer-like attribute names keep their bytes (contentBytes placeholder order)", () => {
+  test("large blobs under integer-like attribute names keep their bytes (contentFrame placeholder order)", () => {
     const a = new Uint8Array(50_000).fill(1);
     const b = new Uint8Array(50_000).fill(2);
     const model = new Model("P", {}, { id: "p3" }).set("b", a.buffer).set("1", b.buffer);

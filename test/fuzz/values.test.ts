@@ -2,7 +2,7 @@
  * Property: every value the serializer accepts comes back equal through
  * encode -> frames (messageFrames) -> Receiver -> decode, inline (base64),
  * binary (buffers as binary frames) and through the large-blob path
- * (Encoder({blobs}) + contentBytes, parseContent), and everything else is
+ * (Encoder({blobs}) + contentFrame, parseContent), and everything else is
  * rejected with a typed BokehError. See docs/fuzzing.md for the value mapping.
  */
 import fc from "fast-check";

@@ -3,7 +3,8 @@ import { MessageTooLargeError, ProtocolError } from "../../src/protocol/errors.j
 import { createMessage } from "../../src/protocol/message.js";
 import { pyJson } from "../../src/protocol/pyjson.js";
 import { Receiver } from "../../src/protocol/receiver.js";
-import { messageFrames } from "../../src/protocol/sender.js";
+import { TextPieces } from "../../src/protocol/content.js";
+import { messageFrames, type Frame } from "../../src/protocol/sender.js";
 import {
   checkSessionIdSignature,
   checkTokenSignature,
@@ -17,10 +18,10 @@ import {
 } from "../../src/protocol/token.js";
 import { loadTranscript, scenarioNames } from "../helpers/transcripts.js";
 
-function feed(receiver: Receiver, frames: ({ text: string | Uint8Array } | { binary: Uint8Array })[]) {
+function feed(receiver: Receiver, frames: Frame[]) {
   const out = [];
   for (const f of frames) {
-    const m = "text" in f ? receiver.consumeText(f.text) : receiver.consumeBinary(f.binary);
+    const m = "text" in f ? receiver.consumeText(f.text instanceof TextPieces ? f.text.toBuffer() : f.text) : receiver.consumeBinary(f.binary);
     if (m) out.push(m);
   }
   return out;

@@ -1,0 +1,137 @@
+/**
+ * Large text frames written by the client itself (client/masked-frame.ts): the
+ * bytes are one masked text frame whose payload is exactly the JSON, and a real
+ * `ws` server reads them, in order with frames sent through ws.
+ */
+import { connect, createServer, type Socket } from "node:net";
+import { afterEach, describe, expect, test } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { writeMaskedTextFrame } from "../../src/client/masked-frame.js";
+import { blobPlaceholder, contentFrame, TextPieces } from "../../src/protocol/content.js";
+
+/** A content frame with blobs spliced in, and the plain JSON it must equal. */
+function sample(blobSizes: number[]): { pieces: TextPieces; json: string } {
+  const blobs = new Map<string, Uint8Array>();
+  const plain: string[] = [];
+  const spliced: string[] = [];
+  blobSizes.forEach((size, i) => {
+    const bytes = new Uint8Array(size).map((_, k) => (k * 31 + i) & 0xff);
+    const placeholder = blobPlaceholder();
+    blobs.set(placeholder, bytes);
+    spliced.push(placeholder);
+    plain.push(Buffer.from(bytes).toString("base64"));
+  });
+  const content = (data: string[]) => ({ title: "grüße ✓ 🙂", data, after: "ä" });
+  const frame = contentFrame(content(spliced), blobs);
+  if (typeof frame === "string") throw new Error("expected TextPieces");
+  return { pieces: frame, json: JSON.stringify(content(plain)) };
+}
+
+/** Parses one client frame: FIN, opcode, mask bit, length, key; returns the unmasked payload. */
+function parseMaskedFrame(bytes: Buffer): { fin: boolean; opcode: number; payload: Buffer; rest: number } {
+  const fin = (bytes[0]! & 0x80) !== 0;
+  const opcode = bytes[0]! & 0x0f;
+  expect(bytes[1]! & 0x80).toBe(0x80); // masked
+  let length = bytes[1]! & 0x7f;
+  let at = 2;
+  if (length === 126) {
+    length = bytes.readUInt16BE(2);
+    at = 4;
+  } else if (length === 127) {
+    length = Number(bytes.readBigUInt64BE(2));
+    at = 10;
+  }
+  const key = bytes.subarray(at, at + 4);
+  const payload = Buffer.from(bytes.subarray(at + 4, at + 4 + length));
+  for (let i = 0; i < payload.length; i++) payload[i]! ^= key[i & 3]!;
+  return { fin, opcode, payload, rest: bytes.length - (at + 4 + length) };
+}
+
+describe("TextPieces", () => {
+  test.each([[[1]], [[48 * 1024]], [[48 * 1024 + 1, 5]], [[300_001, 0, 70_000]]])("blobs of %j bytes: the pieces join into the plain JSON", (sizes) => {
+    const { pieces, json } = sample(sizes);
+    const joined = pieces.toBuffer();
+    expect(joined.toString("utf8")).toBe(json);
+    expect(pieces.byteLength).toBe(Buffer.byteLength(json, "utf8"));
+    for (const piece of pieces) {
+      expect(piece.length).toBeGreaterThan(0);
+      expect(piece.length).toBeLessThanOrEqual(64 * 1024 + json.length);
+    }
+  });
+});
+
+describe("writeMaskedTextFrame", () => {
+  const closers: (() => void)[] = [];
+  afterEach(() => closers.splice(0).forEach((close) => close()));
+
+  /** The bytes that reach a TCP server when `write` writes to a socket connected to it. */
+  async function bytesOnTheWire(write: (socket: Socket) => void): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const received = new Promise<Buffer>((resolve) => {
+      const server = createServer((peer) => {
+        peer.on("data", (c: Buffer) => chunks.push(c));
+        peer.on("end", () => resolve(Buffer.concat(chunks)));
+      });
+      closers.push(() => server.close());
+      server.listen(0, "127.0.0.1", () => {
+        const socket = connect((server.address() as { port: number }).port, "127.0.0.1", () => {
+          write(socket);
+          socket.end();
+        });
+        closers.push(() => socket.destroy());
+      });
+    });
+    return received;
+  }
+
+  test.each([[[3]], [[40_000]], [[300_001, 70_000]], [[5_000_000]]])("blobs of %j bytes: one masked text frame, FIN set, payload = the JSON", async (sizes) => {
+    const { pieces, json } = sample(sizes);
+    const frame = parseMaskedFrame(await bytesOnTheWire((socket) => writeMaskedTextFrame(socket, pieces)));
+    expect(frame).toMatchObject({ fin: true, opcode: 1, rest: 0 });
+    expect(frame.payload.toString("utf8")).toBe(json);
+  });
+
+  test("two frames get different masking keys", async () => {
+    const keys: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const bytes = await bytesOnTheWire((socket) => writeMaskedTextFrame(socket, sample([1000]).pieces));
+      keys.push(bytes.subarray(4, 8).toString("hex")); // 2-byte header + 16-bit length
+    }
+    expect(keys[0]).not.toBe(keys[1]);
+  });
+
+  describe("against a real ws server", () => {
+
+    test("frames written between ws.send calls arrive whole and in order", async () => {
+      const server = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 1024 ** 3 });
+      closers.push(() => server.close());
+      await new Promise((resolve) => server.once("listening", resolve));
+      const received: string[] = [];
+      const done = new Promise<void>((resolve) =>
+        server.on("connection", (peer) =>
+          peer.on("message", (data: Buffer) => {
+            received.push(data.toString("utf8"));
+            if (received.length === 5) resolve();
+          }),
+        ),
+      );
+      const port = (server.address() as { port: number }).port;
+      const client = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+      closers.push(() => client.terminate());
+      let socket: Socket | null = null;
+      client.once("upgrade", (res) => (socket = res.socket as Socket));
+      await new Promise((resolve) => client.once("open", resolve));
+      const small = sample([10]);
+      const large = sample([3_000_000, 100]); // 4 MB of base64: more than the socket takes at once
+      client.send("first");
+      writeMaskedTextFrame(socket!, large.pieces);
+      client.send("middle");
+      writeMaskedTextFrame(socket!, small.pieces);
+      client.send("last");
+      await done;
+      expect(received.map((r) => (r.length > 20 ? r.length : r))).toEqual(["first", large.json.length, "middle", small.json.length, "last"]);
+      expect(received[1]).toBe(large.json);
+      expect(received[3]).toBe(small.json);
+    });
+  });
+});
