@@ -11,16 +11,18 @@
 //   <dir>.ts         one file per BokehJS directory (glyphs.ts, tools.ts, ...): for each
 //                    model an `<Name>Attributes` interface, a class, and an interface merged
 //                    with the class that declares its property accessors (defined at run
-//                    time by `defineAccessors`); concrete ones are registered for their wire name
+//                    time, on first use); concrete ones are registered for their wire name
 //   mixins.ts        the visual property groups (line, fill, hatch, text, with their prefixes)
 //                    that several models share, as interfaces the models' interfaces extend
 //   enums.ts         the named enums of BokehJS (`LineCap`, `Anchor`, ...) as literal unions
-//   catalog-data.ts  the catalog entries the run time reads (one JSON text per model)
+//   catalog-data.ts  the catalog entries the run time reads (one JSON text per model,
+//                    deflated: see catalogDataFile)
 //   index.ts         re-exports everything
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { classNames, fileOf, isAccessorName, mixinName } from "./naming.mjs";
 import { specialMembers } from "./special-members.mjs";
 import { propertyKey, tsType, TypeScope } from "./ts-types.mjs";
@@ -369,13 +371,12 @@ function modelClass(key, special, scope, { models, names, resolver, mixins, file
   lines.push("}");
 
   // Accessors: declared by an interface merged with the class, defined on its prototype at run
-  // time from the catalog (defineAccessors), for the properties this class defines.
+  // time from the catalog when the first instance is made (TypedModel's constructor), for the
+  // properties this class defines.
   const accessors = own.filter((m) => m.accessor !== null && !inMixin.has(m.attr));
   const accessorBases = shared.filter((mixin) => mixin.attrs.some((attr) => own.find((m) => m.attr === attr).accessor !== null)).map((mixin) => mixin.name);
   if (accessors.length > 0 || accessorBases.length > 0) {
     lines.push(interfaceText(name, accessorBases, accessors.flatMap((m) => accessorLines(m, describeDefault(all.get(m.attr))))));
-    lines.push(`defineAccessors(${name});`);
-    imports.value("../typed-model.js", "defineAccessors");
   }
   if (entry.registered && !entry.abstract) {
     lines.push(`registerModel(${name});`);
@@ -504,10 +505,14 @@ function enumsFile(catalog, version) {
   return `${HEADER(version)}// BokehJS's named enums (core/enums) as unions of their values.\n\n${lines.join("\n")}\n`;
 }
 
+// The entries are deflated so that the module's source, which V8 keeps in the heap for as long as
+// the module lives, is ~45 KB instead of ~630 KB (docs/models.md, "Load cost"). Deflate's output
+// may differ between zlib builds, so staleFiles compares this file by its inflated content.
 function catalogDataFile(catalog) {
-  const lines = [];
+  const names = Object.keys(catalog.models).sort(compare);
+  const texts = [];
   const noAccessors = [];
-  for (const key of Object.keys(catalog.models).sort(compare)) {
+  for (const key of names) {
     const { abstract, registered, bases, properties, overrides, aliases } = catalog.models[key];
     const props = {};
     for (const [attr, p] of Object.entries(properties)) {
@@ -518,17 +523,26 @@ function catalogDataFile(catalog) {
     if (aliases !== undefined) entry.aliases = aliases;
     const skipped = Object.keys(properties).filter((attr) => !properties[attr].internal && !isAccessorName(attr));
     if (skipped.length > 0) noAccessors.push(`  ${JSON.stringify(key)}: ${JSON.stringify(skipped)},`);
-    lines.push(`  ${JSON.stringify(key)}: ${JSON.stringify(JSON.stringify(entry))},`);
+    texts.push(JSON.stringify(entry)); // JSON text never contains a raw newline
   }
+  const deflated = deflateRawSync(Buffer.from(texts.join("\n"), "utf8"), { level: 9 }).toString("base64");
   return (
-    `${HEADER(catalog.bokehjs_version)}// The catalog as the run time reads it (src/models/catalog.ts): one JSON text per model,\n` +
-    `// parsed on first use. Property kinds, defaults and flags; see docs/model-catalog.md.\n\n` +
+    `${HEADER(catalog.bokehjs_version)}// The catalog as the run time reads it (src/models/catalog.ts), inflated and parsed on first use.\n` +
+    `// Property kinds, defaults and flags; see docs/model-catalog.md.\n\n` +
     `export const BOKEHJS_VERSION = ${JSON.stringify(catalog.bokehjs_version)};\n\n` +
-    `export const CATALOG_DATA: Readonly<Record<string, string>> = {\n${lines.join("\n")}\n};\n\n` +
+    `/** Every model of the catalog, sorted. */\n` +
+    `export const CATALOG_NAMES: readonly string[] = [\n${names.map((n) => `  ${JSON.stringify(n)},`).join("\n")}\n];\n\n` +
+    `/** One JSON text per model of CATALOG_NAMES, in that order, one per line: deflated (raw), in base64. */\n` +
+    `export const CATALOG_DEFLATED =\n  ${JSON.stringify(deflated)};\n\n` +
     `// Properties that get no accessor although they are not internal (names that are not identifiers or\n` +
-    `// would hide a Model member: isAccessorName in naming.mjs), by model. Read by defineAccessors.\n` +
+    `// would hide a Model member: isAccessorName in naming.mjs), by model. Read by typed-model.ts.\n` +
     `export const NO_ACCESSORS: Readonly<Record<string, readonly string[]>> = {${noAccessors.length === 0 ? "" : `\n${noAccessors.join("\n")}\n`}};\n`
   );
+}
+
+/** catalog-data.ts with its deflated entries replaced by the inflated text: what staleFiles compares. */
+function inflatedCatalogData(text) {
+  return text.replace(/^(export const CATALOG_DEFLATED =\n  )"([^"]*)";$/m, (_, head, base64) => `${head}${JSON.stringify(inflateRawSync(Buffer.from(base64, "base64")).toString("utf8"))};`);
 }
 
 function indexFile(groups, version) {
@@ -550,7 +564,8 @@ export function staleFiles(files) {
   const present = existsSync(GENERATED_DIR) ? readdirSync(GENERATED_DIR) : [];
   for (const [name, text] of files) {
     const path = join(GENERATED_DIR, name);
-    if (!existsSync(path) || readFileSync(path, "utf8") !== text) stale.push(name);
+    const same = name === "catalog-data.ts" ? (a, b) => inflatedCatalogData(a) === inflatedCatalogData(b) : (a, b) => a === b;
+    if (!existsSync(path) || !same(readFileSync(path, "utf8"), text)) stale.push(name);
   }
   for (const name of present) if (!files.has(name)) stale.push(name);
   return stale.sort(compare);

@@ -53,8 +53,9 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
   private _reconciling = false;
 
   constructor(attributes?: object, options?: ModelOptions) {
-    const type = (new.target as unknown as TypedModelClass).modelType;
-    super(type, {}, options);
+    const cls = new.target as unknown as TypedModelClass;
+    super(cls.modelType, {}, options);
+    if (!withAccessors.has(cls)) defineAccessors(cls);
     if (attributes === undefined) return;
     for (const [attr, value] of Object.entries(attributes)) {
       if (attr === "id" || attr === "type") throw new TypeError(`'${attr}' is not an attribute; pass the id in options`);
@@ -224,30 +225,41 @@ export function registerModel(cls: TypedModelClass & (abstract new (...args: nev
   Model.register(cls.modelType, (id) => new create(undefined, { id }));
 }
 
+/** Classes whose accessors, and those of their bases, are defined. */
+const withAccessors = new WeakSet<object>();
+
 /**
- * Defines the property accessors of a generated class on its prototype, once, next to the class:
- * for each property its catalog entry defines, a getter (`this.get(attr)`) and, unless the property
- * is read-only, a setter (`this.set(attr, value)`), so defaults, validation and events are those of
- * `get` / `set`. Internal properties get none, nor do the names the generator rejects
- * (`noAccessors`). The accessors' types are declared by the interface merged with the class.
+ * Defines the property accessors of a generated class and of its bases, on their prototypes,
+ * when the first instance of the class is made: for each property its catalog entry defines, a
+ * getter (`this.get(attr)`) and, unless the property is read-only, a setter (`this.set(attr,
+ * value)`), so defaults, validation and events are those of `get` / `set`. Internal properties get
+ * none, nor do the names the generator rejects (`noAccessors`). The accessors' types are declared
+ * by the interface merged with the class. Deferred to the first instance so that loading the
+ * catalog's 452 classes parses no catalog entry (docs/models.md, "Load cost").
  */
-export function defineAccessors(cls: TypedModelClass): void {
-  const entry = catalogEntry(cls.modelType);
-  if (entry === undefined) throw new TypeError(`'${cls.modelType}' is not a model type of the catalog`);
-  const skipped = noAccessors(cls.modelType);
-  for (const [attr, prop] of Object.entries(entry.properties)) {
-    if (prop.internal || skipped.includes(attr)) continue;
-    Object.defineProperty(cls.prototype, attr, {
-      configurable: true,
-      enumerable: false,
-      get(this: TypedModel): unknown {
-        return this.get(attr);
-      },
-      set: prop.readonly
-        ? undefined
-        : function (this: TypedModel, value: unknown): void {
-            this.set(attr, value);
-          },
-    });
+function defineAccessors(cls: TypedModelClass): void {
+  for (let c: object = cls; c !== TypedModel && !withAccessors.has(c); c = Object.getPrototypeOf(c) as object) {
+    withAccessors.add(c);
+    // A class of the catalog owns its `modelType`; a user's subclass, or a class of a custom type, has no entry.
+    if (!Object.prototype.hasOwnProperty.call(c, "modelType")) continue;
+    const { modelType, prototype } = c as TypedModelClass;
+    const entry = catalogEntry(modelType);
+    if (entry === undefined) continue;
+    const skipped = noAccessors(modelType);
+    for (const [attr, prop] of Object.entries(entry.properties)) {
+      if (prop.internal || skipped.includes(attr)) continue;
+      Object.defineProperty(prototype, attr, {
+        configurable: true,
+        enumerable: false,
+        get(this: TypedModel): unknown {
+          return this.get(attr);
+        },
+        set: prop.readonly
+          ? undefined
+          : function (this: TypedModel, value: unknown): void {
+              this.set(attr, value);
+            },
+      });
+    }
   }
 }

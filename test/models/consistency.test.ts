@@ -5,14 +5,14 @@ import { Document, type DocJson } from "../../src/document/index.js";
 import { TypedModel } from "../../src/models/index.js";
 import { INVALID } from "../../src/models/dataspec.js";
 import { decodeDefault } from "../../src/models/defaults.js";
-import { CATALOG_DATA } from "../../src/models/generated/catalog-data.js";
+import { CATALOG_NAMES } from "../../src/models/generated/catalog-data.js";
 import { modelInfo } from "../../src/models/model-info.js";
 import { loadTranscript, recordedMessage, scenarioNames } from "../helpers/transcripts.js";
 
 test("every plain and mutable default of every model passes its own property's check", () => {
   const failures: string[] = [];
   let checked = 0;
-  for (const name of Object.keys(CATALOG_DATA)) {
+  for (const name of CATALOG_NAMES) {
     for (const prop of modelInfo(name).properties.values()) {
       if (prop.default.type !== "plain" && prop.default.type !== "mutable") continue;
       checked++;

@@ -44,3 +44,36 @@ test("unknown types stay generic models", () => {
   expect(made).not.toBeInstanceOf(models.TypedModel);
   expect(made.type).toBe("MyExtension");
 });
+
+test("catalog-data.ts is compared by its inflated content, not by deflate's bytes", async () => {
+  const { deflateRawSync, inflateRawSync } = await import("node:zlib");
+  const files = generateModels(readCatalog());
+  const text = files.get("catalog-data.ts")!;
+  const literal = /^export const CATALOG_DEFLATED =\n {2}"([^"]*)";$/m.exec(text)!;
+  const entries = inflateRawSync(Buffer.from(literal[1]!, "base64")).toString("utf8");
+  const withEntries = (json: string, level: number) =>
+    new Map([...files, ["catalog-data.ts", text.replace(literal[1]!, deflateRawSync(Buffer.from(json, "utf8"), { level }).toString("base64"))]]);
+  // Another zlib (or level) deflates the same entries differently: not stale.
+  expect(staleFiles(withEntries(entries, 1))).toEqual([]);
+  // One changed default inside the deflated entries: stale.
+  const changed = entries.replace('"value":"default"', '"value":"changed"');
+  expect(changed).not.toBe(entries);
+  expect(staleFiles(withEntries(changed, 9))).toEqual(["catalog-data.ts"]);
+});
+
+test("accessors appear on a class and its bases with the first instance of any of them", () => {
+  const figure = new models.Figure();
+  figure.width = 321;
+  expect(figure.width).toBe(321);
+  const owner = (name: string): object | null => {
+    for (let p: object | null = models.Figure.prototype; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+      if (Object.getOwnPropertyDescriptor(p, name) !== undefined) return p;
+    }
+    return null;
+  };
+  expect(owner("width")).toBe(models.LayoutDOM.prototype); // on the class that defines it, as hand-written accessors
+  expect(owner("toolbar_location")).toBe(models.Plot.prototype);
+  const innerWidth = Object.getOwnPropertyDescriptor(models.Plot.prototype, "inner_width");
+  expect(innerWidth?.get).toBeTypeOf("function");
+  expect(innerWidth?.set).toBeUndefined(); // read-only
+});

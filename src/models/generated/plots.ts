@@ -2,7 +2,7 @@
 // Do not edit: change the generator or the catalog and run `npm run gen:models`.
 import type { Model, ModelOptions } from "../../document/model.js";
 import { addGlyph, type GlyphArgs } from "../plotting/glyph-api.js";
-import { defineAccessors, registerModel } from "../typed-model.js";
+import { registerModel } from "../typed-model.js";
 import type { Color } from "../types.js";
 import type { Annotation, Title } from "./annotations.js";
 import type { Axis } from "./axes.js";
@@ -141,7 +141,6 @@ export interface MapOptions {
   get zoom(): number;
   set zoom(value: number);
 }
-defineAccessors(MapOptions);
 registerModel(MapOptions);
 
 /** Attributes of `GMapOptions` (BokehJS `models/plots/gmap_plot`). */
@@ -174,7 +173,6 @@ export interface GMapOptions {
   get tilt(): number;
   set tilt(value: number);
 }
-defineAccessors(GMapOptions);
 registerModel(GMapOptions);
 
 /** Attributes of `GridPlot` (BokehJS `models/plots/grid_plot`). */
@@ -215,7 +213,6 @@ export interface GridPlot {
   get toolbar_location(): Location | null;
   set toolbar_location(value: Location | null);
 }
-defineAccessors(GridPlot);
 registerModel(GridPlot);
 
 /** Attributes of `Plot` (BokehJS `models/plots/plot`). */
@@ -460,7 +457,6 @@ export interface Plot extends BackgroundFillMixin, BackgroundHatchMixin {
   get y_scale(): Scale;
   set y_scale(value: Scale);
 }
-defineAccessors(Plot);
 registerModel(Plot);
 
 /** Attributes of `Figure` (BokehJS `models/plots/figure`). */
@@ -702,7 +698,6 @@ export interface GMapPlot {
   get map_options(): GMapOptions;
   set map_options(value: GMapOptions);
 }
-defineAccessors(GMapPlot);
 registerModel(GMapPlot);
 
 /** Attributes of `GMap` (BokehJS `models/plots/gmap`). */

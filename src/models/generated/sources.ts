@@ -10,7 +10,7 @@ import {
 import type { ColumnData, ColumnPatches } from "../../document/columns.js";
 import type { EventInit } from "../../document/events.js";
 import type { ModelOptions } from "../../document/model.js";
-import { defineAccessors, registerModel } from "../typed-model.js";
+import { registerModel } from "../typed-model.js";
 import type { Arrayable } from "../types.js";
 import type { HTTPMethod, UpdateMode } from "./enums.js";
 import type { Filter } from "./filters.js";
@@ -35,7 +35,6 @@ export interface CDSView {
   get filter(): Filter;
   set filter(value: Filter);
 }
-defineAccessors(CDSView);
 registerModel(CDSView);
 
 /** Attributes of `DataSource` (BokehJS `models/sources/data_source`). */
@@ -49,7 +48,6 @@ export interface DataSource {
   /** Read-only (set by Bokeh). Default: a new `Selection`. */
   get selected(): Selection;
 }
-defineAccessors(DataSource);
 
 /** Attributes of `ColumnarDataSource` (BokehJS `models/sources/columnar_data_source`). */
 export interface ColumnarDataSourceAttributes extends DataSourceAttributes {
@@ -69,7 +67,6 @@ export interface ColumnarDataSource {
   get selection_policy(): SelectionPolicy;
   set selection_policy(value: SelectionPolicy);
 }
-defineAccessors(ColumnarDataSource);
 
 /** Attributes of `ColumnDataSource` (BokehJS `models/sources/column_data_source`). */
 export interface ColumnDataSourceAttributes extends ColumnarDataSourceAttributes {
@@ -128,7 +125,6 @@ export interface ColumnDataSource {
   get data(): Record<string, Arrayable<unknown>>;
   set data(value: Record<string, Arrayable<unknown>>);
 }
-defineAccessors(ColumnDataSource);
 registerModel(ColumnDataSource);
 
 /** Attributes of `GeoJSONDataSource` (BokehJS `models/sources/geojson_data_source`). */
@@ -149,7 +145,6 @@ export interface GeoJSONDataSource {
   get geojson(): string;
   set geojson(value: string);
 }
-defineAccessors(GeoJSONDataSource);
 registerModel(GeoJSONDataSource);
 
 /** Attributes of `WebDataSource` (BokehJS `models/sources/web_data_source`). */
@@ -178,7 +173,6 @@ export interface WebDataSource {
   get mode(): UpdateMode;
   set mode(value: UpdateMode);
 }
-defineAccessors(WebDataSource);
 
 /** Attributes of `AjaxDataSource` (BokehJS `models/sources/ajax_data_source`). */
 export interface AjaxDataSourceAttributes extends WebDataSourceAttributes {
@@ -214,7 +208,6 @@ export interface AjaxDataSource {
   get polling_interval(): number | null;
   set polling_interval(value: number | null);
 }
-defineAccessors(AjaxDataSource);
 registerModel(AjaxDataSource);
 
 /** Attributes of `ServerSentDataSource` (BokehJS `models/sources/server_sent_data_source`). */
