@@ -7,6 +7,8 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { ClientSession, ColumnDataSource, Document, Model, pullSession, pushSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
 import { BokehServer, type Application } from "../src/server/index.js";
+import WebSocket from "ws";
+import { generateToken } from "../src/protocol/index.js";
 import { FaultServer, TINY_DOC, type FaultHandler } from "./helpers/fault-server.js";
 import { until } from "./helpers/until.js";
 
@@ -27,7 +29,7 @@ async function start(apps: Record<string, Application>): Promise<Logged> {
   return { server, lines };
 }
 
-async function fault(handler: FaultHandler, options?: { ack?: boolean }): Promise<FaultServer> {
+async function fault(handler: FaultHandler, options?: { ack?: boolean; upgradeHeaders?: string[] }): Promise<FaultServer> {
   const server = await FaultServer.start(handler, options);
   cleanup.push(() => server.close());
   return server;
@@ -380,6 +382,49 @@ describe("pushing to Bokeh 3.7 and to 3.8+", () => {
       ["PUSH-DOC", 0],
       ["PUSH-DOC", 1],
     ]);
+  });
+
+  test("a server that says on the upgrade it reads document buffers gets them, with no version asked and no config", async () => {
+    const x = new Float64Array(100_000).map((_, i) => i * 1.5); // 800 kB: written as one masked binary frame
+    const server = await fault(
+      (message, api) => {
+        if (message.header.msgtype === "PUSH-DOC") api.reply(message, "OK");
+      },
+      { upgradeHeaders: ["Bokeh-Server-Accepts: something-else, Document-Buffers"] },
+    );
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.push(new Document({ roots: [new ColumnDataSource({ data: { x } })] }));
+    expect(server.received.map((m) => [m.header.msgtype, m.buffers.size])).toEqual([["PUSH-DOC", 1]]);
+    const push = server.received[0]!;
+    const [bytes] = [...push.buffers.values()];
+    expect(Buffer.from(bytes!).equals(Buffer.from(x.buffer))).toBe(true);
+    expect((push.content as { doc: { config?: unknown; version: string } }).doc).toMatchObject({ version: "3.7.3" });
+    expect((push.content as { doc: { config?: unknown } }).doc.config).toBeUndefined();
+
+    // The bokehVersion option still decides when given.
+    const told = track(new ClientSession({ websocketUrl: server.wsUrl, bokehVersion: "3.7.3" }));
+    await told.push(new Document({ roots: [new ColumnDataSource({ data: { x } })] }));
+    expect(server.received[1]!.buffers.size).toBe(0);
+  });
+
+  test("our server says so on every websocket upgrade; a pushed document's buffers reach a puller intact", async () => {
+    const { server } = await start({ "/": () => {} });
+    const upgraded = new Promise<string | undefined>((resolve, reject) => {
+      const ws = new WebSocket(`${server.appUrl("/").replace("http", "ws").replace(/\/$/, "")}/ws`, ["bokeh", generateToken("header-check")]);
+      ws.once("upgrade", (res) => resolve(res.headers["bokeh-server-accepts"] as string | undefined));
+      ws.once("open", () => ws.close());
+      ws.once("error", reject);
+    });
+    expect(await upgraded).toBe("document-buffers");
+
+    const x = new Float64Array(300_001).map((_, i) => Math.sin(i));
+    const y = new Int32Array(70_000).map((_, i) => -i);
+    track(await pushSession(new Document({ roots: [new ColumnDataSource({ name: "s", data: { x, y, t: ["a", "b"] } })] }), { url: server.appUrl("/"), sessionId: "buffers" }));
+    const puller = track(await pullSession({ url: server.appUrl("/"), sessionId: "buffers" }));
+    const data = (puller.document!.getModelByName("s") as ColumnDataSource).data;
+    expect(data.x).toEqual(x);
+    expect(data.y).toEqual(y);
+    expect(data.t).toEqual(["a", "b"]);
   });
 
   test("a document pulled from Bokeh 3.8+ keeps its config when pushed back, and our 3.7 server does not pass it on", async () => {

@@ -14,6 +14,7 @@ import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { closeReason } from "../protocol/close.js";
 import { TextPieces } from "../protocol/content.js";
+import { ACCEPTS_HEADER, acceptedFeatures, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { makeId } from "../protocol/ids.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Message, type MsgType } from "../protocol/message.js";
@@ -21,7 +22,7 @@ import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
 import { messageFrames, sendFrames, type FrameText } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
 import { CloseFrameTap, invalidCloseCode } from "./close-frame.js";
-import { writeMaskedTextFrame } from "./masked-frame.js";
+import { MASKED_WRITE_THRESHOLD, writeMaskedBinaryFrame, writeMaskedTextFrame } from "./masked-frame.js";
 import {
   AbortError,
   ConnectionClosedError,
@@ -99,6 +100,8 @@ export class ClientConnection {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private awaitingPong = false;
   private socket: IncomingMessage["socket"] | null = null;
+  /** What the server said it accepts beyond Bokeh 3.7 (protocol/features.ts): only our embedded server says anything. */
+  private features: ReadonlySet<string> = new Set();
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), 1000, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
@@ -111,6 +114,11 @@ export class ClientConnection {
 
   get state(): ConnectionState {
     return this._state;
+  }
+
+  /** The server reads a whole document's arrays as binary buffers although it may say it is 3.7 (protocol/features.ts). */
+  get acceptsDocumentBuffers(): boolean {
+    return this.features.has(DOCUMENT_BUFFERS);
   }
 
   /** Bytes queued in the socket, not yet written to the network. */
@@ -234,6 +242,7 @@ export class ClientConnection {
       this.upgraded = true;
       this.socket = res.socket;
       res.socket.setNoDelay(true);
+      this.features = acceptedFeatures(res.headers[ACCEPTS_HEADER]);
     });
     ws.on("unexpected-response", (req, res) => this.onHttpError(req, res));
     ws.on("open", () => {
@@ -322,10 +331,17 @@ export class ClientConnection {
   private write(message: Message, contentJson?: FrameText): void {
     const ws = this.ws as WebSocket;
     const socket = this.socket;
+    // Large frames are masked and written piece by piece (masked-frame.ts); `ws` sends the rest.
+    const direct = socket !== null && ws.readyState === WebSocket.OPEN ? socket : null;
     sendFrames(messageFrames(message, contentJson), (data, options) => {
-      if (!(data instanceof TextPieces)) ws.send(data, options);
-      else if (socket !== null && ws.readyState === WebSocket.OPEN) writeMaskedTextFrame(socket, data);
-      else ws.send(data.toBuffer(), options);
+      if (data instanceof TextPieces) {
+        if (direct !== null) writeMaskedTextFrame(direct, data);
+        else ws.send(data.toBuffer(), options);
+      } else if (direct !== null && typeof data !== "string" && options.binary && data.byteLength >= MASKED_WRITE_THRESHOLD) {
+        writeMaskedBinaryFrame(direct, data);
+      } else {
+        ws.send(data, options);
+      }
     });
   }
 

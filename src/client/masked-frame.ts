@@ -1,15 +1,16 @@
 /**
- * Writes one large text frame to the socket, masked piece by piece.
+ * Writes one large frame to the socket, masked piece by piece.
  *
  * A client masks every frame it sends with a fresh random key (RFC 6455, 5.3).
- * Handed a 21 MB content frame, `ws` allocates a second 21 MB buffer and masks
- * the frame into it. Written here instead, each 64 KiB piece of the frame
- * (TextPieces) is copied into one scratch buffer, masked there and handed to the
- * socket while it is still in the CPU cache: the whole frame never exists in
- * memory at once, and when the kernel takes each piece at once (the usual case)
- * the same 64 KiB serve the whole frame. The bytes on the wire are what `ws`
- * would send: one text frame, FIN set, a random masking key. (Not fragments:
- * Tornado before 6.3, which Bokeh 3.x allows, joins fragments in quadratic time.)
+ * Handed a 21 MB content frame, or an 8 MB array buffer, `ws` allocates a second
+ * buffer of that size and masks the frame into it. Written here instead, each
+ * 64 KiB piece of the frame (a piece of TextPieces, or of the binary payload) is
+ * masked into one scratch buffer and handed to the socket while it is still in
+ * the CPU cache: the masked frame never exists in memory at once, and when the
+ * kernel takes each piece at once (the usual case) the same 64 KiB serve the
+ * whole frame. The bytes on the wire are what `ws` would send: one frame, FIN
+ * set, a random masking key. (Not fragments: Tornado before 6.3, which Bokeh 3.x
+ * allows, joins fragments in quadratic time.)
  *
  * It writes to the socket `ws` writes to, in the same tick as the `ws.send`
  * calls for the message's other frames, so frames stay in order. That holds
@@ -34,43 +35,90 @@ const mask: MaskFn = (() => {
   }
 })();
 
+/** Frames at least this long are worth writing here; shorter ones go through `ws.send`. */
+export const MASKED_WRITE_THRESHOLD = 64 * 1024;
 const SCRATCH = 64 * 1024;
-const TEXT_FIN = 0x81;
+const FIN = 0x80;
+const TEXT = 0x1;
+const BINARY = 0x2;
 const MASKED = 0x80;
 
-/** `socket`: a TCP or TLS socket, which has copied the bytes of every write it reports done. */
+/** Writes `pieces` as one masked text frame. `socket`: a TCP or TLS socket, which has copied the bytes of every write it reports done. */
 export function writeMaskedTextFrame(socket: Socket, pieces: TextPieces): void {
-  const length = pieces.byteLength;
-  const key = randomFillSync(Buffer.allocUnsafe(4));
-  socket.write(frameHeader(length, key));
-  const rotated = Buffer.allocUnsafe(4);
-  let scratch: Buffer | null = null;
-  let written = 0;
-  for (const piece of pieces) {
-    const size = Buffer.byteLength(piece, "utf8");
-    if (scratch === null || scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, SCRATCH));
-    const bytes = scratch.subarray(0, scratch.write(piece, 0, "utf8"));
-    // The key continues where the previous piece stopped.
-    for (let i = 0; i < 4; i++) rotated[i] = key[(written + i) & 3] as number;
-    mask(bytes, rotated, bytes, 0, bytes.length);
-    socket.write(bytes);
-    written += bytes.length;
-    // Nothing left queued: the kernel has copied the bytes and the scratch buffer is
-    // free again. Otherwise the socket still holds it, and the next piece gets a new one.
-    if (socket.writableLength !== 0) scratch = null;
-  }
-  if (written !== length) throw new Error(`masked frame: wrote ${written} bytes of ${length}`); // a bug in TextPieces
+  const writer = new MaskedWriter(socket, TEXT, pieces.byteLength);
+  for (const piece of pieces) writer.text(piece);
+  writer.end();
 }
 
-function frameHeader(length: number, key: Buffer): Buffer {
+/** Writes `payload` as one masked binary frame. */
+export function writeMaskedBinaryFrame(socket: Socket, payload: Uint8Array): void {
+  const writer = new MaskedWriter(socket, BINARY, payload.byteLength);
+  for (let at = 0; at < payload.byteLength; at += SCRATCH) writer.bytes(payload.subarray(at, Math.min(at + SCRATCH, payload.byteLength)));
+  writer.end();
+}
+
+/** One frame: the header, then the payload masked piece by piece, the key continuing where the previous piece stopped. */
+class MaskedWriter {
+  private readonly key = randomFillSync(Buffer.allocUnsafe(4));
+  private readonly rotated = Buffer.allocUnsafe(4);
+  private scratch: Buffer | null = null;
+  private written = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    opcode: number,
+    private readonly length: number,
+  ) {
+    socket.write(frameHeader(opcode, length, this.key));
+  }
+
+  /** A piece of text, written as UTF-8. */
+  text(piece: string): void {
+    const out = this.take(Buffer.byteLength(piece, "utf8"));
+    const bytes = out.subarray(0, out.write(piece, 0, "utf8"));
+    mask(bytes, this.keyHere(), bytes, 0, bytes.length);
+    this.send(bytes);
+  }
+
+  /** A piece of bytes, masked into the scratch buffer as it is copied. */
+  bytes(piece: Uint8Array): void {
+    const out = this.take(piece.byteLength).subarray(0, piece.byteLength);
+    mask(piece, this.keyHere(), out, 0, piece.byteLength);
+    this.send(out);
+  }
+
+  end(): void {
+    if (this.written !== this.length) throw new Error(`masked frame: wrote ${this.written} bytes of ${this.length}`); // a bug in the caller
+  }
+
+  private take(size: number): Buffer {
+    if (this.scratch === null || this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, SCRATCH));
+    return this.scratch;
+  }
+
+  private keyHere(): Buffer {
+    for (let i = 0; i < 4; i++) this.rotated[i] = this.key[(this.written + i) & 3] as number;
+    return this.rotated;
+  }
+
+  private send(bytes: Buffer): void {
+    this.socket.write(bytes);
+    this.written += bytes.length;
+    // Nothing left queued: the kernel has copied the bytes and the scratch buffer is
+    // free again. Otherwise the socket still holds it, and the next piece gets a new one.
+    if (this.socket.writableLength !== 0) this.scratch = null;
+  }
+}
+
+function frameHeader(opcode: number, length: number, key: Buffer): Buffer {
   let header: Buffer;
   if (length < 126) {
-    header = Buffer.from([TEXT_FIN, MASKED | length]);
+    header = Buffer.from([FIN | opcode, MASKED | length]);
   } else if (length < 65536) {
-    header = Buffer.from([TEXT_FIN, MASKED | 126, length >> 8, length & 0xff]);
+    header = Buffer.from([FIN | opcode, MASKED | 126, length >> 8, length & 0xff]);
   } else {
     header = Buffer.alloc(10);
-    header[0] = TEXT_FIN;
+    header[0] = FIN | opcode;
     header[1] = MASKED | 127;
     header.writeUIntBE(length, 4, 6); // bytes 2-3 stay 0: lengths below 2^48
   }

@@ -278,10 +278,9 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   private async sendDocument(connection: ClientConnection, doc: Document): Promise<void> {
-    // Bokeh 3.8 changed the document format: arrays as binary buffers, and a `config` model.
-    const modern = documentArraysAsBuffers(this.options.bokehVersion ?? (await this.serverVersion()));
+    const format = await this.documentFormat(connection);
     this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
-    const { doc: json, frame, buffers: bytes } = documentContent(doc, { buffers: modern, config: modern ? "ensure" : "omit" });
+    const { doc: json, frame, buffers: bytes } = documentContent(doc, format);
     const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame, buffers: bytes });
     doc._markSynced();
     try {
@@ -291,6 +290,19 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     } finally {
       this.pushEcho = null;
     }
+  }
+
+  /**
+   * How to write a whole document for this server. Bokeh 3.8 changed the format: arrays as binary
+   * buffers, and a `config` model. Our embedded server speaks 3.7 but reads buffers, and says so on
+   * the upgrade (protocol/features.ts): arrays go as buffers, without the base64 and a quarter of
+   * the bytes. Otherwise the `bokehVersion` option, or the version the server reports, decides.
+   */
+  private async documentFormat(connection: ClientConnection): Promise<{ buffers: boolean; config: "ensure" | "omit" }> {
+    const version = this.options.bokehVersion;
+    if (version === undefined && connection.acceptsDocumentBuffers) return { buffers: true, config: "omit" };
+    const modern = documentArraysAsBuffers(version ?? (await this.serverVersion()));
+    return { buffers: modern, config: modern ? "ensure" : "omit" };
   }
 
   /** Sends a request and waits for its answer: everything sent before has been processed by then. */

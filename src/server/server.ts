@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { ACCEPTS_HEADER, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
 import {
   checkTokenSignature,
@@ -115,6 +116,8 @@ export class BokehServer {
       // Like Tornado + Bokeh: select the first of exactly two offered subprotocols, else none.
       handleProtocols: (protocols) => (protocols.size === 2 ? ([...protocols][0] as string) : false),
     });
+    // Tells our client that arrays may come as binary buffers in PUSH-DOC (protocol/features.ts).
+    this.wss.on("headers", (headers) => headers.push(`${ACCEPTS_HEADER}: ${DOCUMENT_BUFFERS}`));
     this.httpHost = {
       apps: this.apps,
       signing: this.signing,

@@ -35,10 +35,11 @@ export class FaultServer {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(http: Server, handler: FaultHandler, options: { ack: boolean }) {
+  private constructor(http: Server, handler: FaultHandler, options: { ack: boolean; upgradeHeaders: string[] }) {
     this.http = http;
     this.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => [...p][0] ?? false });
+    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 ** 3, handleProtocols: (p) => [...p][0] ?? false });
+    this.wss.on("headers", (headers) => headers.push(...options.upgradeHeaders));
     http.on("connection", (s: Socket) => {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
@@ -63,10 +64,11 @@ export class FaultServer {
     });
   }
 
-  static async start(handler: FaultHandler, options: { ack?: boolean } = {}): Promise<FaultServer> {
+  /** `upgradeHeaders`: extra lines ("Name: value") of the 101 response. */
+  static async start(handler: FaultHandler, options: { ack?: boolean; upgradeHeaders?: string[] } = {}): Promise<FaultServer> {
     const http = createServer((_q, res) => res.writeHead(404).end());
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    return new FaultServer(http, handler, { ack: options.ack ?? true });
+    return new FaultServer(http, handler, { ack: options.ack ?? true, upgradeHeaders: options.upgradeHeaders ?? [] });
   }
 
   /** The websocket URL of the (only) app. */

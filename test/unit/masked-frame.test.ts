@@ -1,12 +1,13 @@
 /**
- * Large text frames written by the client itself (client/masked-frame.ts): the
- * bytes are one masked text frame whose payload is exactly the JSON, and a real
- * `ws` server reads them, in order with frames sent through ws.
+ * Large frames written by the client itself (client/masked-frame.ts): the bytes
+ * are one masked text frame whose payload is exactly the JSON, or one masked
+ * binary frame whose payload is exactly the bytes, and a real `ws` server reads
+ * them, in order with frames sent through ws.
  */
 import { connect, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
-import { writeMaskedTextFrame } from "../../src/client/masked-frame.js";
+import { writeMaskedBinaryFrame, writeMaskedTextFrame } from "../../src/client/masked-frame.js";
 import { blobPlaceholder, contentFrame, TextPieces } from "../../src/protocol/content.js";
 
 /** A content frame with blobs spliced in, and the plain JSON it must equal. */
@@ -60,7 +61,7 @@ describe("TextPieces", () => {
   });
 });
 
-describe("writeMaskedTextFrame", () => {
+describe("writeMaskedTextFrame, writeMaskedBinaryFrame", () => {
   const closers: (() => void)[] = [];
   afterEach(() => closers.splice(0).forEach((close) => close()));
 
@@ -91,6 +92,16 @@ describe("writeMaskedTextFrame", () => {
     expect(frame.payload.toString("utf8")).toBe(json);
   });
 
+  test.each([1, 65_536, 65_537, 5_000_003])("binary payload of %d bytes: one masked binary frame, payload = the bytes, the source untouched", async (size) => {
+    const source = new Uint8Array(size + 16).map((_, k) => (k * 13 + 5) & 0xff);
+    const view = source.subarray(8, 8 + size); // a view into a larger buffer, as a typed-array column can be
+    const before = Buffer.from(source);
+    const frame = parseMaskedFrame(await bytesOnTheWire((socket) => writeMaskedBinaryFrame(socket, view)));
+    expect(frame).toMatchObject({ fin: true, opcode: 2, rest: 0 });
+    expect(frame.payload.equals(Buffer.from(view))).toBe(true);
+    expect(Buffer.from(source).equals(before)).toBe(true);
+  });
+
   test("two frames get different masking keys", async () => {
     const keys: string[] = [];
     for (let i = 0; i < 2; i++) {
@@ -102,16 +113,18 @@ describe("writeMaskedTextFrame", () => {
 
   describe("against a real ws server", () => {
 
-    test("frames written between ws.send calls arrive whole and in order", async () => {
+    test("text and binary frames written between ws.send calls arrive whole and in order", async () => {
       const server = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 1024 ** 3 });
       closers.push(() => server.close());
       await new Promise((resolve) => server.once("listening", resolve));
       const received: string[] = [];
+      let binary = Buffer.alloc(0);
       const done = new Promise<void>((resolve) =>
         server.on("connection", (peer) =>
-          peer.on("message", (data: Buffer) => {
-            received.push(data.toString("utf8"));
-            if (received.length === 5) resolve();
+          peer.on("message", (data: Buffer, isBinary: boolean) => {
+            if (isBinary) binary = data;
+            received.push(isBinary ? "x".repeat(data.length) : data.toString("utf8"));
+            if (received.length === 6) resolve();
           }),
         ),
       );
@@ -123,15 +136,18 @@ describe("writeMaskedTextFrame", () => {
       await new Promise((resolve) => client.once("open", resolve));
       const small = sample([10]);
       const large = sample([3_000_000, 100]); // 4 MB of base64: more than the socket takes at once
+      const bytes = new Uint8Array(3_000_001).map((_, k) => (k * 7) & 0xff);
       client.send("first");
       writeMaskedTextFrame(socket!, large.pieces);
       client.send("middle");
+      writeMaskedBinaryFrame(socket!, bytes);
       writeMaskedTextFrame(socket!, small.pieces);
       client.send("last");
       await done;
-      expect(received.map((r) => (r.length > 20 ? r.length : r))).toEqual(["first", large.json.length, "middle", small.json.length, "last"]);
+      expect(received.map((r) => (r.length > 20 ? r.length : r))).toEqual(["first", large.json.length, "middle", bytes.length, small.json.length, "last"]);
       expect(received[1]).toBe(large.json);
-      expect(received[3]).toBe(small.json);
+      expect(binary.equals(Buffer.from(bytes))).toBe(true);
+      expect(received[4]).toBe(small.json);
     });
   });
 });

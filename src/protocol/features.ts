@@ -1,0 +1,30 @@
+/**
+ * What our embedded server accepts beyond the Bokeh 3.7 protocol it speaks, told
+ * to our client in a response header of the websocket upgrade.
+ *
+ * The server cannot say it in SERVER-INFO-REPLY, whose content the recorded
+ * transcripts fix, nor claim a newer Bokeh version it does not serve. A header is
+ * invisible to Bokeh's own clients, and a client that does not see it (a real
+ * Bokeh server, a proxy that drops it) keeps the plain 3.7 behaviour.
+ * See docs/decisions.md, "Binary buffers in PUSH-DOC to our server".
+ */
+
+/** The response header: a comma-separated list of features. */
+export const ACCEPTS_HEADER = "bokeh-server-accepts";
+
+/**
+ * The server reads the arrays of a whole document (PUSH-DOC) as binary buffers,
+ * as Bokeh 3.8+ servers do, in a document of its own version (no `config`).
+ */
+export const DOCUMENT_BUFFERS = "document-buffers";
+
+/** The features listed in an ACCEPTS_HEADER value (absent: none). */
+export function acceptedFeatures(value: string | string[] | undefined): Set<string> {
+  const list = Array.isArray(value) ? value.join(",") : (value ?? "");
+  return new Set(
+    list
+      .split(",")
+      .map((feature) => feature.trim().toLowerCase())
+      .filter((feature) => feature !== ""),
+  );
+}
