@@ -118,7 +118,7 @@ describe("writeMaskedTextFrame, writeMaskedBinaryFrame", () => {
       closers.push(() => server.close());
       await new Promise((resolve) => server.once("listening", resolve));
       const received: string[] = [];
-      let binary = Buffer.alloc(0);
+      let binary: Buffer = Buffer.alloc(0);
       const done = new Promise<void>((resolve) =>
         server.on("connection", (peer) =>
           peer.on("message", (data: Buffer, isBinary: boolean) => {
