@@ -35,6 +35,24 @@ wss.on("connection", (ws) => ws.on("message", () => { ws.send(back); ws.send(bac
 wss.on("listening", () => console.log(wss.address().port));
 `;
 
+// Median client CPU of pushes 6-15 of the two-column document, each in a new session.
+async function pushes(server, options) {
+  const cpu = [];
+  const c0data = new Float64Array(1_000_000).map((_, i) => i);
+  const c1data = new Float64Array(1_000_000).map((_, i) => -i);
+  for (let run = 0; run < 15; run++) {
+    const doc = new Document({ roots: [new ColumnDataSource({ data: { c0: c0data, c1: c1data } })] });
+    const session = new ClientSession({ websocketUrl: `${ws(server)}/empty/ws`, ...big, ...options });
+    await session.connect();
+    settle();
+    const c0 = process.cpuUsage();
+    await session.push(doc);
+    cpu.push(cpuMs(c0));
+    await session.close();
+  }
+  return median(cpu.slice(5)); // steady state: the first pushes of a process also fault in fresh memory
+}
+
 export const figures = {
   async pullColumns(server, report) {
     const cpu = [];
@@ -89,21 +107,29 @@ export const figures = {
   },
 
   async push(server, report) {
-    const cpu = [];
-    const c0data = new Float64Array(1_000_000).map((_, i) => i);
-    const c1data = new Float64Array(1_000_000).map((_, i) => -i);
-    for (let run = 0; run < 15; run++) {
-      const doc = new Document({ roots: [new ColumnDataSource({ data: { c0: c0data, c1: c1data } })] });
-      const session = new ClientSession({ websocketUrl: `${ws(server)}/empty/ws`, ...big });
-      await session.connect();
-      settle();
-      const c0 = process.cpuUsage();
-      await session.push(doc);
-      cpu.push(cpuMs(c0));
-      await session.close();
-    }
-    const c = median(cpu.slice(5)); // steady state: the first pushes of a process also fault in fresh memory
-    report("push 2 x 1,000,000 float64 rows: client CPU", round(c), "ms", "<= 30 ms", c <= 30, "includes receiving the server's echo");
+    const c = await pushes(server, {});
+    report("push 2 x 1,000,000 float64 rows: client CPU", round(c), "ms", "<= 30 ms", c <= 30, "arrays as binary buffers, which our server accepts; includes receiving the server's echo");
+  },
+
+  // Context: the same push in Bokeh 3.7's form (arrays inline as base64), as to a real Bokeh 3.7.
+  async push37(server, report) {
+    const c = await pushes(server, { bokehVersion: "3.7.3" });
+    report("  context: the same push in 3.7 form (base64), as to Bokeh 3.7", round(c), "ms", "(none)", true);
+  },
+
+  // Context: the push again, in a process whose C allocator keeps freed memory (figureEnv below).
+  // The difference is the page faults of the echo's receive buffers (docs/benchmarks.md).
+  async pushKeepingMemory(server, report) {
+    const c = await pushes(server, {});
+    report("  context: the same push, glibc told to keep freed memory", round(c), "ms", "(none)", true, "MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_");
+  },
+
+  // Context for the push and pull figures (docs/benchmarks.md): V8 starts incremental marking
+  // only once the old generation is above 8 MiB, and bulk transfers set it off above that.
+  async heap(_server, report) {
+    for (let i = 0; i < 3; i++) globalThis.gc();
+    const used = process.memoryUsage().heapUsed;
+    report("  context: JS heap of a process that imported bokeh-client", round(used / 2 ** 20, 2), "MiB", "(none)", true, "V8 marks incrementally above 8 MiB");
   },
 
   // Not a figure of ours: context next to the push figure (docs/benchmarks.md). The bytes a
@@ -238,3 +264,8 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   await figures[name](server, (...fields) => process.stdout.write(`${JSON.stringify(fields)}\n`));
   process.exit(0);
 }
+
+/** Extra environment for a figure's process. */
+export const figureEnv = {
+  pushKeepingMemory: { MALLOC_TRIM_THRESHOLD_: String(1024 ** 3), MALLOC_MMAP_THRESHOLD_: String(1024 ** 3) },
+};

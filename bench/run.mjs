@@ -3,7 +3,7 @@
 // only the client's CPU and memory are measured, and figures do not disturb each other.
 // Every number is printed with its target.
 import { execFileSync, spawn } from "node:child_process";
-import { figures } from "./figures.mjs";
+import { figureEnv, figures } from "./figures.mjs";
 
 const here = (file) => new URL(file, import.meta.url).pathname;
 
@@ -22,7 +22,8 @@ let missed = 0;
 try {
   console.log(`bokeh-client ${process.version}, ${execFileSync("nproc").toString().trim()} cores; server in its own process\n`);
   for (const name of Object.keys(figures)) {
-    const out = execFileSync(process.execPath, ["--expose-gc", here("./figures.mjs"), name, url], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const env = { ...process.env, ...figureEnv[name] };
+    const out = execFileSync(process.execPath, ["--expose-gc", here("./figures.mjs"), name, url], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env });
     for (const line of out.trim().split("\n")) {
       const [label, value, unit, target, ok, note] = JSON.parse(line);
       if (ok === false) missed++;
