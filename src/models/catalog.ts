@@ -16,18 +16,18 @@ import { CATALOG_DEFLATED, CATALOG_NAMES, NO_ACCESSORS } from "./generated/catal
 const indexOf = new Map(CATALOG_NAMES.map((name, i) => [name, i]));
 const parsed = new Map<string, CatalogModel>();
 /** The inflated entries and where each line starts (one more, for the end of the last). */
-let text: { bytes: Buffer; starts: number[] } | null = null;
+let inflatedText: { bytes: Buffer; starts: number[] } | null = null;
 
 function inflated(): { bytes: Buffer; starts: number[] } {
-  if (text === null) {
+  if (inflatedText === null) {
     const bytes = inflateRawSync(Buffer.from(CATALOG_DEFLATED, "base64"));
     const starts = [0];
     for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
     starts.push(bytes.length + 1);
     if (starts.length !== CATALOG_NAMES.length + 1) throw new Error("model catalog: entries and names disagree"); // a generator bug
-    text = { bytes, starts };
+    inflatedText = { bytes, starts };
   }
-  return text;
+  return inflatedText;
 }
 
 /** The catalog entry for a Bokeh type name, or undefined for types BokehJS does not define. */
