@@ -258,12 +258,12 @@ export const figures = {
   },
 };
 
-// Run as `node --expose-gc bench/figures.mjs <figure> <server url>`: prints one JSON line per number.
 /** Extra environment for a figure's process. */
 export const figureEnv = {
   pushKeepingMemory: { MALLOC_TRIM_THRESHOLD_: String(1024 ** 3), MALLOC_MMAP_THRESHOLD_: String(1024 ** 3) },
 };
 
+// Run as `node --expose-gc bench/figures.mjs <figure> <server url>`: prints one JSON line per number.
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   const [name, server] = process.argv.slice(2);
   await figures[name](server, (...fields) => process.stdout.write(`${JSON.stringify(fields)}\n`));
