@@ -4,11 +4,12 @@
  * server patches applied while idle and while waiting, honest close reasons,
  * typed errors everywhere and no unhandled rejection.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { ClientSession, ColumnDataSource, Document, Model, pullSession, pushSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
 import { BokehServer, type Application } from "../src/server/index.js";
 import WebSocket from "ws";
 import { generateToken } from "../src/protocol/index.js";
+import { Receiver } from "../src/protocol/receiver.js";
 import { FaultServer, TINY_DOC, type FaultHandler } from "./helpers/fault-server.js";
 import { until } from "./helpers/until.js";
 
@@ -177,6 +178,74 @@ describe("server patches", () => {
     await session.forceRoundtrip();
     expect(errors.map((e) => e.code)).toEqual(["ERR_BOKEH_UNKNOWN_REFERENCE"]);
     expect(session.document!.getModelByName("div")!.get("text")).toBe("still in sync");
+  });
+});
+
+describe("a push's echo", () => {
+  // A Bokeh server sends a pushed document straight back before its OK. We drop
+  // those events, and the connection skips their arrays on the socket instead of
+  // reading them into memory (client/frame-reader.ts): Python reads them all.
+  const skips = () => vi.spyOn(Receiver.prototype, "skipPayload");
+
+  test("its arrays are skipped on the socket, and the server has the document intact", async () => {
+    const { server } = await start({ "/": () => {} });
+    const x = new Float64Array(300_001).map((_, i) => Math.sin(i));
+    const y = new Int32Array(70_000).map((_, i) => -i);
+    const small = new Float64Array(10).map((_, i) => i);
+    const skipped = skips();
+    const pusher = track(
+      await pushSession(new Document({ roots: [new ColumnDataSource({ name: "s", data: { x, y, small } })] }), { url: server.appUrl("/"), sessionId: "echo" }),
+    );
+    expect(skipped).toHaveBeenCalledTimes(2); // x and y; `small` is too small to bother
+    skipped.mockRestore();
+    const data = (pusher.document!.getModelByName("s") as ColumnDataSource).data;
+    expect(data.x).toBe(x); // our own arrays, untouched
+    const puller = track(await pullSession({ url: server.appUrl("/"), sessionId: "echo" }));
+    const pulled = (puller.document!.getModelByName("s") as ColumnDataSource).data;
+    expect(pulled.x).toEqual(x);
+    expect(pulled.y).toEqual(y);
+    expect(pulled.small).toEqual(small);
+  });
+
+  test("a pull reads every array", async () => {
+    const { server } = await start({
+      "/": (doc) => doc.addRoot(new ColumnDataSource({ name: "s", data: { x: new Float64Array(100_000).fill(2) } })),
+    });
+    const skipped = skips();
+    const session = track(await pullSession({ url: server.appUrl("/") }));
+    expect(skipped).not.toHaveBeenCalled();
+    skipped.mockRestore();
+    expect((session.document!.getModelByName("s") as ColumnDataSource).data.x).toEqual(new Float64Array(100_000).fill(2));
+  });
+
+  test("server patches that come during a push are applied, large arrays and all; only the pure echo is skipped", async () => {
+    const column = (name: string, id: string, n: number) => [name, { type: "ndarray", array: { type: "bytes", data: { id } }, shape: [n], dtype: "float64", order: "little" }];
+    const values = (n: number, k: number) => Buffer.from(new Float64Array(n).map((_, i) => i * k).buffer);
+    const server = await fault((message, api) => {
+      if (message.header.msgtype !== "PUSH-DOC") return;
+      const doc = (message.content as { doc: { roots: { id: string }[] } }).doc;
+      const root = doc.roots[0]!.id;
+      const echo = { kind: "RootAdded", model: { id: root } };
+      const changed = (name: string, id: string) => ({
+        kind: "ColumnDataChanged",
+        model: { id: root },
+        attr: "data",
+        data: { type: "map", entries: [column(name, id, 20_000)] },
+        cols: [name],
+      });
+      api.send("PATCH-DOC", { events: [echo] }, { buffers: [["e1", values(20_000, 1)]] }); // the echo alone: skipped
+      api.send("PATCH-DOC", { events: [echo, changed("z", "b1")] }, { buffers: [["b1", values(20_000, 2)]] }); // echo and a change: read
+      api.send("PATCH-DOC", { events: [changed("w", "b2")] }, { buffers: [["b2", values(20_000, 3)]] }); // a change: read
+      api.reply(message, "OK");
+    }, { upgradeHeaders: ["bokeh-server-accepts: document-buffers"] });
+    const skipped = skips();
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    const source = new ColumnDataSource({ data: { x: new Float64Array(20_000) } });
+    await session.push(new Document({ roots: [source] }));
+    expect(skipped).toHaveBeenCalledTimes(1);
+    skipped.mockRestore();
+    expect(source.data.z).toEqual(new Float64Array(20_000).map((_, i) => i * 2));
+    expect(source.data.w).toEqual(new Float64Array(20_000).map((_, i) => i * 3));
   });
 });
 

@@ -17,11 +17,12 @@ import { TextPieces } from "../protocol/content.js";
 import { ACCEPTS_HEADER, acceptedFeatures, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { makeId } from "../protocol/ids.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
-import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Message, type MsgType } from "../protocol/message.js";
+import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType } from "../protocol/message.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
 import { messageFrames, sendFrames, type FrameText } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
 import { CloseFrameTap, invalidCloseCode } from "./close-frame.js";
+import { frameReaderConnection, type PayloadPolicy } from "./frame-reader.js";
 import { MASKED_WRITE_THRESHOLD, writeMaskedBinaryFrame, writeMaskedTextFrame } from "./masked-frame.js";
 import {
   AbortError,
@@ -69,6 +70,11 @@ export interface ConnectionHandlers {
   onMessage(message: Message): void;
   /** The connection ended after it was open; `error` is null when this side closed it. */
   onClose(error: BokehError | null): void;
+  /**
+   * Whether a message with this header and content, not a reply, will have its
+   * buffers read. If not, large ones are skipped on the socket (client/frame-reader.ts).
+   */
+  readsBuffers?(header: Header, content: unknown): boolean;
 }
 
 interface Pending {
@@ -102,6 +108,11 @@ export class ClientConnection {
   private socket: IncomingMessage["socket"] | null = null;
   /** What the server said it accepts beyond Bokeh 3.7 (protocol/features.ts): only our embedded server says anything. */
   private features: ReadonlySet<string> = new Set();
+  /** For the FrameReader: the messages ws has handed over, and whether a payload will be read. */
+  private readonly payloadPolicy = {
+    messagesDelivered: 0,
+    canSkip: (length: number): boolean => this.canSkipPayload(length),
+  } satisfies PayloadPolicy;
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), 1000, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
@@ -218,12 +229,14 @@ export class ClientConnection {
       headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${pairs.join("; ")}` : pairs.join("; ");
     }
     const timeout = this.timeout();
+    const maxPayload = o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     return {
       headers,
       perMessageDeflate: false,
       followRedirects: false,
       skipUTF8Validation: true, // the Receiver validates text frames itself, faster (content.ts)
-      maxPayload: o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+      maxPayload,
+      createConnection: frameReaderConnection(this.url.startsWith("wss:"), maxPayload, this.payloadPolicy) as WebSocket.ClientOptions["createConnection"],
       ...(timeout > 0 ? { handshakeTimeout: timeout } : {}),
       ...(o.ca !== undefined ? { ca: o.ca } : {}),
       ...(o.cert !== undefined ? { cert: o.cert } : {}),
@@ -251,7 +264,10 @@ export class ClientConnection {
       this.socket?.on("data", (chunk: Buffer) => this.tap.observe(chunk));
       if (this._state === "connecting") this._state = "awaiting-ack";
     });
-    ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      this.payloadPolicy.messagesDelivered += 1;
+      this.onFrame(data, isBinary);
+    });
     ws.on("pong", () => {
       this.awaitingPong = false;
     });
@@ -292,6 +308,18 @@ export class ClientConnection {
       return;
     }
     if (message !== null) this.dispatch(message);
+  }
+
+  /** A large binary payload is about to be read: skip it if it belongs to a message whose buffers will not be read. */
+  private canSkipPayload(length: number): boolean {
+    if (this._state !== "open") return false;
+    const awaited = this.receiver.awaitedPayload(length);
+    if (awaited === null) return false;
+    const { header, content } = awaited;
+    const isReply = header.reqid !== undefined && this.pending.has(header.reqid) && REPLY_TYPES.has(header.msgtype);
+    if (isReply || this.handlers.readsBuffers?.(header, content) !== false) return false;
+    this.receiver.skipPayload();
+    return true;
   }
 
   private dispatch(message: Message): void {

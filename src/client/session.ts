@@ -11,7 +11,7 @@
  *   resynced, with every unconfirmed local change sent again;
  * - every failure is a typed error, and nothing rejects unobserved.
  */
-import type { Message, ServerInfo } from "../protocol/message.js";
+import type { Header, Message, ServerInfo } from "../protocol/message.js";
 import { ProtocolError } from "../protocol/errors.js";
 import { documentArraysAsBuffers } from "../protocol/version.js";
 import { generateSessionId, generateToken, resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
@@ -218,6 +218,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     const connection = new ClientConnection(withQueryArguments(this.url, this.options.arguments), ["bokeh", this.token], options, {
       onMessage: (message) => this.onMessage(message),
       onClose: (error) => this.onClose(error),
+      readsBuffers: (header, content) => this.readsBuffers(header, content),
     });
     this.connection = connection;
     this.connecting = connection.open().then(
@@ -520,6 +521,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       return;
     }
     if (document === null) return; // not attached yet: the document we will pull already has it
+    if (message.skippedBuffers) return; // its arrays were not read: it was dropped or our push's echo when it came (readsBuffers)
     try {
       applyPatch(document, this.withoutPushEcho(message.content), message.buffers, this);
     } catch (error) {
@@ -529,6 +531,19 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
           : new BokehError("ERR_BOKEH_LISTENER", `a document listener threw while a server patch was applied: ${String(error)}`, { cause: error }),
       );
     }
+  }
+
+  /**
+   * Whether onMessage will read this message's buffers. Not when it drops the
+   * message, nor when every event is the echo of our push: a Bokeh server sends a
+   * pushed document's arrays straight back, and the connection then skips them on
+   * the socket instead of reading them into memory (client/frame-reader.ts).
+   */
+  private readsBuffers(header: Header, content: unknown): boolean {
+    if (header.msgtype !== "PATCH-DOC") return true; // reported as unexpected, not ours to skip
+    if (this._document === null) return false;
+    const kept = this.withoutPushEcho(content);
+    return !(isPlainObject(kept) && Array.isArray(kept.events) && kept.events.length === 0);
   }
 
   // A server replacing its document with a pushed one removes its old roots and adds

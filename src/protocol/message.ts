@@ -44,6 +44,8 @@ export interface Message<Content = unknown> {
   metadata: Record<string, unknown>;
   content: Content;
   buffers: Buffers;
+  /** Set when buffer payloads were skipped on arrival because nobody would read them (Receiver.skipPayload): drop the message. */
+  skippedBuffers?: true;
 }
 
 export interface ErrorContent {

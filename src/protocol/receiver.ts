@@ -44,6 +44,7 @@ export class Receiver {
   /** Binary buffers received so far (inline blobs taken out of the content are not counted). */
   private received = 0;
   private bufferId = "";
+  private skipped = false;
 
   constructor(options: ReceiverOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
@@ -53,6 +54,25 @@ export class Receiver {
   /** True between the first frame of a message and its last. */
   get inMessage(): boolean {
     return this.state !== "header" && this.state !== "failed";
+  }
+
+  /**
+   * The message whose next frame is a buffer payload of `length` bytes: its header
+   * and content, which tell whether the payload will be read. Null otherwise, or if
+   * `length` more bytes would make the message too large (it must then arrive, and
+   * be refused).
+   */
+  awaitedPayload(length: number): { header: Header; content: unknown } | null {
+    if (this.state !== "buffer_payload" || this.header === null || this.size + length > this.maxMessageSize) return null;
+    return { header: this.header, content: this.content };
+  }
+
+  /**
+   * The awaited payload was skipped on the socket and arrives as an empty binary
+   * frame: the message is marked `skippedBuffers`, and whoever gets it drops it.
+   */
+  skipPayload(): void {
+    this.skipped = true;
   }
 
   /**
@@ -124,8 +144,10 @@ export class Receiver {
       metadata: this.metadata,
       content: this.content,
       buffers: this.buffers,
+      ...(this.skipped ? { skippedBuffers: true as const } : {}),
     };
     this.state = "header";
+    this.skipped = false;
     this.size = 0;
     this.headerText = "";
     this.metadataText = "";
