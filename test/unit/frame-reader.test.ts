@@ -138,6 +138,28 @@ describe("FrameReader, read by read", () => {
     expect(asked).toBe(0);
   });
 
+  test("any bytes after a 101, frames or garbage, cut anyhow: passed on exactly, nothing thrown", () => {
+    const anyFrame = fc.record({
+      first: fc.integer({ min: 0, max: 255 }),
+      length: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 60_000, max: 150_000 })),
+      mask: fc.option(fc.uint8Array({ minLength: 4, maxLength: 4 }), { nil: undefined }),
+    });
+    const stream = fc.tuple(fc.array(anyFrame, { maxLength: 6 }), fc.uint8Array({ maxLength: 40 }), fc.nat(300_000));
+    fc.assert(
+      fc.property(stream, fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 5 }), ([frames, garbage, cutAt], cuts) => {
+        const whole = Buffer.concat([RESPONSE, ...frames.map((f, i) => frame(f.first, bytes(f.length, i), f.mask && Buffer.from(f.mask))), garbage]);
+        // Cut anywhere, then zeros: they complete a large payload left unfinished (the reader
+        // holds one until it is whole: ws could do nothing with a part of it) and then read as
+        // empty frames.
+        const input = Buffer.concat([whole.subarray(0, Math.min(whole.length, RESPONSE.length + cutAt)), Buffer.alloc(160_000)]);
+        const sink = feed(input, cuts, { messagesDelivered: -1, canSkip: () => true }, 100_000);
+        expect(sink.all.equals(input)).toBe(true);
+        expect(sink.destroyed).toBeNull();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test("masked, over the limit, or not a 101: passed on unchanged for ws to judge", () => {
     const never: PayloadPolicy = { messagesDelivered: 0, canSkip: () => true };
     const masked = Buffer.concat([RESPONSE, frame(0x82, bytes(100_000, 6), Buffer.from([1, 2, 3, 4]))]);
