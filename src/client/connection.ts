@@ -318,7 +318,7 @@ export class ClientConnection {
     const { header, content } = awaited;
     const isReply = header.reqid !== undefined && this.pending.has(header.reqid) && REPLY_TYPES.has(header.msgtype);
     if (isReply || this.handlers.readsBuffers?.(header, content) !== false) return false;
-    this.receiver.skipPayload();
+    this.receiver.skipPayload(length);
     return true;
   }
 

@@ -68,10 +68,12 @@ export class Receiver {
   }
 
   /**
-   * The awaited payload was skipped on the socket and arrives as an empty binary
-   * frame: the message is marked `skippedBuffers`, and whoever gets it drops it.
+   * The awaited payload, `length` bytes, was skipped on the socket and arrives as an
+   * empty binary frame. Its bytes count towards the message's size as if received;
+   * the message is marked `skippedBuffers`, and whoever gets it drops it.
    */
-  skipPayload(): void {
+  skipPayload(length: number): void {
+    this.count(length);
     this.skipped = true;
   }
 
