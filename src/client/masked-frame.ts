@@ -3,14 +3,14 @@
  *
  * A client masks every frame it sends with a fresh random key (RFC 6455, 5.3).
  * Handed a 21 MB content frame, or an 8 MB array buffer, `ws` allocates a second
- * buffer of that size and masks the frame into it. Written here instead, each
- * 64 KiB piece of the frame (a piece of TextPieces, or of the binary payload) is
- * masked into one scratch buffer and handed to the socket while it is still in
+ * buffer of that size and masks the frame into it. Written here instead, the
+ * frame (the pieces of TextPieces, or the binary payload) is masked into a 1 MiB
+ * scratch buffer, handed to the socket each time it is full while it is still in
  * the CPU cache: the masked frame never exists in memory at once, and when the
- * kernel takes each piece at once (the usual case) the same 64 KiB serve the
- * whole frame. The bytes on the wire are what `ws` would send: one frame, FIN
- * set, a random masking key. (Not fragments: Tornado before 6.3, which Bokeh 3.x
- * allows, joins fragments in quadratic time.)
+ * kernel takes each write at once (the usual case) the same scratch buffer serves
+ * the whole frame, in few writes. The bytes on the wire are what `ws` would send:
+ * one frame, FIN set, a random masking key. (Not fragments: Tornado before 6.3,
+ * which Bokeh 3.x allows, joins fragments in quadratic time.)
  *
  * It writes to the socket `ws` writes to, in the same tick as the `ws.send`
  * calls for the message's other frames, so frames stay in order. That holds
@@ -37,7 +37,8 @@ const mask: MaskFn = (() => {
 
 /** Frames at least this long are worth writing here; shorter ones go through `ws.send`. */
 export const MASKED_WRITE_THRESHOLD = 64 * 1024;
-const SCRATCH = 64 * 1024;
+/** Bytes masked into the scratch buffer before each socket write: fits the CPU's L2 cache, and few writes. */
+const SCRATCH = 1024 * 1024;
 const FIN = 0x80;
 const TEXT = 0x1;
 const BINARY = 0x2;
@@ -53,16 +54,23 @@ export function writeMaskedTextFrame(socket: Socket, pieces: TextPieces): void {
 /** Writes `payload` as one masked binary frame. */
 export function writeMaskedBinaryFrame(socket: Socket, payload: Uint8Array): void {
   const writer = new MaskedWriter(socket, BINARY, payload.byteLength);
-  for (let at = 0; at < payload.byteLength; at += SCRATCH) writer.bytes(payload.subarray(at, Math.min(at + SCRATCH, payload.byteLength)));
+  writer.bytes(payload);
   writer.end();
 }
 
-/** One frame: the header, then the payload masked piece by piece, the key continuing where the previous piece stopped. */
+/**
+ * One frame: the header, then the payload masked into the scratch buffer, which
+ * goes to the socket each time it is full. The key continues from byte to byte
+ * across pieces and writes.
+ */
 class MaskedWriter {
   private readonly key = randomFillSync(Buffer.allocUnsafe(4));
   private readonly rotated = Buffer.allocUnsafe(4);
-  private scratch: Buffer | null = null;
-  private written = 0;
+  private scratch: Buffer;
+  /** Bytes of the scratch buffer masked and not written yet. */
+  private filled = 0;
+  /** Payload bytes masked so far. */
+  private masked = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -70,43 +78,52 @@ class MaskedWriter {
     private readonly length: number,
   ) {
     socket.write(frameHeader(opcode, length, this.key));
+    this.scratch = Buffer.allocUnsafe(Math.min(length, SCRATCH));
   }
 
   /** A piece of text, written as UTF-8. */
   text(piece: string): void {
-    const out = this.take(Buffer.byteLength(piece, "utf8"));
-    const bytes = out.subarray(0, out.write(piece, 0, "utf8"));
-    mask(bytes, this.keyHere(), bytes, 0, bytes.length);
-    this.send(bytes);
+    const size = Buffer.byteLength(piece, "utf8");
+    if (size > this.scratch.length - this.filled) this.flush();
+    if (size > this.scratch.length) {
+      this.bytes(Buffer.from(piece, "utf8")); // larger than the scratch buffer: only in frames we did not cut into pieces
+      return;
+    }
+    const n = this.scratch.write(piece, this.filled, "utf8");
+    mask(this.scratch.subarray(this.filled, this.filled + n), this.keyHere(), this.scratch, this.filled, n);
+    this.filled += n;
+    this.masked += n;
   }
 
-  /** A piece of bytes, masked into the scratch buffer as it is copied. */
-  bytes(piece: Uint8Array): void {
-    const out = this.take(piece.byteLength).subarray(0, piece.byteLength);
-    mask(piece, this.keyHere(), out, 0, piece.byteLength);
-    this.send(out);
+  /** Bytes, masked into the scratch buffer as they are copied. */
+  bytes(data: Uint8Array): void {
+    for (let at = 0; at < data.byteLength; ) {
+      if (this.filled === this.scratch.length) this.flush();
+      const n = Math.min(this.scratch.length - this.filled, data.byteLength - at);
+      mask(data.subarray(at, at + n), this.keyHere(), this.scratch, this.filled, n);
+      this.filled += n;
+      this.masked += n;
+      at += n;
+    }
   }
 
   end(): void {
-    if (this.written !== this.length) throw new Error(`masked frame: wrote ${this.written} bytes of ${this.length}`); // a bug in the caller
-  }
-
-  private take(size: number): Buffer {
-    if (this.scratch === null || this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, SCRATCH));
-    return this.scratch;
+    this.flush();
+    if (this.masked !== this.length) throw new Error(`masked frame: wrote ${this.masked} bytes of ${this.length}`); // a bug in the caller
   }
 
   private keyHere(): Buffer {
-    for (let i = 0; i < 4; i++) this.rotated[i] = this.key[(this.written + i) & 3] as number;
+    for (let i = 0; i < 4; i++) this.rotated[i] = this.key[(this.masked + i) & 3] as number;
     return this.rotated;
   }
 
-  private send(bytes: Buffer): void {
-    this.socket.write(bytes);
-    this.written += bytes.length;
+  private flush(): void {
+    if (this.filled === 0) return;
+    this.socket.write(this.scratch.subarray(0, this.filled));
+    this.filled = 0;
     // Nothing left queued: the kernel has copied the bytes and the scratch buffer is
-    // free again. Otherwise the socket still holds it, and the next piece gets a new one.
-    if (this.socket.writableLength !== 0) this.scratch = null;
+    // free again. Otherwise the socket still holds it, and the next bytes get a new one.
+    if (this.socket.writableLength !== 0) this.scratch = Buffer.allocUnsafe(this.scratch.length);
   }
 }
 
