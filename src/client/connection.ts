@@ -21,8 +21,7 @@ import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Heade
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
 import { messageFrames, sendFrames, type FrameText } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
-import { CloseFrameTap, invalidCloseCode } from "./close-frame.js";
-import { frameReaderConnection, type PayloadPolicy } from "./frame-reader.js";
+import { frameReaderConnection, type ReaderHooks } from "./frame-reader.js";
 import { MASKED_WRITE_THRESHOLD, writeMaskedBinaryFrame, writeMaskedTextFrame } from "./masked-frame.js";
 import {
   AbortError,
@@ -92,7 +91,6 @@ export class ClientConnection {
   private readonly handlers: ConnectionHandlers;
   private readonly subprotocols: string[];
   private readonly receiver: Receiver;
-  private readonly tap = new CloseFrameTap();
   private readonly pending = new Map<string, Pending>();
   private readonly closeWaiters: (() => void)[] = [];
   private ws: WebSocket | null = null;
@@ -108,11 +106,16 @@ export class ClientConnection {
   private socket: IncomingMessage["socket"] | null = null;
   /** What the server said it accepts beyond Bokeh 3.7 (protocol/features.ts): only our embedded server says anything. */
   private features: ReadonlySet<string> = new Set();
-  /** For the FrameReader: the messages ws has handed over, and whether a payload will be read. */
-  private readonly payloadPolicy = {
+  /** The close frame the server sent, as the FrameReader saw it (ws refuses Bokeh's codes 10000/10001). */
+  private closeFrame: { code: number; reason: string } | null = null;
+  /** For the FrameReader: the messages ws has handed over, whether a payload will be read, close frames. */
+  private readonly readerHooks = {
     messagesDelivered: 0,
     canSkip: (length: number): boolean => this.canSkipPayload(length),
-  } satisfies PayloadPolicy;
+    closeFrame: (code: number, reason: string): void => {
+      this.closeFrame ??= { code, reason }; // the first: a peer sends one, whatever comes after it
+    },
+  } satisfies ReaderHooks;
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), 1000, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
@@ -236,7 +239,7 @@ export class ClientConnection {
       followRedirects: false,
       skipUTF8Validation: true, // the Receiver validates text frames itself, faster (content.ts)
       maxPayload,
-      createConnection: frameReaderConnection(this.url.startsWith("wss:"), maxPayload, this.payloadPolicy) as WebSocket.ClientOptions["createConnection"],
+      createConnection: frameReaderConnection(this.url.startsWith("wss:"), maxPayload, this.readerHooks) as WebSocket.ClientOptions["createConnection"],
       ...(timeout > 0 ? { handshakeTimeout: timeout } : {}),
       ...(o.ca !== undefined ? { ca: o.ca } : {}),
       ...(o.cert !== undefined ? { cert: o.cert } : {}),
@@ -259,13 +262,10 @@ export class ClientConnection {
     });
     ws.on("unexpected-response", (req, res) => this.onHttpError(req, res));
     ws.on("open", () => {
-      // Tap the raw bytes only now: a 'data' listener added before ws attaches its
-      // own would switch the socket to flowing mode and take the first frames from ws.
-      this.socket?.on("data", (chunk: Buffer) => this.tap.observe(chunk));
       if (this._state === "connecting") this._state = "awaiting-ack";
     });
     ws.on("message", (data: Buffer, isBinary: boolean) => {
-      this.payloadPolicy.messagesDelivered += 1;
+      this.readerHooks.messagesDelivered += 1;
       this.onFrame(data, isBinary);
     });
     ws.on("pong", () => {
@@ -446,11 +446,13 @@ export class ClientConnection {
     if (this.failure !== null) return this.failure;
     const wsError = this.wsError as (Error & { code?: string }) | null;
     if (wsError?.code === "WS_ERR_INVALID_CLOSE_CODE") {
-      // Bokeh's 10000/10001: the code is in ws's message, the reason in the frame the tap kept.
+      // Bokeh closes with 10000 and 10001, outside the range RFC 6455 allows on the wire:
+      // ws refuses them and reports 1006. The code is in ws's error message, the reason
+      // in the close frame, which the FrameReader saw go by before ws read it.
       const invalid = invalidCloseCode(wsError);
       if (invalid !== null) {
         code = invalid;
-        reason = this.tap.reasonFor(invalid) ?? "";
+        reason = this.closeFrame?.code === invalid ? this.closeFrame.reason : "";
       }
     } else if (wsError?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
       return new MessageTooLargeError(this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
@@ -461,4 +463,10 @@ export class ClientConnection {
     if (!wasOpen) return new SessionRefusedError(this.url, code, reason, wsError ?? undefined);
     return new ConnectionClosedError(this.url, code, reason, { cause: wsError ?? undefined });
   }
+}
+
+/** The code ws names in its WS_ERR_INVALID_CLOSE_CODE message ("invalid status code 10000"). */
+function invalidCloseCode(error: Error): number | null {
+  const match = /invalid status code (\d+)/.exec(error.message);
+  return match === null ? null : Number(match[1]);
 }

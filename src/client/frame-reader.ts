@@ -14,7 +14,7 @@
  *   buffer of exactly its size, passed on once complete; `ws` finds the whole
  *   payload in one chunk and takes it as it is;
  * - a large binary frame nobody will read (the arrays a Bokeh server sends back
- *   after a push, see PayloadPolicy) is skipped: `ws` gets an empty binary frame
+ *   after a push, see ReaderHooks) is skipped: `ws` gets an empty binary frame
  *   in its place, which keeps the message's frame count.
  * Apart from skipped payloads, `ws` sees exactly the bytes on the wire, in order;
  * only how they are cut into chunks changes. The reader needs only each frame's
@@ -31,9 +31,10 @@ const END_OF_HEADERS = [13, 10, 13, 10]; // \r\n\r\n
 const SWITCHING_PROTOCOLS = "HTTP/1.1 101";
 const MAX_HEADER = 14;
 const FIN_BINARY = 0x82; // FIN set, no RSV bits, opcode 2: an unfragmented binary frame
+const CLOSE = 0x8;
 
-/** Decides, with the connection, whether a large binary payload can be skipped. */
-export interface PayloadPolicy {
+/** What the reader asks and tells the connection. */
+export interface ReaderHooks {
   /** Messages `ws` has handed to the connection so far. */
   readonly messagesDelivered: number;
   /**
@@ -41,9 +42,14 @@ export interface PayloadPolicy {
    * has been delivered: true if nobody will read its `length` bytes.
    */
   canSkip(length: number): boolean;
+  /**
+   * A close frame with a code went by, told before `ws` reads it: its code and reason
+   * as sent, even a code `ws` refuses (Bokeh's 10000 and 10001).
+   */
+  closeFrame(code: number, reason: string): void;
 }
 
-const NEVER_SKIP: PayloadPolicy = { messagesDelivered: -1, canSkip: () => false };
+const NO_HOOKS: ReaderHooks = { messagesDelivered: -1, canSkip: () => false, closeFrame: () => {} };
 
 type Phase = "response" | "frames" | "other";
 type Target = "inline" | "own" | "skip";
@@ -71,6 +77,8 @@ export class FrameReader {
   private payloadLeft = 0;
   private own: Buffer | null = null;
   private filled = 0;
+  /** A close frame's payload, kept as it goes by (it is passed on too). */
+  private closing: Buffer | null = null;
   /** Data frames with FIN set (each ends one `ws` message) whose header has gone by. */
   private messagesSeen = 0;
   // Within one read: bytes from `from` on are still to be copied out and passed on.
@@ -81,7 +89,7 @@ export class FrameReader {
   /** `maxPayload`: `ws`'s limit; a longer frame is passed on as it comes, for `ws` to refuse. */
   constructor(
     private readonly maxPayload: number,
-    private readonly policy: PayloadPolicy = NEVER_SKIP,
+    private readonly hooks: ReaderHooks = NO_HOOKS,
   ) {}
 
   attach(socket: net.Socket): void {
@@ -148,13 +156,14 @@ export class FrameReader {
     this.payloadLeft = Number.isSafeInteger(length) ? length : Number.POSITIVE_INFINITY;
     this.target = "inline";
     const masked = ((this.header[1] as number) & 0x80) !== 0; // a server must not mask: ws refuses it
+    if ((first & 0x0f) === CLOSE && length >= 2 && length <= 125 && !masked) this.closing = Buffer.alloc(0);
     if (length < LARGE || length > this.maxPayload || masked) return at;
 
     const headerStart = at - size;
     if (first === FIN_BINARY && headerStart >= 0) {
       // The messages before this frame reach ws (and the connection) now; then ask.
       this.passUpTo(buf, headerStart);
-      if (this.policy.messagesDelivered === messagesBefore && this.policy.canSkip(length)) {
+      if (this.hooks.messagesDelivered === messagesBefore && this.hooks.canSkip(length)) {
         this.pass(Buffer.from([FIN_BINARY, 0])); // an empty binary frame in its place
         this.target = "skip";
         this.from = at;
@@ -168,10 +177,21 @@ export class FrameReader {
     return at;
   }
 
+  private keepClosing(part: Buffer): void {
+    const payload = Buffer.concat([this.closing as Buffer, part]);
+    this.closing = payload;
+    if (this.payloadLeft > 0) return;
+    this.closing = null;
+    this.hooks.closeFrame(payload.readUInt16BE(0), payload.subarray(2).toString("utf8"));
+  }
+
   private readPayload(buf: Buffer, at: number, end: number): number {
     const n = Math.min(end - at, this.payloadLeft);
     this.payloadLeft -= n;
-    if (this.target === "inline") return at + n; // passed on with the bytes around it
+    if (this.target === "inline") {
+      if (this.closing !== null) this.keepClosing(buf.subarray(at, at + n));
+      return at + n; // passed on with the bytes around it
+    }
     if (this.target === "own" && this.own !== null) {
       buf.copy(this.own, this.filled, at, at + n);
       this.filled += n;
@@ -209,10 +229,10 @@ type ConnectOptions = net.NetConnectOpts & tls.ConnectionOptions & { socketPath?
 export function frameReaderConnection(
   secure: boolean,
   maxPayload: number,
-  policy: PayloadPolicy,
+  hooks: ReaderHooks,
 ): (options: ConnectOptions) => net.Socket {
   return (options) => {
-    const reader = new FrameReader(maxPayload, policy);
+    const reader = new FrameReader(maxPayload, hooks);
     const onread = { buffer: reader.buffer, callback: reader.onRead };
     let socket: net.Socket;
     if (secure) {

@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
-import { FrameReader, frameReaderConnection, LARGE, type PayloadPolicy } from "../../src/client/frame-reader.js";
+import { FrameReader, frameReaderConnection, LARGE, type ReaderHooks } from "../../src/client/frame-reader.js";
 
 const RESPONSE = Buffer.from("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
 
@@ -33,6 +33,13 @@ function frame(first: number, payload: Buffer, mask?: Buffer): Buffer {
 
 const bytes = (n: number, seed: number) => Buffer.from(new Uint8Array(n).map((_, i) => (i * 7 + seed) & 0xff));
 
+/** Hooks that skip nothing and ignore close frames unless told otherwise. */
+function hooks(given: Partial<ReaderHooks> & { messagesDelivered: number }): ReaderHooks & { messagesDelivered: number } {
+  // Copied with its descriptors, so that a getter for messagesDelivered stays a getter.
+  const defaults: Omit<ReaderHooks, "messagesDelivered"> = { canSkip: () => false, closeFrame: () => {} };
+  return Object.defineProperties({ ...defaults }, Object.getOwnPropertyDescriptors(given)) as unknown as ReaderHooks & { messagesDelivered: number };
+}
+
 /** A sink with the socket's `push` and `destroy`, as the reader uses them. */
 class Sink {
   readonly chunks: Buffer[] = [];
@@ -50,7 +57,7 @@ class Sink {
 }
 
 /** Feeds `stream` to a new reader in reads of the given sizes (cycled), as Node would through `onread`. */
-function feed(stream: Buffer, cuts: number[], policy?: PayloadPolicy, maxPayload = 1 << 30): Sink {
+function feed(stream: Buffer, cuts: number[], policy?: ReaderHooks, maxPayload = 1 << 30): Sink {
   const reader = new FrameReader(maxPayload, policy);
   const sink = new Sink();
   reader.attach(sink as unknown as Socket);
@@ -105,7 +112,7 @@ describe("FrameReader, read by read", () => {
     const asked: number[] = [];
     // Every message before the 200 kB frame has been delivered: 4 of them (the text,
     // the two binaries, the fragmented text); the ping is not a message.
-    const policy: PayloadPolicy = { messagesDelivered: 4, canSkip: (length) => (asked.push(length), true) };
+    const policy = hooks({ messagesDelivered: 4, canSkip: (length) => (asked.push(length), true) });
     const skipped = Buffer.concat([RESPONSE, ...FRAMES.slice(0, 6), Buffer.from([0x82, 0]), FRAMES[7]!]);
     const headerAt = RESPONSE.length + FRAMES.slice(0, 6).reduce((n, f) => n + f.length, 0);
     fc.assert(
@@ -126,14 +133,14 @@ describe("FrameReader, read by read", () => {
   });
 
   test("a frame header cut between two reads is not replaced: the payload is read after all", () => {
-    const policy: PayloadPolicy = { messagesDelivered: 4, canSkip: () => true };
+    const policy = hooks({ messagesDelivered: 4, canSkip: () => true });
     expect(feed(STREAM, [1]).all.equals(STREAM)).toBe(true);
     expect(feed(STREAM, [1], policy).all.equals(STREAM)).toBe(true);
   });
 
   test("the policy is not asked while a message before the frame has not been delivered", () => {
     let asked = 0;
-    const policy: PayloadPolicy = { messagesDelivered: 3, canSkip: () => (asked++, true) };
+    const policy = hooks({ messagesDelivered: 3, canSkip: () => (asked++, true) });
     expect(feed(STREAM, [65536], policy).all.equals(STREAM)).toBe(true);
     expect(asked).toBe(0);
   });
@@ -152,7 +159,7 @@ describe("FrameReader, read by read", () => {
         // holds one until it is whole: ws could do nothing with a part of it) and then read as
         // empty frames.
         const input = Buffer.concat([whole.subarray(0, Math.min(whole.length, RESPONSE.length + cutAt)), Buffer.alloc(160_000)]);
-        const sink = feed(input, cuts, { messagesDelivered: -1, canSkip: () => true }, 100_000);
+        const sink = feed(input, cuts, hooks({ messagesDelivered: -1, canSkip: () => true }), 100_000);
         expect(sink.all.equals(input)).toBe(true);
         expect(sink.destroyed).toBeNull();
       }),
@@ -160,8 +167,30 @@ describe("FrameReader, read by read", () => {
     );
   });
 
+  test("a close frame is told with its code and reason, even a code ws refuses, before ws gets it; whatever the reads", () => {
+    const reason = "Bokeh's own code: ünicode";
+    const close = frame(0x88, Buffer.concat([Buffer.from([10000 >> 8, 10000 & 0xff]), Buffer.from(reason, "utf8")]));
+    const stream = Buffer.concat([RESPONSE, FRAMES[0]!, close]);
+    for (const cuts of [[65536], [1], [3, 7], [RESPONSE.length + FRAMES[0]!.length + 5]]) {
+      const told: [number, string, number][] = [];
+      const sink = new Sink();
+      const reader = new FrameReader(1 << 30, hooks({ messagesDelivered: 0, closeFrame: (code, text) => told.push([code, text, sink.all.length]) }));
+      reader.attach(sink as unknown as Socket);
+      let at = 0;
+      for (let i = 0; at < stream.length; i++) {
+        const n = Math.min(cuts[i % cuts.length]!, stream.length - at);
+        stream.copy(reader.buffer, 0, at, at + n);
+        reader.onRead(n, reader.buffer);
+        at += n;
+      }
+      expect(sink.all.equals(stream)).toBe(true);
+      expect(told.map(([code, text]) => [code, text])).toEqual([[10000, reason]]);
+      expect(told[0]![2]).toBeLessThan(stream.length); // told before the frame's last byte reached ws
+    }
+  });
+
   test("masked, over the limit, or not a 101: passed on unchanged for ws to judge", () => {
-    const never: PayloadPolicy = { messagesDelivered: 0, canSkip: () => true };
+    const never = hooks({ messagesDelivered: 0, canSkip: () => true });
     const masked = Buffer.concat([RESPONSE, frame(0x82, bytes(100_000, 6), Buffer.from([1, 2, 3, 4]))]);
     expect(feed(masked, [65536], never).all.equals(masked)).toBe(true);
     const over = Buffer.concat([RESPONSE, frame(0x82, bytes(100_000, 7))]);
@@ -235,10 +264,10 @@ describe("FrameReader over real sockets", () => {
   }
 
   /** Connects a ws client through a FrameReader and collects what it receives until the close. */
-  async function receive(url: string, policy?: (delivered: number) => PayloadPolicy): Promise<[Buffer, boolean][]> {
+  async function receive(url: string, policy?: (delivered: number) => Pick<ReaderHooks, "canSkip">): Promise<[Buffer, boolean][]> {
     const got: [Buffer, boolean][] = [];
-    const counted = { messagesDelivered: 0, canSkip: (_length: number) => false };
-    const chosen = policy ? { get messagesDelivered() { return counted.messagesDelivered; }, canSkip: (n: number) => policy(counted.messagesDelivered).canSkip(n) } : counted;
+    const counted = hooks({ messagesDelivered: 0 });
+    const chosen = policy ? hooks({ get messagesDelivered() { return counted.messagesDelivered; }, canSkip: (n: number) => policy(counted.messagesDelivered).canSkip(n) }) : counted;
     const ws = new WebSocket(url, {
       perMessageDeflate: false,
       maxPayload: 1 << 30,
@@ -269,7 +298,6 @@ describe("FrameReader over real sockets", () => {
   test.each([false, true])("a large binary message the connection will not read arrives empty, the others intact (TLS: %s)", async (secure) => {
     // Skips the 5 MB message, only once the one message before it was delivered.
     const got = await receive(await serve(secure, true), (delivered) => ({
-      messagesDelivered: delivered,
       canSkip: (length) => delivered === 1 && length === 5_000_003,
     }));
     expect(got.map(([data]) => data.length)).toEqual([MESSAGES[0]![0].length, 0, ...MESSAGES.slice(2).map(([d]) => d.length)]);
