@@ -102,6 +102,26 @@ describe("writeMaskedTextFrame, writeMaskedBinaryFrame", () => {
     expect(Buffer.from(source).equals(before)).toBe(true);
   });
 
+  test("frames written back to back while the socket is backed up each arrive whole (scratch buffers are reused only when free)", async () => {
+    const payloads = [5_000_003, 3_000_000, 70_000, 2_000_001].map((size, i) => new Uint8Array(size).map((_, k) => (k * (i + 3) + i) & 0xff));
+    const text = sample([2_000_000]);
+    let bytes = await bytesOnTheWire((socket) => {
+      writeMaskedBinaryFrame(socket, payloads[0]!);
+      writeMaskedTextFrame(socket, text.pieces);
+      for (const payload of payloads.slice(1)) writeMaskedBinaryFrame(socket, payload);
+    });
+    const frames: { opcode: number; payload: Buffer }[] = [];
+    while (bytes.length > 0) {
+      const frame = parseMaskedFrame(bytes);
+      frames.push(frame);
+      bytes = bytes.subarray(bytes.length - frame.rest);
+    }
+    expect(frames.map((f) => f.opcode)).toEqual([2, 1, 2, 2, 2]);
+    expect(frames[0]!.payload.equals(Buffer.from(payloads[0]!))).toBe(true);
+    expect(frames[1]!.payload.toString("utf8")).toBe(text.json);
+    payloads.slice(1).forEach((payload, i) => expect(frames[i + 2]!.payload.equals(Buffer.from(payload))).toBe(true));
+  });
+
   test("two frames get different masking keys", async () => {
     const keys: string[] = [];
     for (let i = 0; i < 2; i++) {
