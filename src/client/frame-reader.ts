@@ -7,7 +7,8 @@
  * keeps those until a frame is complete, then copies them into one buffer of the
  * frame's size: an 8 MB array arrives as 128 fresh buffers and an 8 MB join, all
  * fresh memory the process faults in. Here the socket is opened with Node's
- * `onread` option, so every read lands in the same 64 KiB buffer, and:
+ * `onread` option, so every read lands in one 64 KiB buffer, shared by all
+ * connections, and:
  * - the HTTP response and small frames are copied out as they come and passed on
  *   as data, the way Node would have passed them;
  * - the payload of a frame of at least LARGE bytes is copied straight into a
@@ -15,7 +16,9 @@
  *   payload in one chunk and takes it as it is;
  * - a large binary frame nobody will read (the arrays a Bokeh server sends back
  *   after a push, see ReaderHooks) is skipped: `ws` gets an empty binary frame
- *   in its place, which keeps the message's frame count.
+ *   in its place, which keeps the message's frame count;
+ * - a close frame's code and reason are told to the connection, since `ws`
+ *   refuses the codes Bokeh closes with (10000, 10001) and loses the reason.
  * Apart from skipped payloads, `ws` sees exactly the bytes on the wire, in order;
  * only how they are cut into chunks changes. The reader needs only each frame's
  * length (RFC 6455, 5.2); `ws` still checks everything else and refuses what is
