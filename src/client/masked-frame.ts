@@ -8,9 +8,10 @@
  * scratch buffer, handed to the socket each time it is full while it is still in
  * the CPU cache: the masked frame never exists in memory at once, and when the
  * kernel takes each write at once (the usual case) the same scratch buffer serves
- * the whole frame, in few writes, and is kept for the next one. The bytes on the wire are what `ws` would send:
- * one frame, FIN set, a random masking key. (Not fragments: Tornado before 6.3,
- * which Bokeh 3.x allows, joins fragments in quadratic time.)
+ * the whole frame, in few writes, and is kept for the next one. The bytes on the
+ * wire are what `ws` would send: one frame, FIN set, a random masking key. (Not
+ * fragments: Tornado before 6.3, which Bokeh 3.x allows, joins fragments in
+ * quadratic time.)
  *
  * It writes to the socket `ws` writes to, in the same tick as the `ws.send`
  * calls for the message's other frames, so frames stay in order. That holds

@@ -515,15 +515,16 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   private onMessage(message: Message): void {
-    const document = this._document;
     if (message.header.msgtype !== "PATCH-DOC") {
       this.report(new ProtocolError(`unexpected ${message.header.msgtype} message from the server`));
       return;
     }
-    if (document === null) return; // not attached yet: the document we will pull already has it
-    if (message.skippedBuffers) return; // its arrays were not read: it was dropped or our push's echo when it came (readsBuffers)
+    if (message.skippedBuffers) return; // its arrays were not read: patchToApply dropped it when it came (readsBuffers)
+    const document = this._document;
+    const patch = this.patchToApply(message.content);
+    if (document === null || patch === null) return;
     try {
-      applyPatch(document, this.withoutPushEcho(message.content), message.buffers, this);
+      applyPatch(document, patch, message.buffers, this);
     } catch (error) {
       this.report(
         error instanceof BokehError
@@ -533,17 +534,22 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     }
   }
 
+  /** The part of a server patch onMessage applies; null when it applies nothing. */
+  private patchToApply(content: unknown): unknown {
+    if (this._document === null) return null; // not attached yet: the document we will pull already has it
+    const kept = this.withoutPushEcho(content);
+    return isPlainObject(kept) && Array.isArray(kept.events) && kept.events.length === 0 ? null : kept;
+  }
+
   /**
-   * Whether onMessage will read this message's buffers. Not when it drops the
-   * message, nor when every event is the echo of our push: a Bokeh server sends a
+   * Whether onMessage will read this message's buffers. Not when it applies nothing
+   * of it, as when every event is the echo of our push: a Bokeh server sends a
    * pushed document's arrays straight back, and the connection then skips them on
    * the socket instead of reading them into memory (client/frame-reader.ts).
    */
   private readsBuffers(header: Header, content: unknown): boolean {
     if (header.msgtype !== "PATCH-DOC") return true; // reported as unexpected, not ours to skip
-    if (this._document === null) return false;
-    const kept = this.withoutPushEcho(content);
-    return !(isPlainObject(kept) && Array.isArray(kept.events) && kept.events.length === 0);
+    return this.patchToApply(content) !== null;
   }
 
   // A server replacing its document with a pushed one removes its old roots and adds
