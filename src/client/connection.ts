@@ -1,5 +1,6 @@
 /**
- * ClientConnection: one websocket to a Bokeh server, as a plain state machine.
+ * ClientConnection: Bokeh messages over one websocket (a Transport), as a plain
+ * state machine.
  *
  *   connecting ──101──► awaiting-ack ──ACK──► open ──close()──► closing ──► closed
  *        │                   │                  │                              ▲
@@ -10,29 +11,17 @@
  * `reqid`, and hands every other message to the session. Every way it can end
  * is turned into one typed error, given to the pending requests and the session.
  */
-import type { IncomingMessage } from "node:http";
-import WebSocket from "ws";
-import { closeReason } from "../protocol/close.js";
-import { TextPieces } from "../protocol/content.js";
+import { CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE } from "../protocol/close.js";
 import { ACCEPTS_HEADER, acceptedFeatures, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { makeId } from "../protocol/ids.js";
+import { KeepAlive } from "../protocol/keepalive.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType } from "../protocol/message.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
-import { messageFrames, sendFrames, type FrameText } from "../protocol/sender.js";
+import { messageFrames, type FrameText } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
-import { frameReaderConnection, type ReaderHooks } from "./frame-reader.js";
-import { MASKED_WRITE_THRESHOLD, writeMaskedBinaryFrame, writeMaskedTextFrame } from "./masked-frame.js";
-import {
-  AbortError,
-  ConnectionClosedError,
-  HttpError,
-  NetworkError,
-  RequestTimeoutError,
-  ServerError,
-  SessionRefusedError,
-  UrlError,
-} from "./errors.js";
+import { AbortError, ConnectionClosedError, NetworkError, RequestTimeoutError, ServerError, SessionRefusedError } from "./errors.js";
+import { Transport, type TransportEnding } from "./transport/transport.js";
 
 export interface ConnectionOptions {
   /** Extra HTTP headers for the websocket upgrade request (e.g. Authorization, Origin). */
@@ -50,8 +39,17 @@ export interface ConnectionOptions {
   timeout?: number;
   /** Cancels connecting and pending requests, and closes the connection. */
   signal?: AbortSignal;
-  /** Largest message accepted from the server, in bytes. Default 20 MiB (as Python). */
+  /**
+   * Largest websocket message accepted from the server, in bytes: each of the frames a
+   * Bokeh message is made of (its content, each buffer). Default 20 MiB, as Python's
+   * `max_message_size`, which means the same.
+   */
   maxMessageSize?: number;
+  /**
+   * Largest Bokeh message accepted from the server, all of its frames together, in bytes:
+   * a bound against a server that would send without end. Default 512 MiB.
+   */
+  maxTotalMessageSize?: number;
   /**
    * Milliseconds between websocket pings; a connection whose ping is not answered
    * before the next one is treated as dead (a half-open TCP connection). Default:
@@ -61,6 +59,7 @@ export interface ConnectionOptions {
 }
 
 export const DEFAULT_TIMEOUT = 30_000;
+export const DEFAULT_MAX_TOTAL_MESSAGE_SIZE = 512 * 1024 * 1024;
 
 export type ConnectionState = "connecting" | "awaiting-ack" | "open" | "closing" | "closed";
 
@@ -71,7 +70,7 @@ export interface ConnectionHandlers {
   onClose(error: BokehError | null): void;
   /**
    * Whether a message with this header and content, not a reply, will have its
-   * buffers read. If not, large ones are skipped on the socket (client/frame-reader.ts).
+   * buffers read. If not, large ones are skipped on the socket.
    */
   readsBuffers?(header: Header, content: unknown): boolean;
 }
@@ -93,37 +92,23 @@ export class ClientConnection {
   private readonly receiver: Receiver;
   private readonly pending = new Map<string, Pending>();
   private readonly closeWaiters: (() => void)[] = [];
-  private ws: WebSocket | null = null;
+  private transport: Transport | null = null;
   private opened: { resolve(): void; reject(error: Error): void } | null = null;
+  /** Why this side ended the connection (a refused message, a timeout, an abort...). */
   private failure: BokehError | null = null;
-  private wsError: Error | null = null;
-  /** The server answered the upgrade with 101 Switching Protocols. */
-  private upgraded = false;
   private ackTimer: NodeJS.Timeout | undefined;
-  private graceTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private awaitingPong = false;
-  private socket: IncomingMessage["socket"] | null = null;
+  private readonly keepAlive = new KeepAlive();
   /** What the server said it accepts beyond Bokeh 3.7 (protocol/features.ts): only our embedded server says anything. */
   private features: ReadonlySet<string> = new Set();
-  /** The close frame the server sent, as the FrameReader saw it (ws refuses Bokeh's codes 10000/10001). */
-  private closeFrame: { code: number; reason: string } | null = null;
-  /** For the FrameReader: the messages ws has handed over, whether a payload will be read, close frames. */
-  private readonly readerHooks = {
-    messagesDelivered: 0,
-    canSkip: (length: number): boolean => this.canSkipPayload(length),
-    closeFrame: (code: number, reason: string): void => {
-      this.closeFrame ??= { code, reason }; // the first: a peer sends one, whatever comes after it
-    },
-  } satisfies ReaderHooks;
-  private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), 1000, "aborted");
+  private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), CLOSE_NORMAL, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
     this.url = url;
     this.subprotocols = subprotocols;
     this.options = options;
     this.handlers = handlers;
-    this.receiver = new Receiver({ maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE });
+    this.receiver = new Receiver({ maxMessageSize: options.maxTotalMessageSize ?? DEFAULT_MAX_TOTAL_MESSAGE_SIZE, sizeOption: "maxTotalMessageSize" });
   }
 
   get state(): ConnectionState {
@@ -137,24 +122,12 @@ export class ClientConnection {
 
   /** Bytes queued in the socket, not yet written to the network. */
   get bufferedAmount(): number {
-    return this.ws?.bufferedAmount ?? 0;
+    return this.transport?.bufferedAmount ?? 0;
   }
 
   /** Resolves once at most `limit` bytes wait in the socket (or the connection closed). */
   whenDrained(limit: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (this.bufferedAmount <= limit || this._state === "closed") {
-          this.socket?.off("drain", check);
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      // 'drain' says the socket emptied; the timer covers bytes still queued inside ws.
-      const timer: NodeJS.Timeout = setInterval(check, 10);
-      this.socket?.on("drain", check);
-      check();
-    });
+    return this.transport?.whenDrained(limit) ?? Promise.resolve();
   }
 
   /** Connects and waits for the server's ACK. Rejects with a typed ConnectionError. */
@@ -164,22 +137,34 @@ export class ClientConnection {
       const signal = this.options.signal;
       if (signal?.aborted) {
         this.failure = new AbortError(`connection to ${this.url}`, signal.reason);
-        this.finish(1006, "");
+        this.finish(null);
         return;
       }
       signal?.addEventListener("abort", this.onAbort, { once: true });
-      try {
-        this.ws = new WebSocket(this.url, this.subprotocols, this.socketOptions());
-      } catch (error) {
-        this.failure = new UrlError(`invalid websocket URL ${this.url}: ${(error as Error).message}`);
-        this.finish(1006, "");
-        return;
-      }
       const timeout = this.timeout();
       if (timeout > 0) {
-        this.ackTimer = setTimeout(() => this.fail(new NetworkError(this.url, `no ACK from the server within ${timeout} ms`), 1000, "timeout"), timeout);
+        this.ackTimer = setTimeout(() => this.fail(new NetworkError(this.url, `no ACK from the server within ${timeout} ms`), CLOSE_NORMAL, "timeout"), timeout);
       }
-      this.listen(this.ws);
+      Transport.connect(this.url, this.transportOptions(), {
+        onOpen: (transport) => {
+          if (this._state !== "connecting") {
+            transport.terminate(); // aborted or timed out meanwhile
+            return;
+          }
+          this.transport = transport;
+          this.features = acceptedFeatures(transport.headers[ACCEPTS_HEADER]);
+          this._state = "awaiting-ack";
+        },
+        onText: (payload) => this.onFrame(payload, false),
+        onBinary: (payload) => this.onFrame(payload, true),
+        skipBinary: (length) => this.canSkipPayload(length),
+        onReadEnd: (betweenFrames) => this.onReadEnd(betweenFrames),
+        onPong: () => this.keepAlive.pong(),
+        onEnd: (ending) => this.finish(ending),
+      }).catch((error: unknown) => {
+        this.failure ??= error instanceof BokehError ? error : new NetworkError(this.url, String(error), { cause: error });
+        this.finish(null);
+      });
     });
   }
 
@@ -205,46 +190,40 @@ export class ClientConnection {
         }, timeout);
       }
       this.pending.set(message.header.msgid, entry);
-      this.write(message, options.contentJson);
+      this.transport?.send(messageFrames(message, options.contentJson));
     });
   }
 
   /** Closes the connection (after pending writes) and resolves once it is closed. */
-  close(code = 1000, reason = "closed"): Promise<void> {
+  close(code = CLOSE_NORMAL, reason = "closed"): Promise<void> {
     if (this._state === "closed") return Promise.resolve();
     const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
     if (this._state === "closing") return done;
-    if (this.ws === null || this._state === "connecting") {
+    if (this.transport === null) {
       this.fail(new AbortError(`connection to ${this.url}`), code, reason);
       return done;
     }
     this._state = "closing";
-    this.ws.close(code, reason);
-    this.terminateLater();
+    this.transport.close(code, reason);
     return done;
   }
 
-  private socketOptions(): WebSocket.ClientOptions {
+  private transportOptions(): Parameters<typeof Transport.connect>[1] {
     const o = this.options;
     const headers: Record<string, string> = { ...o.headers };
     if (o.cookies !== undefined && Object.keys(o.cookies).length > 0) {
       const pairs = Object.entries(o.cookies).map(([k, v]) => `${k}=${v}`);
       headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${pairs.join("; ")}` : pairs.join("; ");
     }
-    const timeout = this.timeout();
-    const maxPayload = o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     return {
+      protocols: this.subprotocols,
       headers,
-      perMessageDeflate: false,
-      followRedirects: false,
-      skipUTF8Validation: true, // the Receiver validates text frames itself, faster (content.ts)
-      maxPayload,
-      createConnection: frameReaderConnection(this.url.startsWith("wss:"), maxPayload, this.readerHooks) as WebSocket.ClientOptions["createConnection"],
-      ...(timeout > 0 ? { handshakeTimeout: timeout } : {}),
-      ...(o.ca !== undefined ? { ca: o.ca } : {}),
-      ...(o.cert !== undefined ? { cert: o.cert } : {}),
-      ...(o.key !== undefined ? { key: o.key } : {}),
-      ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}),
+      ca: o.ca,
+      cert: o.cert,
+      key: o.key,
+      rejectUnauthorized: o.rejectUnauthorized,
+      timeout: this.timeout(),
+      maxMessageSize: o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     };
   }
 
@@ -253,61 +232,28 @@ export class ClientConnection {
     return Number.isFinite(t) && t > 0 ? t : 0;
   }
 
-  private listen(ws: WebSocket): void {
-    ws.on("upgrade", (res: IncomingMessage) => {
-      this.upgraded = true;
-      this.socket = res.socket;
-      res.socket.setNoDelay(true);
-      this.features = acceptedFeatures(res.headers[ACCEPTS_HEADER]);
-    });
-    ws.on("unexpected-response", (req, res) => this.onHttpError(req, res));
-    ws.on("open", () => {
-      if (this._state === "connecting") this._state = "awaiting-ack";
-    });
-    ws.on("message", (data: Buffer, isBinary: boolean) => {
-      this.readerHooks.messagesDelivered += 1;
-      this.onFrame(data, isBinary);
-    });
-    ws.on("pong", () => {
-      this.awaitingPong = false;
-    });
-    ws.on("error", (error: Error) => {
-      this.wsError ??= error;
-    });
-    ws.on("close", (code: number, reason: Buffer) => this.finish(code, reason.toString("utf8")));
-  }
-
-  private onHttpError(req: import("node:http").ClientRequest, res: IncomingMessage): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => {
-      if (this.failure === null) {
-        const body = Buffer.concat(chunks).toString("utf8");
-        this.failure = new HttpError(this.url, res.statusCode ?? 0, res.statusMessage ?? "", /<html/i.test(body) ? "" : body);
-      }
-      req.destroy();
-      this.ws?.terminate();
-    };
-    res.on("data", (chunk: Buffer) => {
-      if (size < 4096) chunks.push(chunk);
-      size += chunk.length;
-    });
-    res.on("end", done);
-    res.on("error", done);
-    setTimeout(done, 1000).unref();
-  }
-
   private onFrame(data: Buffer, isBinary: boolean): void {
-    if (this._state === "closed") return;
+    if (this._state !== "awaiting-ack" && this._state !== "open") return;
     let message: Message | null;
     try {
       message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
     } catch (error) {
       const tooLarge = error instanceof MessageTooLargeError;
-      this.fail(error as BokehError, tooLarge ? 1009 : 1002, tooLarge ? "message too large" : (error as Error).message);
+      this.fail(error as BokehError, tooLarge ? CLOSE_TOO_LARGE : CLOSE_PROTOCOL_ERROR, tooLarge ? "message too large" : (error as Error).message);
       return;
     }
     if (message !== null) this.dispatch(message);
+  }
+
+  /**
+   * A read ended in the middle of a message, between two of its frames. A server
+   * that leaves Nagle's algorithm on (Bokeh's Tornado does) holds its next small
+   * frame until this one is acknowledged, and the kernel delays that ACK by up to
+   * 40 ms. Any bytes we send carry the ACK at once; an unsolicited pong is the
+   * smallest frame a peer ignores (RFC 6455 5.5.3). docs/decisions.md, "The 44 ms stall".
+   */
+  private onReadEnd(betweenFrames: boolean): void {
+    if (betweenFrames && this.receiver.inMessage) this.transport?.pong();
   }
 
   /** A large binary payload is about to be read: skip it if it belongs to a message whose buffers will not be read. */
@@ -326,7 +272,7 @@ export class ClientConnection {
     const { msgtype, reqid } = message.header;
     if (this._state === "awaiting-ack") {
       if (msgtype !== "ACK") {
-        this.fail(new ProtocolError(`expected ACK as the first message, got ${msgtype}`), 1002, "expected ACK");
+        this.fail(new ProtocolError(`expected ACK as the first message, got ${msgtype}`), CLOSE_PROTOCOL_ERROR, "expected ACK");
         return;
       }
       this._state = "open";
@@ -356,37 +302,19 @@ export class ClientConnection {
     this.handlers.onMessage(message);
   }
 
-  private write(message: Message, contentJson?: FrameText): void {
-    const ws = this.ws as WebSocket;
-    const socket = this.socket;
-    // Large frames are masked and written piece by piece (masked-frame.ts); `ws` sends the rest.
-    const direct = socket !== null && ws.readyState === WebSocket.OPEN ? socket : null;
-    sendFrames(messageFrames(message, contentJson), (data, options) => {
-      if (data instanceof TextPieces) {
-        if (direct !== null) writeMaskedTextFrame(direct, data);
-        else ws.send(data.toBuffer(), options);
-      } else if (direct !== null && typeof data !== "string" && options.binary && data.byteLength >= MASKED_WRITE_THRESHOLD) {
-        writeMaskedBinaryFrame(direct, data);
-      } else {
-        ws.send(data, options);
-      }
-    });
-  }
-
-  /** Ends the connection because of `error`: close with `code` if open, else drop it. */
+  /** Ends the connection because of `error`: a close frame with `code` if the socket is open, else drop it. */
   private fail(error: BokehError, code: number, reason: string): void {
     if (this._state === "closed") return;
     this.failure ??= error;
-    const ws = this.ws;
-    if (ws === null) {
-      this.finish(1006, "");
-    } else if (ws.readyState === WebSocket.OPEN && code !== 1006) {
-      this._state = "closing";
-      ws.close(code, closeReason(reason));
-      this.terminateLater();
-    } else {
-      ws.terminate();
+    const transport = this.transport;
+    if (transport === null) {
+      // Still connecting: the transport, when it comes, is dropped (see open()).
+      this.finish(null);
+      return;
     }
+    this._state = "closing";
+    if (transport.state === "open") transport.close(code, reason);
+    else transport.terminate();
   }
 
   // A ping every `heartbeat` ms; no pong before the next one means the peer is gone
@@ -395,39 +323,34 @@ export class ClientConnection {
     const interval = this.options.heartbeat;
     if (interval === undefined || interval === false || interval <= 0) return;
     this.heartbeatTimer = setInterval(() => {
-      if (this.awaitingPong) {
-        this.fail(new NetworkError(this.url, `no answer to a heartbeat ping within ${interval} ms`, { errorCode: 1006 }), 1006, "");
+      const ping = this.keepAlive.beat();
+      if (ping === null) {
+        this.failure ??= new NetworkError(this.url, `no answer to a heartbeat ping within ${interval} ms`, { errorCode: 1006 });
+        this.transport?.terminate();
         return;
       }
-      this.awaitingPong = true;
-      this.ws?.ping();
+      this.transport?.ping(Buffer.from(ping));
     }, interval);
     this.heartbeatTimer.unref();
-  }
-
-  // A peer that never answers our close frame: drop the socket after a grace period.
-  private terminateLater(): void {
-    this.graceTimer = setTimeout(() => this.ws?.terminate(), 3000);
-    this.graceTimer.unref();
   }
 
   private notOpen(what: string): BokehError {
     return this.failure ?? new ConnectionClosedError(this.url, 1000, "", { byClient: true, cause: what });
   }
 
-  /** The connection is closed: work out why, then settle everything that waits on it. */
-  private finish(code: number, reason: string): void {
+  /** The connection is closed (`ending` null: it never got past the handshake): settle everything that waits on it. */
+  private finish(ending: TransportEnding | null): void {
     if (this._state === "closed") return;
-    const wasOpen = this._state === "open" || (this._state === "closing" && this.opened === null);
+    const wasOpen = this.opened === null && ending !== null;
     const closedByUs = this._state === "closing" && this.failure === null;
     this._state = "closed";
     clearTimeout(this.ackTimer);
-    clearTimeout(this.graceTimer);
     clearInterval(this.heartbeatTimer);
     this.options.signal?.removeEventListener("abort", this.onAbort);
+    this.transport?.terminate();
 
-    const error = closedByUs ? null : this.explain(code, reason, wasOpen);
-    const forPending = error ?? new ConnectionClosedError(this.url, code, reason, { byClient: true });
+    const error = closedByUs ? null : this.explain(ending, wasOpen);
+    const forPending = error ?? new ConnectionClosedError(this.url, ending?.code ?? 1000, ending?.reason ?? "", { byClient: true });
     for (const entry of this.pending.values()) {
       clearTimeout(entry.timer);
       entry.reject(forPending);
@@ -442,31 +365,12 @@ export class ClientConnection {
     for (const resolve of this.closeWaiters.splice(0)) resolve();
   }
 
-  private explain(code: number, reason: string, wasOpen: boolean): BokehError {
+  private explain(ending: TransportEnding | null, wasOpen: boolean): BokehError {
     if (this.failure !== null) return this.failure;
-    const wsError = this.wsError as (Error & { code?: string }) | null;
-    if (wsError?.code === "WS_ERR_INVALID_CLOSE_CODE") {
-      // Bokeh closes with 10000 and 10001, outside the range RFC 6455 allows on the wire:
-      // ws refuses them and reports 1006. The code is in ws's error message, the reason
-      // in the close frame, which the FrameReader saw go by before ws read it.
-      const invalid = invalidCloseCode(wsError);
-      if (invalid !== null) {
-        code = invalid;
-        reason = this.closeFrame?.code === invalid ? this.closeFrame.reason : "";
-      }
-    } else if (wsError?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
-      return new MessageTooLargeError(this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
-    } else if (!this.upgraded) {
-      const detail = wsError?.message ?? `connection closed (${code})`;
-      return new NetworkError(this.url, detail, { cause: wsError ?? undefined });
-    }
-    if (!wasOpen) return new SessionRefusedError(this.url, code, reason, wsError ?? undefined);
-    return new ConnectionClosedError(this.url, code, reason, { cause: wsError ?? undefined });
+    if (ending === null) return new NetworkError(this.url, "connection failed");
+    const cause = ending.error ?? undefined;
+    if (cause instanceof BokehError) return cause; // a frame the transport refused
+    if (!wasOpen) return new SessionRefusedError(this.url, ending.code, ending.reason, cause);
+    return new ConnectionClosedError(this.url, ending.code, ending.reason, { cause });
   }
-}
-
-/** The code ws names in its WS_ERR_INVALID_CLOSE_CODE message ("invalid status code 10000"). */
-function invalidCloseCode(error: Error): number | null {
-  const match = /invalid status code (\d+)/.exec(error.message);
-  return match === null ? null : Number(match[1]);
 }

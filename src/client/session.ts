@@ -545,7 +545,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
    * Whether onMessage will read this message's buffers. Not when it applies nothing
    * of it, as when every event is the echo of our push: a Bokeh server sends a
    * pushed document's arrays straight back, and the connection then skips them on
-   * the socket instead of reading them into memory (client/frame-reader.ts).
+   * the socket instead of reading them into memory (client/transport/frame-parser.ts).
    */
   private readsBuffers(header: Header, content: unknown): boolean {
     if (header.msgtype !== "PATCH-DOC") return true; // reported as unexpected, not ours to skip

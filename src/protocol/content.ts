@@ -109,7 +109,7 @@ const PIECE = 48 * 1024;
 /**
  * A text frame made of JSON text and blobs written as base64, produced piece by
  * piece (64 KiB of base64 each), so that a sender can write a large frame without
- * the whole of it ever being in memory (client/masked-frame.ts), and the base64
+ * the whole of it ever being in memory (client/transport/frame-writer.ts), and the base64
  * strings die young.
  */
 export class TextPieces {

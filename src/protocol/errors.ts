@@ -17,17 +17,21 @@ export class ProtocolError extends BokehError {
   }
 }
 
-/** A message (all of its frames together) is larger than the configured `maxMessageSize`. */
+/**
+ * A message is larger than a configured limit: one websocket message over
+ * `maxMessageSize` (Python's meaning), or a whole Bokeh message (all of its frames)
+ * over the total bound.
+ */
 export class MessageTooLargeError extends BokehError {
   readonly limit: number;
   readonly size: number;
+  /** The option that set the limit. */
+  readonly option: string;
 
-  constructor(size: number, limit: number) {
-    super(
-      "ERR_BOKEH_MESSAGE_TOO_LARGE",
-      `message of at least ${size} bytes exceeds maxMessageSize (${limit} bytes)`,
-    );
+  constructor(size: number, limit: number, what = "a message", option = "maxMessageSize") {
+    super("ERR_BOKEH_MESSAGE_TOO_LARGE", `${what} of at least ${size} bytes exceeds ${option} (${limit} bytes)`);
     this.size = size;
     this.limit = limit;
+    this.option = option;
   }
 }

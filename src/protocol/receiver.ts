@@ -22,6 +22,8 @@ export interface ReceiverOptions {
   maxMessageSize?: number;
   /** Largest `num_buffers` accepted in a header. Default 10,000. */
   maxBuffers?: number;
+  /** The option that sets `maxMessageSize`, named in MessageTooLargeError. Default "maxMessageSize". */
+  sizeOption?: string;
 }
 
 export const DEFAULT_MAX_MESSAGE_SIZE = 20 * 1024 * 1024;
@@ -32,6 +34,7 @@ type State = "header" | "metadata" | "content" | "buffer_header" | "buffer_paylo
 export class Receiver {
   private readonly maxMessageSize: number;
   private readonly maxBuffers: number;
+  private readonly sizeOption: string;
 
   private state: State = "header";
   private size = 0;
@@ -49,6 +52,7 @@ export class Receiver {
   constructor(options: ReceiverOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.maxBuffers = options.maxBuffers ?? DEFAULT_MAX_BUFFERS;
+    this.sizeOption = options.sizeOption ?? "maxMessageSize";
   }
 
   /** True between the first frame of a message and its last. */
@@ -163,7 +167,7 @@ export class Receiver {
 
   private count(bytes: number): void {
     this.size += bytes;
-    if (this.size > this.maxMessageSize) this.fail(new MessageTooLargeError(this.size, this.maxMessageSize));
+    if (this.size > this.maxMessageSize) this.fail(new MessageTooLargeError(this.size, this.maxMessageSize, "a Bokeh message", this.sizeOption));
   }
 
   private attempt<T>(parse: () => T): T {
