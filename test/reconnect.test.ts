@@ -68,7 +68,7 @@ describe("reconnect and resync", () => {
     proxy.cut();
     proxy.blackhole(false);
     source.stream({ x: [4] }); // made while disconnected: queued
-    expect(await resynced).toEqual({ mode: "pull", replayed: 2, rejected: 0 });
+    expect(await resynced).toEqual({ mode: "pull", replayed: 2, rejected: 0, skipped: 0, replaced: [] });
     expect(seen.slice(0, 3)).toEqual(["disconnected", "reconnected", "resynced"]);
     expect(session.document!.getModelByName("div")).toBe(div); // same object as before
     await session.flush();
@@ -145,13 +145,18 @@ describe("reconnect and resync", () => {
     const { proxy } = await setup();
     const session = track(await pullSession({ url: proxy.url, reconnect: { ...fast, attempts: 3 } }));
     const seen = record(session);
+    const disconnected = new Promise((r) => session.once("disconnected", r));
+    const closed = new Promise((r) => session.once("close", r));
     proxy.refuse();
     proxy.cut();
+    await disconnected;
     session.document!.getModelByName("div")!.set("text", "never sent");
-    await until(() => seen.includes("close"), "close");
+    await closed;
     expect(seen).toEqual(["disconnected", "disconnected", "disconnected", "gaveUp", "close"]);
     expect(session.errorReason).toBe("NETWORK_ERROR");
-    await expect(session.flush()).rejects.toThrow(/1 local change\(s\) were not confirmed/);
+    const error = await session.flush().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ERR_BOKEH_CHANGES_LOST", message: expect.stringMatching(/^1 local change\(s\) could not be sent: /) });
+    expect((error as { changes: DocumentChangedEvent[] }).changes.map((e) => e.kind === "ModelChanged" && e.new)).toEqual(["never sent"]);
   });
 
   test("a token that expired by reconnect time is a typed refusal: no pointless retries", async () => {
@@ -265,8 +270,9 @@ describe("a connection dropped while a request is on its way", () => {
       plain.document!.getModelByName("div")!.set("text", "lost?");
       return plain.flush();
     });
-    expect(failed).toMatchObject({ code: "ERR_BOKEH_CONNECTION_CLOSED" });
-    expect(String((failed as Error).message)).toMatch(/1 local change|connection/);
+    expect(failed).toMatchObject({ code: "ERR_BOKEH_CHANGES_LOST", cause: { code: "ERR_BOKEH_CONNECTION_CLOSED" } });
+    expect(String((failed as Error).message)).toMatch(/^1 local change\(s\) were not confirmed before the connection was lost: /);
+    expect((failed as { changes: DocumentChangedEvent[] }).changes.map((e) => e.kind === "ModelChanged" && e.new)).toEqual(["lost?"]);
 
     const session = track(await pullSession({ url: proxy.url, reconnect: fast }));
     const flushed = await dropDuring(proxy, () => {

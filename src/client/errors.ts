@@ -4,6 +4,7 @@
  * reports as "HTTP 500": a session refused after the upgrade, and a connection
  * closed with a code (including Bokeh's 10000/10001) or dropped.
  */
+import type { DocumentChangedEvent } from "../document/events.js";
 import { BokehError } from "../util/errors.js";
 
 /**
@@ -83,7 +84,9 @@ export class SessionRefusedError extends ConnectionError {
         ? "A Bokeh server drops the connection like this when the session token is malformed or not signed with its secret key " +
           "(check BOKEH_SECRET_KEY and BOKEH_SIGN_SESSIONS); it also happens when the server stops."
         : closeCode === 1005
-          ? "The session token was refused: it is expired, or the subprotocol is not 'bokeh'."
+          ? "The session was refused: its token is expired, or not signed with the server's secret key " +
+            "(check BOKEH_SECRET_KEY and BOKEH_SIGN_SESSIONS; a Bokeh 3.9 server refuses an unsigned session this way), " +
+            "or the subprotocol is not 'bokeh'."
           : closeCode === 1013
             ? "The server is busy (at a limit on sessions); try again later."
             : "";
@@ -175,6 +178,23 @@ export class UrlError extends BokehError {
 export class ChangesRejectedError extends BokehError {
   constructor(count: number, detail: string) {
     super("ERR_BOKEH_CHANGES_REJECTED", `${count} local change(s) could not be re-applied after reconnecting: ${detail}`);
+  }
+}
+
+/**
+ * Local changes the server never confirmed, held by a session that can no longer send
+ * them: its connection was lost for good (no `reconnect`, or every attempt failed).
+ * `changes` are the changes themselves, oldest first.
+ */
+export class ChangesLostError extends BokehError {
+  readonly changes: readonly DocumentChangedEvent[];
+
+  constructor(unconfirmed: readonly DocumentChangedEvent[], pending: readonly DocumentChangedEvent[], cause: BokehError | null) {
+    const parts: string[] = [];
+    if (unconfirmed.length > 0) parts.push(`${unconfirmed.length} local change(s) were not confirmed before the connection was lost`);
+    if (pending.length > 0) parts.push(`${pending.length} local change(s) could not be sent`);
+    super("ERR_BOKEH_CHANGES_LOST", `${parts.join("; ")}${cause !== null ? `: ${cause.message}` : ""}`, { cause: cause ?? undefined });
+    this.changes = [...unconfirmed, ...pending];
   }
 }
 

@@ -1,9 +1,11 @@
-export { ClientSession, DEFAULT_SESSION_ID, showSession, type ClientSessionOptions, type ClientSessionEvents, type ShowSessionOptions } from "./session.js";
+export { ClientSession, DEFAULT_SESSION_ID, type ClientSessionOptions, type ClientSessionEvents, type ResyncInfo } from "./session.js";
+export { showSession, type ShowSessionOptions, type ShowableSession } from "./show.js";
 export { pullSession, pushSession, type SessionOptions } from "./api.js";
-export { ClientConnection, DEFAULT_TIMEOUT, type ConnectionOptions, type ConnectionState } from "./connection.js";
+export { DEFAULT_TIMEOUT, DEFAULT_MAX_TOTAL_MESSAGE_SIZE, type ConnectionOptions } from "./connection.js";
 export {
   AbortError,
   BrowserError,
+  ChangesLostError,
   ChangesRejectedError,
   ConnectionClosedError,
   ConnectionError,
@@ -27,4 +29,4 @@ export {
   withQueryArguments,
   type QueryArguments,
 } from "./urls.js";
-export { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from "./reconnect.js";
+export { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from "./resync.js";

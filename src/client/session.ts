@@ -8,8 +8,13 @@
  * - changes applied from the server are not echoed back;
  * - `close()` flushes first, so no change is lost on the way out;
  * - optionally (`reconnect`), a lost connection is re-opened and the document
- *   resynced, with every unconfirmed local change sent again;
+ *   resynced, with every unconfirmed local change brought back;
  * - every failure is a typed error, and nothing rejects unobserved.
+ *
+ * The session is a state machine (session-state.ts) that coordinates parts with names
+ * of their own: the ChangeQueue (local changes until confirmed), the reconnect loop and
+ * the resync steps (resync.ts), the push-echo filter (push-echo.ts), and one
+ * ClientConnection at a time.
  */
 import type { Header, Message, ServerInfo } from "../protocol/message.js";
 import { ProtocolError } from "../protocol/errors.js";
@@ -19,23 +24,19 @@ import { Document, type DocJson } from "../document/document.js";
 import { reconcile } from "../document/reconcile.js";
 import type { DocumentChangedEvent } from "../document/events.js";
 import type { Model } from "../document/model.js";
-import { applyPatch, documentContent, serializePatch } from "../document/patch.js";
+import { applyPatch, documentContent } from "../document/patch.js";
 import { isPlainObject } from "../serialization/values.js";
 import { Emitter } from "../util/emitter.js";
 import { BokehError } from "../util/errors.js";
-import { openInBrowser, type BrowserOpener, type OpenOptions } from "./browser.js";
+import type { BrowserOpener, OpenOptions } from "./browser.js";
+import { ChangeQueue } from "./change-queue.js";
 import { ClientConnection, type ConnectionOptions } from "./connection.js";
-import {
-  ChangesRejectedError,
-  ConnectionClosedError,
-  ConnectionError,
-  QueueFullError,
-  ServerError,
-  SessionStateError,
-  type ErrorReason,
-} from "./errors.js";
-import { isRetryable, reconnectPolicy, replay, type ReconnectOptions, type ReconnectPolicy } from "./reconnect.js";
-import { defaultWebsocketUrl, resolveServerUrl, serverUrlForWebsocketUrl, withQueryArguments, type QueryArguments } from "./urls.js";
+import { ChangesLostError, ChangesRejectedError, ConnectionClosedError, ConnectionError, ServerError, SessionStateError, type ErrorReason } from "./errors.js";
+import { patchToApply, type PushEcho } from "./push-echo.js";
+import { appliedPrefix, isRetryable, reconnectLoop, reconnectPolicy, replay, type ReconnectOptions, type ReconnectPolicy } from "./resync.js";
+import { canTransition, type SessionState } from "./session-state.js";
+import { showSession } from "./show.js";
+import { defaultWebsocketUrl, withQueryArguments, type QueryArguments } from "./urls.js";
 
 export interface ClientSessionOptions extends ConnectionOptions, SigningOptions {
   /** The session to join or create. Default: a new random id. */
@@ -55,7 +56,10 @@ export interface ClientSessionOptions extends ConnectionOptions, SigningOptions 
    * Python): `reconnect: true`, or options for attempts and backoff.
    */
   reconnect?: boolean | ReconnectOptions;
-  /** Most local changes kept waiting to be sent (while disconnected or slowed down). Default 100,000. */
+  /**
+   * Most local changes kept waiting to be sent (while disconnected or slowed down).
+   * A change beyond it is refused before it is made: `set()` throws QueueFullError. Default 100,000.
+   */
   maxQueuedChanges?: number;
   /** Bytes waiting in the socket above which sending pauses and `drain()` waits. Default 16 MiB. */
   highWaterMark?: number;
@@ -73,13 +77,31 @@ export interface ClientSessionOptions extends ConnectionOptions, SigningOptions 
   bokehVersion?: string;
 }
 
+/** What a resync did (the `resynced` event). */
+export interface ResyncInfo {
+  /** How the document was brought back: pulled again, pushed again, or there was none. */
+  mode: "pull" | "push" | "none";
+  /** Local changes the server had not confirmed, sent again (a push sends them within the document). */
+  replayed: number;
+  /** Local changes that could not be applied again (reported with `patchRejected`). */
+  rejected: number;
+  /** Unconfirmed changes the re-pulled document shows the server had applied after all: not sent again. */
+  skipped: number;
+  /**
+   * Models that left the document with the re-pull (a restarted server gives every model a
+   * new id), each with the model that took its place: same type and name, when there is one.
+   */
+  replaced: readonly { old: Model; replacement: Model | null }[];
+}
+
 export interface ClientSessionEvents {
-  [event: string]: unknown[];
   /** The connection ended; `error` is null when this side closed it. */
   close: [error: BokehError | null];
   /**
-   * Local changes the server did not take: it answered ERROR (ServerError), or
-   * after a reconnection they no longer fit its document (ChangesRejectedError).
+   * Local changes the server did not take, with the changes: it answered ERROR
+   * (ServerError) or did not answer in time (RequestTimeoutError); after a reconnection
+   * they no longer fit its document (ChangesRejectedError); the session ended with them
+   * unconfirmed (ChangesLostError).
    */
   patchRejected: [error: BokehError, events: readonly DocumentChangedEvent[]];
   /** Something went wrong outside any call (a server patch that could not be applied...). */
@@ -88,8 +110,8 @@ export interface ClientSessionEvents {
   disconnected: [info: { error: BokehError; attempt: number; delay: number }];
   /** With `reconnect`: a new connection is open (the document is resynced next). */
   reconnected: [info: { attempt: number }];
-  /** With `reconnect`: the document is in sync again; `replayed` local changes were sent again. */
-  resynced: [info: { mode: "pull" | "push" | "none"; replayed: number; rejected: number }];
+  /** With `reconnect`: the document is in sync again. */
+  resynced: [info: ResyncInfo];
   /** With `reconnect`: every attempt failed; the session is down (a `close` event follows). */
   gaveUp: [error: BokehError];
 }
@@ -97,10 +119,14 @@ export interface ClientSessionEvents {
 /** Python's `DEFAULT_SESSION_ID`. */
 export const DEFAULT_SESSION_ID = "default";
 
-interface PushEcho {
-  roots: Set<string>;
-  title: string;
+interface LastError {
+  connectionError: ConnectionError | null;
+  reason: ErrorReason;
+  code: number;
+  detail: string;
 }
+
+const NO_ERROR: LastError = { connectionError: null, reason: "NO_ERROR", code: 0, detail: "" };
 
 export class ClientSession extends Emitter<ClientSessionEvents> {
   readonly id: string;
@@ -111,40 +137,23 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   private readonly options: ClientSessionOptions;
   private readonly signing: Signing;
-  private _token: string | null;
-  private connection: ClientConnection | null = null;
-  private connecting: Promise<void> | null = null;
-  private closed = false;
-  private _document: Document | null = null;
-  private unsubscribe: (() => void) | null = null;
-
   private readonly policy: ReconnectPolicy | null;
-  private readonly maxQueued: number;
   private readonly highWaterMark: number;
-  /** How the document was attached: a reconnection re-pulls or re-pushes accordingly. */
-  private origin: "pull" | "push" | null = null;
-  /** While reconnecting: settles once the session is resynced (or gave up). */
-  private reconnecting: Promise<void> | null = null;
-  private cancelReconnect: (() => void) | null = null;
-  /** Changes sent but never confirmed because the connection was lost (replayed after a reconnection). */
-  private unacked: DocumentChangedEvent[] = [];
-
-  private queue: DocumentChangedEvent[] = [];
-  private flushScheduled = false;
-  private waitingForDrain = false;
-  private readonly inflight = new Set<Promise<BokehError | null>>();
-  private unreported: BokehError[] = [];
-  private serverInfo: Promise<ServerInfo> | null = null;
-  private pushEcho: PushEcho | null = null;
-
-  /** Set when an open connection was lost: the session stays down (no silent reconnect). */
-  private lost: BokehError | null = null;
+  private readonly queue: ChangeQueue;
   private readonly ended: Promise<void>;
   private markEnded!: () => void;
-  private _errorReason: ErrorReason = "NO_ERROR";
-  private _errorCode = 0;
-  private _errorDetail = "";
-  private connectionError: ConnectionError | null = null;
+
+  private state: SessionState = { name: "idle" };
+  private _token: string | null;
+  private _document: Document | null = null;
+  /** How the document was attached: a resync re-pulls or re-pushes accordingly. */
+  private origin: "pull" | "push" | null = null;
+  /** Stops listening to the document (its change listener and guard). */
+  private stopListening: (() => void) | null = null;
+  private pushEcho: PushEcho | null = null;
+  private serverInfo: Promise<ServerInfo> | null = null;
+  private lastError: LastError = NO_ERROR;
+  private closing: Promise<void> | null = null;
 
   constructor(options: ClientSessionOptions = {}) {
     super();
@@ -156,8 +165,19 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     this.opener = options.opener;
     this.ended = new Promise<void>((resolve) => (this.markEnded = resolve));
     this.policy = reconnectPolicy(options.reconnect);
-    this.maxQueued = options.maxQueuedChanges ?? 100_000;
     this.highWaterMark = options.highWaterMark ?? 16 * 1024 * 1024;
+    this.queue = new ChangeQueue(
+      {
+        maxQueued: options.maxQueuedChanges ?? 100_000,
+        maxPatchSize: options.maxPatchSize ?? 16 * 1024 * 1024,
+        highWaterMark: this.highWaterMark,
+      },
+      {
+        sendingConnection: () => (this.state.name === "open" ? this.state.connection : null),
+        document: () => this._document,
+        rejected: (error, events) => this.emit("patchRejected", error, events),
+      },
+    );
   }
 
   /**
@@ -175,78 +195,60 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   get connected(): boolean {
-    return this.connection?.state === "open";
+    return this.state.name === "open";
   }
 
-  /** The session's document: null until `pull()` or `push()`. */
+  /** The session's document: null until `pull()` or `push()`; kept after `close()`, as in Python. */
   get document(): Document | null {
     return this._document;
   }
 
   get errorReason(): ErrorReason {
-    return this._errorReason;
+    return this.lastError.reason;
   }
 
   /** HTTP status or websocket close code of the last connection failure, else 0. */
   get errorCode(): number {
-    return this._errorCode;
+    return this.lastError.code;
   }
 
   get errorDetail(): string {
-    return this._errorDetail;
+    return this.lastError.detail;
   }
 
-  /** Local changes not yet sent to the server. */
+  /** Local changes waiting to be sent: not sent yet, or sent on a connection lost before the server confirmed them. */
   get pendingChanges(): number {
-    return this.queue.length;
+    return this.queue.waiting;
   }
 
   /** Opens the connection and waits for the server's ACK (while reconnecting: for the resync). */
   connect(): Promise<void> {
-    if (this.closed) return Promise.reject(new SessionStateError(`session ${this.id} is closed`));
-    if (this.reconnecting !== null) return this.reconnecting;
-    if (this.lost !== null) return Promise.reject(this.lost);
-    if (this.connected) return Promise.resolve();
-    if (this.connecting !== null) return this.connecting;
-    return this.openConnection();
-  }
-
-  private openConnection(): Promise<void> {
-    if (this.options.token === undefined) this._token = null; // a fresh token for each new connection
-    const heartbeat = this.options.heartbeat ?? (this.policy !== null ? 15_000 : false);
-    const options = { ...this.options, heartbeat };
-    const connection = new ClientConnection(withQueryArguments(this.url, this.options.arguments), ["bokeh", this.token], options, {
-      onMessage: (message) => this.onMessage(message),
-      onClose: (error) => this.onClose(error),
-      readsBuffers: (header, content) => this.readsBuffers(header, content),
-    });
-    this.connection = connection;
-    this.connecting = connection.open().then(
-      () => {
-        this.connecting = null;
-        this.setError(null);
-      },
-      (error: BokehError) => {
-        this.connecting = null;
-        this.setError(error);
-        throw error;
-      },
-    );
-    return this.connecting;
+    const state = this.state;
+    switch (state.name) {
+      case "idle":
+        return this.startConnecting();
+      case "connecting":
+        return state.opened;
+      case "open":
+        return Promise.resolve();
+      case "reconnecting":
+        return state.done;
+      case "closed":
+        return Promise.reject(state.byUser || state.error === null ? new SessionStateError(`session ${this.id} is closed`) : state.error);
+    }
   }
 
   /** Throws the error that keeps this session from being connected, if there is one (Python's check). */
   checkConnectionErrors(): void {
     if (this.connected) return;
-    if (this.connectionError !== null) throw this.connectionError;
-    if (this.closed) throw new SessionStateError(`session ${this.id} is closed`);
+    if (this.lastError.connectionError !== null) throw this.lastError.connectionError;
+    if (this.state.name === "closed") throw new SessionStateError(`session ${this.id} is closed`);
     throw new SessionStateError(`session ${this.id} is not connected: call connect() first`);
   }
 
   /** Fetches the session's document from the server; it stays in sync from then on. */
   async pull(): Promise<Document> {
-    await this.retrying(async () => {
-      const connection = await this.ready();
+    await this.retrying(async (connection) => {
       await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
     });
     this.origin ??= "pull";
@@ -260,8 +262,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     if (this._document !== null && doc !== this._document) {
       throw new SessionStateError("cannot push a different document than the one attached to this session");
     }
-    await this.retrying(async () => {
-      const connection = await this.ready();
+    await this.retrying(async (connection) => {
       const attachedHere = this._document === null;
       // Attach before sending, so that server patches arriving before the OK are applied.
       if (attachedHere) this.attach(doc);
@@ -278,49 +279,11 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     this.origin ??= "push";
   }
 
-  private async sendDocument(connection: ClientConnection, doc: Document): Promise<void> {
-    const format = await this.documentFormat(connection);
-    this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
-    const { doc: json, frame, buffers: bytes } = documentContent(doc, format);
-    const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame, buffers: bytes });
-    doc._markSynced();
-    try {
-      await reply;
-    } catch (error) {
-      throw error instanceof ServerError ? new ServerError("PUSH-DOC", error.text, error.traceback) : error;
-    } finally {
-      this.pushEcho = null;
-    }
-  }
-
-  /**
-   * How to write a whole document for this server. Bokeh 3.8 changed the format: arrays as binary
-   * buffers, and a `config` model. Our embedded server speaks 3.7 but reads buffers, and says so on
-   * the upgrade (protocol/features.ts): arrays go as buffers, without the base64 and a quarter of
-   * the bytes. Otherwise the `bokehVersion` option, or the version the server reports, decides.
-   */
-  private async documentFormat(connection: ClientConnection): Promise<{ buffers: boolean; config: "ensure" | "omit" }> {
-    const version = this.options.bokehVersion;
-    if (version === undefined && connection.acceptsDocumentBuffers) return { buffers: true, config: "omit" };
-    const modern = documentArraysAsBuffers(version ?? (await this.serverVersion()));
-    return { buffers: modern, config: modern ? "ensure" : "omit" };
-  }
-
   /** Sends a request and waits for its answer: everything sent before has been processed by then. */
   async forceRoundtrip(): Promise<void> {
-    await this.retrying(async () => {
-      const connection = await this.ready();
+    await this.retrying(async (connection) => {
       await connection.request("SERVER-INFO-REQ", {});
     });
-  }
-
-  /** The server's Bokeh version ("" if it cannot tell). */
-  private async serverVersion(): Promise<string> {
-    try {
-      return String((await this.requestServerInfo()).version_info?.bokeh ?? "");
-    } catch {
-      return "";
-    }
   }
 
   /** The server's version info; asked once, then cached (as Python). */
@@ -337,23 +300,27 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   /**
    * Sends pending changes now and resolves when the server confirmed every change
-   * sent so far. Rejects with the server's ERROR text if it rejected any of them,
-   * or with the connection error if changes could not be sent.
+   * sent so far. Rejects with the server's ERROR text if it rejected any of them
+   * (each such error once), or with ChangesLostError, carrying the changes, while
+   * the session holds changes it can no longer send.
    */
   async flush(): Promise<void> {
-    do {
-      // A connection lost meanwhile (with `reconnect`): wait for the resync, which
-      // sends the unconfirmed changes again, then wait for those to be confirmed.
-      if (this.reconnecting !== null) await this.reconnecting.catch(() => {});
-      await this.drain();
-      this.sendQueued();
-      await Promise.all([...this.inflight]);
-    } while (this.reconnecting !== null);
-    const errors = this.unreported.splice(0);
-    if (this.queue.length > 0) {
-      const why = this.connectionError ?? new SessionStateError("not connected");
-      errors.push(new SessionStateError(`${this.queue.length} local change(s) could not be sent: ${why.message}`));
+    for (;;) {
+      const state = this.state;
+      if (state.name === "reconnecting") {
+        // Lost meanwhile (with `reconnect`): the resync brings the changes back; then wait for those.
+        await state.done.catch(() => {});
+        continue;
+      }
+      if (state.name !== "open") break;
+      await state.connection.whenDrained(this.highWaterMark);
+      if (this.state !== state) continue;
+      this.queue.send();
+      await this.queue.settled();
+      if (this.state === state && this.queue.waiting === 0) break;
     }
+    const errors = this.queue.takeFailures();
+    if (this.state.name !== "open" && this.queue.waiting > 0) errors.push(this.lostChanges());
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join("; "));
   }
@@ -363,8 +330,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
    * A producer that streams fast should await it between chunks, so memory stays bounded.
    */
   async drain(): Promise<void> {
-    const connection = this.connection;
-    if (connection !== null && connection.state === "open") await connection.whenDrained(this.highWaterMark);
+    if (this.state.name === "open") await this.state.connection.whenDrained(this.highWaterMark);
   }
 
   /** Opens the session in a browser; adds `obj` as a root first if it is not one. */
@@ -376,26 +342,13 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     await showSession({ session: this, ...options });
   }
 
-  /** Flushes pending changes, then closes the connection. Rejects (after closing) if changes were lost. */
-  async close(why = "closed"): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    let failure: unknown = null;
-    this.cancelReconnect?.();
-    if (this.connecting !== null) await this.connecting.catch(() => {});
-    if (this.connected) {
-      try {
-        await this.flush();
-      } catch (error) {
-        failure = error;
-      }
-    } else if (this.queue.length > 0 || this.unreported.length > 0) {
-      failure = await this.flush().then(() => null, (error: unknown) => error);
-    }
-    await this.connection?.close(1000, why);
-    this.detach();
-    this.markEnded();
-    if (failure !== null) throw failure;
+  /**
+   * Flushes pending changes, then closes the connection. Rejects (after closing) if
+   * changes were lost. The document stays readable (`document`), no longer synced.
+   */
+  close(why = "closed"): Promise<void> {
+    this.closing ??= this.closeNow(why);
+    return this.closing;
   }
 
   /** `await using session = await pullSession(...)` closes the session at the end of the block. */
@@ -403,115 +356,278 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     return this.close();
   }
 
-  // ---- internals ---------------------------------------------------------------------
+  // ---- the state machine ---------------------------------------------------------------
+
+  private to(next: SessionState): void {
+    if (!canTransition(this.state.name, next.name)) {
+      throw new Error(`bokeh-client: session ${this.id} cannot go from ${this.state.name} to ${next.name}`); // a bug here, not a user error
+    }
+    this.state = next;
+  }
+
+  private startConnecting(): Promise<void> {
+    const connection = this.newConnection();
+    const opened = connection.open().then(
+      () => {
+        if (this.state.name !== "connecting" || this.state.connection !== connection) return; // closed meanwhile
+        this.to({ name: "open", connection });
+        this.setError(null);
+      },
+      (error: BokehError) => {
+        if (this.state.name === "connecting" && this.state.connection === connection) this.to({ name: "idle" });
+        this.setError(error);
+        throw error;
+      },
+    );
+    this.to({ name: "connecting", connection, opened });
+    return opened;
+  }
+
+  private newConnection(): ClientConnection {
+    if (this.options.token === undefined) this._token = null; // a fresh token for each new connection
+    const heartbeat = this.options.heartbeat ?? (this.policy !== null ? 15_000 : false);
+    const connection: ClientConnection = new ClientConnection(
+      withQueryArguments(this.url, this.options.arguments),
+      ["bokeh", this.token],
+      { ...this.options, heartbeat },
+      {
+        onMessage: (message) => this.onMessage(message),
+        onClose: (error) => this.onConnectionClosed(connection, error),
+        readsBuffers: (header, content) => this.readsBuffers(header, content),
+      },
+    );
+    return connection;
+  }
+
+  /** A connection ended after its ACK. Only the open one matters: a resync attempt's failure reaches the attempt itself. */
+  private onConnectionClosed(connection: ClientConnection, error: BokehError | null): void {
+    if (this.state.name !== "open" || this.state.connection !== connection) return;
+    if (error !== null) this.setError(error);
+    this.queue.connectionLost();
+    if (error !== null && this.policy !== null && isRetryable(error)) this.startReconnecting(this.policy, error);
+    else this.end(error);
+  }
+
+  private startReconnecting(policy: ReconnectPolicy, error: BokehError): void {
+    const abort = new AbortController();
+    const done: Promise<void> = reconnectLoop(
+      {
+        disconnected: (last, attempt, delay) => this.emit("disconnected", { error: last, attempt, delay }),
+        attempt: (attempt) => this.reconnectAttempt(attempt),
+      },
+      policy,
+      error,
+      abort.signal,
+    ).catch((final: BokehError) => {
+      if (this.state.name === "reconnecting" && this.state.done === done) {
+        this.setError(final);
+        this.emit("gaveUp", final);
+        this.end(final);
+      }
+      throw final;
+    });
+    done.catch(() => {}); // its outcome is reported by events and by later calls
+    this.to({ name: "reconnecting", done, abort });
+  }
+
+  /** One attempt of the reconnect loop: a new connection, then the document resynced over it. */
+  private async reconnectAttempt(attempt: number): Promise<void> {
+    const connection = this.newConnection();
+    try {
+      await connection.open();
+    } catch (error) {
+      this.setError(error as BokehError);
+      throw error;
+    }
+    this.emit("reconnected", { attempt });
+    const info = await this.resync(connection);
+    if (this.state.name !== "reconnecting") {
+      await connection.close(); // closed meanwhile
+      throw new SessionStateError(`session ${this.id} was closed while reconnecting`);
+    }
+    this.to({ name: "open", connection });
+    this.setError(null);
+    this.emit("resynced", info);
+    this.queue.send();
+  }
+
+  /** The session ends without `close()`: the connection was lost for good. */
+  private end(error: BokehError | null): void {
+    this.to({ name: "closed", error: error === null ? null : (this.lastError.connectionError ?? error), byUser: false });
+    if (this.queue.waiting > 0) {
+      const lost = this.lostChanges();
+      this.emit("patchRejected", lost, lost.changes);
+    }
+    this.markEnded();
+    this.emit("close", error);
+  }
+
+  private async closeNow(why: string): Promise<void> {
+    let state = this.state;
+    if (state.name === "connecting") await state.opened.catch(() => {});
+    else if (state.name === "reconnecting") {
+      state.abort.abort();
+      await state.done.catch(() => {});
+    }
+    let failure: unknown = null;
+    if (this.state.name === "open" || this.queue.waiting > 0) failure = await this.flush().then(() => null, (error: unknown) => error);
+    state = this.state;
+    const error = state.name === "closed" ? state.error : null;
+    this.to({ name: "closed", error, byUser: true });
+    this.stopListening?.();
+    this.stopListening = null;
+    this.queue.takeWaiting(); // reported by `failure`, if any
+    if (state.name === "open") await state.connection.close(1000, why);
+    this.markEnded();
+    if (failure !== null) throw failure;
+  }
+
+  private lostChanges(): ChangesLostError {
+    const { unconfirmed, pending } = this.queue.peekWaiting();
+    const cause = this.state.name === "closed" ? (this.state.error ?? this.lastError.connectionError) : this.lastError.connectionError;
+    return new ChangesLostError(unconfirmed, pending, cause ?? new SessionStateError(`session ${this.id} is not connected`));
+  }
+
+  // ---- requests ------------------------------------------------------------------------
 
   /**
-   * Runs a request; with `reconnect`, a request cut off by the lost connection is
-   * made again once the session is resynced (pull, push and roundtrips can be
-   * repeated safely), at most as many times as the policy has attempts.
+   * Runs a request on the open connection; with `reconnect`, a request cut off by the lost
+   * connection is made again once the session is resynced (pull, push and roundtrips can
+   * be repeated safely), at most as many times as the policy has attempts.
    */
-  private async retrying(request: () => Promise<void>): Promise<void> {
+  private async retrying(request: (connection: ClientConnection) => Promise<void>): Promise<void> {
     for (let retries = 0; ; retries++) {
       try {
-        return await request();
+        return await request(await this.ready());
       } catch (error) {
-        const retry = error instanceof ConnectionClosedError && this.reconnecting !== null && !this.closed;
+        const retry = error instanceof ConnectionClosedError && this.state.name === "reconnecting";
         if (!retry || retries >= (this.policy?.attempts ?? 0)) throw error;
       }
     }
   }
 
+  /** The open connection, once connected (while reconnecting: once resynced). */
   private async ready(): Promise<ClientConnection> {
-    await this.connect(); // while reconnecting, this waits for the resync
-    this.sendQueued(); // requests go after the changes made before them
-    return this.connection as ClientConnection;
+    await this.connect();
+    const state = this.state;
+    if (state.name !== "open") throw this.lastError.connectionError ?? new SessionStateError(`session ${this.id} is not connected`);
+    this.queue.send(); // requests go after the changes made before them
+    return state.connection;
   }
+
+  /** Sends the whole document; returns how many waiting changes it carried. */
+  private async sendDocument(connection: ClientConnection, doc: Document): Promise<number> {
+    const format = await this.documentFormat(connection);
+    const { unconfirmed, pending } = this.queue.takeWaiting(); // every change so far is part of what is pushed now
+    this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
+    const { doc: json, frame, buffers: bytes } = documentContent(doc, format);
+    const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame, buffers: bytes });
+    doc._markSynced();
+    try {
+      await reply;
+    } catch (error) {
+      throw error instanceof ServerError ? new ServerError("PUSH-DOC", error.text, error.traceback) : error;
+    } finally {
+      this.pushEcho = null;
+    }
+    return unconfirmed.length + pending.length;
+  }
+
+  /**
+   * How to write a whole document for this server. Bokeh 3.8 changed the format: arrays as binary
+   * buffers, and a `config` model. Our embedded server speaks 3.7 but reads buffers, and says so on
+   * the upgrade (protocol/features.ts): arrays go as buffers, without the base64 and a quarter of
+   * the bytes. Otherwise the `bokehVersion` option, or the version the server reports, decides.
+   */
+  private async documentFormat(connection: ClientConnection): Promise<{ buffers: boolean; config: "ensure" | "omit" }> {
+    const version = this.options.bokehVersion;
+    if (version === undefined && connection.acceptsDocumentBuffers) return { buffers: true, config: "omit" };
+    const modern = documentArraysAsBuffers(version ?? (await this.serverVersion(connection)));
+    return { buffers: modern, config: modern ? "ensure" : "omit" };
+  }
+
+  /** The server's Bokeh version ("" if it cannot tell); asked on `connection` (during a resync the session is not open yet). */
+  private async serverVersion(connection: ClientConnection): Promise<string> {
+    try {
+      this.serverInfo ??= connection.request("SERVER-INFO-REQ", {}).then((reply) => reply.content as ServerInfo);
+      return String((await this.serverInfo).version_info?.bokeh ?? "");
+    } catch {
+      this.serverInfo = null;
+      return "";
+    }
+  }
+
+  // ---- the document --------------------------------------------------------------------
 
   // Runs as the PULL-DOC-REPLY arrives, so the patches right behind it apply to it.
   private adopt(reply: Message): void {
-    const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson | undefined) : undefined;
-    if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
+    const json = docJson(reply);
     if (this._document === null) {
       const pulled = Document.fromJSON(json, reply.buffers);
       this.attach(pulled);
       pulled._markSynced();
     } else {
-      // A re-pull: the server's state wins, model instances that still exist are kept,
+      // A second pull: the server's state wins, model instances that still exist are kept,
       // and the differences reach listeners as changes from the server (not echoed).
       reconcile(this._document, json, reply.buffers, this);
     }
   }
 
+  /**
+   * After a reconnection: a pulled document is pulled again (the server's state wins) and
+   * the changes it had not confirmed are applied again; a pushed one is pushed again (it
+   * holds every local change).
+   */
+  private async resync(connection: ClientConnection): Promise<ResyncInfo> {
+    const document = this._document;
+    if (document === null || this.origin === null) return { mode: "none", replayed: 0, rejected: 0, skipped: 0, replaced: [] };
+    if (this.origin === "push") {
+      const replayed = await this.sendDocument(connection, document);
+      return { mode: "push", replayed, rejected: 0, skipped: 0, replaced: [] };
+    }
+    let info: ResyncInfo | null = null;
+    await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => (info = this.repull(document, reply)) });
+    return info as unknown as ResyncInfo;
+  }
+
+  /**
+   * The resync of a pulled document, in one synchronous step as its PULL-DOC-REPLY arrives:
+   * the server's state is adopted, then the waiting changes are taken from the queue and
+   * applied again (they go back into it as new local changes), except those the server
+   * shows it had applied.
+   */
+  private repull(document: Document, reply: Message): ResyncInfo {
+    const { removed } = reconcile(document, docJson(reply), reply.buffers, this);
+    const { unconfirmed, pending } = this.queue.takeWaiting();
+    const skipped = appliedPrefix(document, unconfirmed, (event) => this.queue.streamEnd(event));
+    const again = [...unconfirmed.slice(skipped), ...pending];
+    const { rejected, reasons } = replay(document, again);
+    if (rejected.length > 0) {
+      const error = new ChangesRejectedError(rejected.length, [...new Set(reasons)].join("; "));
+      this.queue.report(error);
+      this.emit("patchRejected", error, rejected);
+    }
+    return { mode: "pull", replayed: again.length - rejected.length, rejected: rejected.length, skipped, replaced: replacements(removed, document) };
+  }
+
   private attach(document: Document): void {
     this._document = document;
-    this.unsubscribe = document.onChange((event) => this.onLocalChange(event));
+    const unsubscribe = document.onChange((event) => {
+      if (event.setter !== this) this.queue.add(event); // applied from the server: not echoed back
+    });
+    const unguard = document._addGuard((setter, count) => {
+      if (setter !== this) this.queue.admit(count);
+    });
+    this.stopListening = () => {
+      unsubscribe();
+      unguard();
+    };
   }
 
   private detach(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+    this.stopListening?.();
+    this.stopListening = null;
     this._document = null;
-  }
-
-  private onLocalChange(event: DocumentChangedEvent): void {
-    if (event.setter === this) return; // applied from the server: do not echo it back
-    if (this.queue.length >= this.maxQueued) throw new QueueFullError(this.maxQueued);
-    this.queue.push(event);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.sendQueued());
-    }
-  }
-
-  /** Sends every queued change as one PATCH-DOC. */
-  private sendQueued(): void {
-    this.flushScheduled = false;
-    const connection = this.connection;
-    const document = this._document;
-    if (this.queue.length === 0 || document === null || connection === null || connection.state !== "open") return;
-    if (connection.bufferedAmount > this.highWaterMark) {
-      // The network is behind: keep the changes queued until the socket drains.
-      if (!this.waitingForDrain) {
-        this.waitingForDrain = true;
-        void connection.whenDrained(this.highWaterMark).then(() => {
-          this.waitingForDrain = false;
-          this.sendQueued();
-        });
-      }
-      return;
-    }
-    this.sendBatch(connection, document, this.queue.splice(0));
-  }
-
-  /** Sends `events` as one PATCH-DOC, or as several in order when one would exceed `maxPatchSize`. */
-  private sendBatch(connection: ClientConnection, document: Document, events: DocumentChangedEvent[]): void {
-    const patch = serializePatch(document, events, { eventModelsInFull: true });
-    if (patch.content.events.length === 0) return;
-    const json = JSON.stringify(patch.content);
-    let size = json.length;
-    for (const bytes of patch.buffers.values()) size += bytes.byteLength;
-    if (size > (this.options.maxPatchSize ?? 16 * 1024 * 1024) && events.length > 1) {
-      const half = events.length >> 1;
-      this.sendBatch(connection, document, events.slice(0, half));
-      this.sendBatch(connection, document, events.slice(half));
-      return;
-    }
-    const request = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers, contentJson: json });
-    document._markSynced(patch.newModels);
-    const settled = request.then(
-      () => null,
-      (error: BokehError) => {
-        if (this.policy !== null && !(error instanceof ServerError) && !this.closed) {
-          this.unacked.push(...events); // the connection went down: sent again after reconnecting
-          return null;
-        }
-        this.unreported.push(error);
-        if (error instanceof ServerError) this.emit("patchRejected", error, events);
-        return error;
-      },
-    );
-    this.inflight.add(settled);
-    void settled.then(() => this.inflight.delete(settled));
   }
 
   private onMessage(message: Message): void {
@@ -519,9 +635,9 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       this.report(new ProtocolError(`unexpected ${message.header.msgtype} message from the server`));
       return;
     }
-    if (message.skippedBuffers) return; // its arrays were not read: patchToApply dropped it when it came (readsBuffers)
+    if (message.skippedBuffers) return; // its arrays were not read: readsBuffers said it applies nothing
     const document = this._document;
-    const patch = this.patchToApply(message.content);
+    const patch = patchToApply(message.content, this.pushEcho, document !== null);
     if (document === null || patch === null) return;
     try {
       applyPatch(document, patch, message.buffers, this);
@@ -534,144 +650,29 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     }
   }
 
-  /** The part of a server patch onMessage applies; null when it applies nothing. */
-  private patchToApply(content: unknown): unknown {
-    if (this._document === null) return null; // not attached yet: the document we will pull already has it
-    const kept = this.withoutPushEcho(content);
-    return isPlainObject(kept) && Array.isArray(kept.events) && kept.events.length === 0 ? null : kept;
-  }
-
   /**
-   * Whether onMessage will read this message's buffers. Not when it applies nothing
-   * of it, as when every event is the echo of our push: a Bokeh server sends a
-   * pushed document's arrays straight back, and the connection then skips them on
-   * the socket instead of reading them into memory (client/transport/frame-parser.ts).
+   * Whether onMessage will read this message's buffers. Not when it applies nothing of
+   * it, as when every event is the echo of our push: a Bokeh server sends a pushed
+   * document's arrays straight back, and the connection then skips them on the socket.
    */
   private readsBuffers(header: Header, content: unknown): boolean {
     if (header.msgtype !== "PATCH-DOC") return true; // reported as unexpected, not ours to skip
-    return this.patchToApply(content) !== null;
+    return patchToApply(content, this.pushEcho, this._document !== null) !== null;
   }
 
-  // A server replacing its document with a pushed one removes its old roots and adds
-  // the pushed ones, and sends all of that back to the pusher before its OK. Those
-  // events describe our own push, so they are skipped (applying them would remove
-  // our roots, or undo a change made meanwhile). Other events are applied.
-  private withoutPushEcho(content: unknown): unknown {
-    const echo = this.pushEcho;
-    if (echo === null || !isPlainObject(content) || !Array.isArray(content.events)) return content;
-    const events = content.events.filter((event: unknown) => {
-      if (!isPlainObject(event)) return true;
-      const id = isPlainObject(event.model) ? event.model.id : undefined;
-      if (event.kind === "RootAdded") return !(typeof id === "string" && echo.roots.has(id));
-      if (event.kind === "RootRemoved") return false;
-      if (event.kind === "TitleChanged") return event.title !== echo.title;
-      return true;
-    });
-    return { ...content, events };
-  }
-
-  private onClose(error: BokehError | null): void {
-    if (error !== null) this.setError(error);
-    if (error !== null && this.policy !== null && !this.closed && isRetryable(error)) {
-      this.reconnecting = this.reconnect(this.policy, error);
-      this.reconnecting.catch(() => {}); // its outcome is reported by events and by later calls
-      return;
-    }
-    if (error !== null) this.lost = this.connectionError;
-    this.markEnded();
-    this.emit("close", error);
-  }
-
-  /** Tries to open a new connection with backoff, then resyncs the document. */
-  private async reconnect(policy: ReconnectPolicy, first: BokehError): Promise<void> {
-    let last = first;
-    try {
-      for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-        const delay = policy.delay(attempt);
-        this.emit("disconnected", { error: last, attempt, delay });
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, delay);
-          this.cancelReconnect = () => {
-            clearTimeout(timer);
-            reject(new SessionStateError(`session ${this.id} was closed while reconnecting`));
-          };
-        });
-        try {
-          await this.openConnection();
-          this.emit("reconnected", { attempt });
-          await this.resync(this.connection as ClientConnection);
-          return;
-        } catch (error) {
-          if (this.closed) throw error;
-          last = error instanceof BokehError ? error : new BokehError("ERR_BOKEH_RECONNECT", String(error), { cause: error });
-          if (!isRetryable(last)) break;
-        }
-      }
-      throw last;
-    } catch (error) {
-      const final = error instanceof BokehError ? error : last;
-      this.setError(final);
-      this.lost = this.connectionError ?? final;
-      const lostChanges = this.unacked.length + this.queue.length;
-      if (lostChanges > 0) this.unreported.push(new SessionStateError(`${lostChanges} local change(s) were not confirmed before the connection was lost: ${final.message}`));
-      if (!this.closed) {
-        this.emit("gaveUp", final);
-        this.markEnded();
-        this.emit("close", final);
-      }
-      throw final;
-    } finally {
-      this.cancelReconnect = null;
-      this.reconnecting = null;
-    }
-  }
-
-  /**
-   * After a reconnection: a pulled document is pulled again (server state wins)
-   * and the changes the server never confirmed are applied again; a pushed one is
-   * pushed again (it holds every local change).
-   */
-  private async resync(connection: ClientConnection): Promise<void> {
-    const document = this._document;
-    const pending = [...this.unacked, ...this.queue];
-    this.unacked = [];
-    this.queue = [];
-    if (document === null || this.origin === null) {
-      this.emit("resynced", { mode: "none", replayed: 0, rejected: 0 });
-      return;
-    }
-    if (this.origin === "push") {
-      await this.sendDocument(connection, document);
-      this.emit("resynced", { mode: "push", replayed: pending.length, rejected: 0 });
-      return;
-    }
-    await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
-    const { rejected, reasons } = replay(document, pending);
-    if (rejected.length > 0) {
-      const error = new ChangesRejectedError(rejected.length, [...new Set(reasons)].join("; "));
-      this.unreported.push(error);
-      this.emit("patchRejected", error, rejected);
-    }
-    this.sendQueued();
-    this.emit("resynced", { mode: "pull", replayed: pending.length - rejected.length, rejected: rejected.length });
-  }
+  // ---- errors --------------------------------------------------------------------------
 
   private setError(error: BokehError | null): void {
-    if (error instanceof ConnectionError) {
-      this.connectionError = error;
-      this._errorReason = error.reason;
-      this._errorCode = error.errorCode;
-      this._errorDetail = error.detail;
-    } else if (error === null) {
-      this.connectionError = null;
-      this._errorReason = "NO_ERROR";
-      this._errorCode = 0;
-      this._errorDetail = "";
+    if (error === null) this.lastError = NO_ERROR;
+    else if (error instanceof ConnectionError) {
+      this.lastError = { connectionError: error, reason: error.reason, code: error.errorCode, detail: error.detail };
     } else {
-      this.connectionError = new ConnectionClosedError(this.url, 1006, "", { cause: error });
-      this._errorReason = error instanceof ProtocolError ? "PROTOCOL_ERROR" : "NETWORK_ERROR";
-      this._errorCode = 0;
-      this._errorDetail = error.message;
+      this.lastError = {
+        connectionError: new ConnectionClosedError(this.url, 1006, "", { cause: error }),
+        reason: error instanceof ProtocolError ? "PROTOCOL_ERROR" : "NETWORK_ERROR",
+        code: 0,
+        detail: error.message,
+      };
     }
   }
 
@@ -681,29 +682,17 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 }
 
-export interface ShowSessionOptions extends OpenOptions {
-  /** Show this session (its server and id). */
-  session?: ClientSession;
-  /** Otherwise: the session id (default: a new session) ... */
-  sessionId?: string;
-  /** ... on this server URL (default "default"). */
-  url?: string;
-  /** How to open the URL. Default: the session's opener, else the system browser. */
-  opener?: BrowserOpener;
+function docJson(reply: Message): DocJson {
+  const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson | undefined) : undefined;
+  if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
+  return json;
 }
 
-/** Opens `<app url>/?bokeh-session-id=<id>` in a browser, as Python's `show_session`. */
-export async function showSession(options: ShowSessionOptions = {}): Promise<void> {
-  let serverUrl: string;
-  let sessionId: string;
-  if (options.session !== undefined) {
-    serverUrl = serverUrlForWebsocketUrl(options.session.url);
-    sessionId = options.session.id;
-  } else {
-    serverUrl = `${resolveServerUrl(options.url)}/`;
-    sessionId = options.sessionId ?? generateSessionId(resolveSigning());
-  }
-  const opener = options.opener ?? options.session?.opener ?? openInBrowser;
-  await opener(`${serverUrl}?bokeh-session-id=${encodeURIComponent(sessionId)}`, { browser: options.browser, new: options.new ?? "tab" });
+/** For each model that left the document, the one of the same type and name that is in it now, if exactly one is. */
+function replacements(removed: readonly Model[], document: Document): ResyncInfo["replaced"] {
+  return removed.map((old) => {
+    const name = old.get("name");
+    const candidates = typeof name === "string" ? document.select({ name, type: old.type }) : [];
+    return { old, replacement: candidates.length === 1 ? (candidates[0] as Model) : null };
+  });
 }
-

@@ -39,6 +39,12 @@ export type ConfigMode = "keep" | "ensure" | "omit";
 
 export type ChangeListener = (event: DocumentChangedEvent) => void;
 
+/**
+ * A check run before a change is applied, with the change's setter and how many changes are
+ * about to be made; it throws to refuse them (the document and its models stay as they were).
+ */
+export type ChangeGuard = (setter: Setter, count: number) => void;
+
 export type ModelClass = abstract new (...args: never[]) => Model;
 
 export interface ModelSelector {
@@ -58,6 +64,7 @@ export class Document {
   private _roots: Model[] = [];
   private _title: string;
   private readonly _listeners = new Set<ChangeListener>();
+  private readonly _guards = new Set<ChangeGuard>();
   /** Models known to be reachable; may still hold removed ones while `_stale`. */
   private _models = new Map<string, Model>();
   private _stale = false;
@@ -92,6 +99,7 @@ export class Document {
   setTitle(title: string, setter?: Setter): void {
     if (typeof title !== "string") throw new TypeError("a document title must be a string");
     if (title === this._title) return;
+    this._admit(setter);
     this._title = title;
     this._emit({ kind: "TitleChanged", title }, setter);
   }
@@ -99,6 +107,7 @@ export class Document {
   addRoot(model: Model, setter?: Setter): void {
     if (this._roots.includes(model)) return;
     this._checkAttachable(model);
+    this._admit(setter);
     this._roots.push(model);
     this._attach(model);
     this._emit({ kind: "RootAdded", model }, setter);
@@ -107,6 +116,7 @@ export class Document {
   removeRoot(model: Model, setter?: Setter): void {
     const index = this._roots.indexOf(model);
     if (index < 0) return;
+    this._admit(setter);
     this._roots.splice(index, 1);
     this._stale = true;
     this._emit({ kind: "RootRemoved", model }, setter);
@@ -167,6 +177,7 @@ export class Document {
 
   /** Sends a UI event to the other end, as a browser does (e.g. `"button_click"` with `{ model: button }`). */
   sendEvent(name: string, values: Record<string, unknown> = {}): void {
+    this._admit(undefined);
     this._emit({ kind: "MessageSent", msg_type: "bokeh_event", msg_data: { type: "event", name, values } }, undefined);
   }
 
@@ -203,6 +214,17 @@ export class Document {
   }
 
   // ---- internal: used by models, sessions and the server -----------------------------
+
+  /** @internal Adds a check run before every change (a session's bound on queued changes). Returns a function that removes it. */
+  _addGuard(guard: ChangeGuard): () => void {
+    this._guards.add(guard);
+    return () => this._guards.delete(guard);
+  }
+
+  /** @internal Runs the guards before `count` changes by `setter` are applied; one that throws refuses them. */
+  _admit(setter: Setter, count = 1): void {
+    for (const guard of this._guards) guard(setter, count);
+  }
 
   /**
    * @internal Reports an event to every listener. If listeners throw, the others

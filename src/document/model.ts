@@ -82,7 +82,9 @@ export class Model implements SerializableModel {
     if (typeof attrOrAttributes === "string") {
       this.setAttribute(attrOrAttributes, value, undefined);
     } else {
-      for (const [attr, v] of Object.entries(attrOrAttributes)) this.setAttribute(attr, v, undefined);
+      const entries = Object.entries(attrOrAttributes);
+      this._document?._admit(undefined, entries.length); // all of them, or none
+      for (const [attr, v] of entries) this.setAttribute(attr, v, undefined);
     }
     return this;
   }
@@ -153,6 +155,7 @@ export class Model implements SerializableModel {
     this._document?._checkAttachable(checked);
     const old = this.get(attr);
     if (old === checked && (typeof checked !== "object" || checked === null)) return;
+    this._document?._admit(setter);
     this._attributes.set(attr, checked);
     this._document?._modelChanged(this, old, checked, this.changeEvent(attr, old, eventValue(checked)), setter);
     this.notify(attr, old, checked);
@@ -199,6 +202,7 @@ export class Model implements SerializableModel {
 
   /** @internal Appends rows to the columns held in `attr` and reports ColumnsStreamed. */
   _streamColumns(attr: string, rows: ColumnData, rollover: number | null, setter: Setter): void {
+    this._document?._admit(setter);
     const data = this.columnsOf(attr);
     for (const [name, column] of Object.entries(rows)) setEntry(data, name, streamColumn(ownColumn(data, name), column, rollover, name));
     this._document?._emit({ kind: "ColumnsStreamed", model: this, attr, data: rows, rollover }, setter);
@@ -207,6 +211,7 @@ export class Model implements SerializableModel {
 
   /** @internal Changes cells of the columns held in `attr` and reports ColumnsPatched. */
   _patchColumns(attr: string, patches: ColumnPatches, setter: Setter): void {
+    this._document?._admit(setter);
     const data = this.columnsOf(attr);
     for (const [name, list] of Object.entries(patches)) {
       const column = ownColumn(data, name);
@@ -219,6 +224,7 @@ export class Model implements SerializableModel {
 
   /** @internal Replaces the listed columns held in `attr`, keeping the others, and reports ColumnDataChanged. */
   _replaceColumns(attr: string, columns: ColumnData, cols: readonly string[], setter: Setter): void {
+    this._document?._admit(setter);
     const data = this.columnsOf(attr);
     const changed: ColumnData = {};
     for (const name of cols) {

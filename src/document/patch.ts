@@ -16,6 +16,7 @@ import type { ColumnData, ColumnPatches } from "./columns.js";
 import type { ConfigMode, DocJson, Document } from "./document.js";
 import { EVENT_KINDS, type DocumentChangedEvent, type DocumentEventKind, type Setter } from "./events.js";
 import { Model } from "./model.js";
+import { applyChange, type Change } from "./apply.js";
 
 export interface PatchJson {
   events: Record<string, unknown>[];
@@ -31,16 +32,6 @@ export interface ApplyResult {
   droppedForRemovedModel?: string;
 }
 
-type Decoded =
-  | { kind: "ModelChanged"; model: Model; attr: string; new: unknown }
-  | { kind: "ColumnDataChanged"; model: Model; attr: string; data: ColumnData; cols: string[] | null }
-  | { kind: "ColumnsStreamed"; model: Model; attr: string; data: ColumnData; rollover: number | null }
-  | { kind: "ColumnsPatched"; model: Model; attr: string; patches: ColumnPatches }
-  | { kind: "RootAdded"; model: Model }
-  | { kind: "RootRemoved"; model: Model }
-  | { kind: "TitleChanged"; title: string }
-  | { kind: "MessageSent"; msg_type: string; msg_data: unknown };
-
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 
 /** Applies PATCH-DOC `content` (with its binary `buffers`) to `document`. */
@@ -49,7 +40,7 @@ export function applyPatch(document: Document, content: unknown, buffers: Readon
     throw new DeserializationError("PATCH-DOC content has no 'events' list");
   }
   const decoder = new Decoder<Model>({ models: document._modelFactory(), buffers });
-  let events: Decoded[];
+  let events: Change[];
   try {
     events = content.events.map((json) => decodeEvent(json, decoder));
   } catch (error) {
@@ -63,7 +54,7 @@ export function applyPatch(document: Document, content: unknown, buffers: Readon
   let failure: { error: unknown } | null = null;
   for (const event of events) {
     try {
-      applyEvent(document, event, setter);
+      applyChange(document, event, setter);
     } catch (error) {
       failure ??= { error };
     }
@@ -73,7 +64,7 @@ export function applyPatch(document: Document, content: unknown, buffers: Readon
   return { applied: events.length };
 }
 
-function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
+function decodeEvent(json: unknown, decoder: Decoder<Model>): Change {
   if (!isPlainObject(json)) throw new DeserializationError("a patch event is not an object");
   const kind = json.kind;
   if (typeof kind !== "string" || !KINDS.has(kind)) throw new DeserializationError(`unknown patch event kind ${describePeerValue(kind)}`);
@@ -130,37 +121,6 @@ function decodeEvent(json: unknown, decoder: Decoder<Model>): Decoded {
       if (typeof json.msg_type !== "string") throw new DeserializationError("MessageSent without a msg_type");
       if (json.msg_data === undefined) throw new DeserializationError("MessageSent without msg_data");
       return { kind: "MessageSent", msg_type: json.msg_type, msg_data: decoder.decode(json.msg_data) };
-  }
-}
-
-function applyEvent(document: Document, event: Decoded, setter: Setter): void {
-  switch (event.kind) {
-    case "ModelChanged":
-      event.model.setAttribute(event.attr, event.new, setter);
-      return;
-    case "ColumnDataChanged":
-      // Bokeh's Python client drops the columns not listed in `cols`; BokehJS keeps them, and so do we.
-      if (event.cols === null) event.model.setAttribute(event.attr, event.data, setter);
-      else event.model._replaceColumns(event.attr, event.data, event.cols, setter);
-      return;
-    case "ColumnsStreamed":
-      event.model._streamColumns(event.attr, event.data, event.rollover, setter);
-      return;
-    case "ColumnsPatched":
-      event.model._patchColumns(event.attr, event.patches, setter);
-      return;
-    case "RootAdded":
-      document.addRoot(event.model, setter);
-      return;
-    case "RootRemoved":
-      document.removeRoot(event.model, setter);
-      return;
-    case "TitleChanged":
-      document.setTitle(event.title, setter);
-      return;
-    case "MessageSent":
-      document._emit({ kind: "MessageSent", msg_type: event.msg_type, msg_data: event.msg_data }, setter);
-      return;
   }
 }
 

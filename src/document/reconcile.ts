@@ -2,7 +2,8 @@
  * Reconcile: bring a document to the state of a freshly pulled one, keeping every
  * model instance that still exists there (same id and type), so the references
  * user code holds stay valid across a re-pull or a reconnection. Everything that
- * differs is reported as ordinary change events tagged with `setter`.
+ * differs is reported as ordinary change events tagged with `setter`. Returns the
+ * models that left the document (a restarted server gives every model a new id).
  */
 import { documentArraysAsBuffers } from "../protocol/version.js";
 import { Decoder } from "../serialization/decoder.js";
@@ -12,9 +13,9 @@ import type { DocJson, Document } from "./document.js";
 import type { Setter } from "./events.js";
 import { Model, type Attributes } from "./model.js";
 
-export function reconcile(document: Document, json: DocJson, buffers: ReadonlyMap<string, Uint8Array>, setter: Setter): void {
+export function reconcile(document: Document, json: DocJson, buffers: ReadonlyMap<string, Uint8Array>, setter: Setter): { removed: Model[] } {
   if (!isPlainObject(json) || !Array.isArray(json.roots)) throw new DeserializationError("a document needs a 'roots' list");
-  const existing = document._index();
+  const existing = new Map(document._index());
   const kept = new Map<Model, Attributes>();
   const decoder = new Decoder<Model>({
     buffers,
@@ -43,4 +44,5 @@ export function reconcile(document: Document, json: DocJson, buffers: ReadonlyMa
   if (typeof json.title === "string") document.setTitle(json.title, setter);
   document._setConfig(json.config);
   document._markSynced();
+  return { removed: [...existing.values()].filter((model) => document.getModelById(model.id) !== model) };
 }

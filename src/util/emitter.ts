@@ -6,10 +6,14 @@
  * A listener that throws does not unwind the emitter: the exception is handed
  * to `onListenerError` and the remaining listeners still run.
  */
-export type EventMap = { [event: string]: unknown[] };
 export type Listener<Args extends unknown[]> = (...args: Args) => void;
 
-export class Emitter<Events extends EventMap> {
+/**
+ * `Events` maps each event name to its arguments. Its keys are the only names `on`,
+ * `once`, `off` and `emit` accept: an interface without an index signature is a closed
+ * set, so a misspelt event name does not compile.
+ */
+export class Emitter<Events extends { [E in keyof Events]: unknown[] }> {
   private readonly listeners = new Map<keyof Events, Set<unknown>>();
 
   /** Called when a listener throws; by default the error is logged to the console. */

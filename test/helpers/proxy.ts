@@ -9,7 +9,11 @@ export class FaultProxy {
   private readonly server: Server;
   private readonly pairs = new Set<[Socket, Socket]>();
   private blackholed = false;
+  private downstreamBlackholed = false;
   private stalled = false;
+  /** Resets armed by `resetOn`: a connection is reset when a chunk in that direction contains the marker. */
+  private armed: { marker: Buffer; direction: "up" | "down"; left: number; done: () => void }[] = [];
+  private readonly clientBytesWaiters: (() => void)[] = [];
 
   private constructor(server: Server, private readonly target: URL) {
     this.server = server;
@@ -45,6 +49,25 @@ export class FaultProxy {
     this.blackholed = on;
   }
 
+  /** Forwards what clients send, but nothing the server sends back (its replies are lost). */
+  blackholeDownstream(on = true): void {
+    this.downstreamBlackholed = on;
+  }
+
+  /**
+   * Resets the connection that carries `marker` next (server to client: "down", or client to
+   * server: "up"), before the chunk holding it is forwarded; `times` connections in turn.
+   * Resolves once the last of them was reset.
+   */
+  resetOn(marker: string, direction: "up" | "down" = "down", times = 1): Promise<void> {
+    return new Promise<void>((done) => this.armed.push({ marker: Buffer.from(marker), direction, left: times, done }));
+  }
+
+  /** Resolves when the next chunk from a client reaches the proxy (whether or not it is forwarded). */
+  clientBytes(): Promise<void> {
+    return new Promise<void>((resolve) => this.clientBytesWaiters.push(resolve));
+  }
+
   /** Stops reading from clients (TCP backpressure builds up on the client side), or resumes. */
   stall(on = true): void {
     this.stalled = on;
@@ -64,6 +87,19 @@ export class FaultProxy {
     this.cut();
   }
 
+  private resetIfArmed(chunk: Buffer, direction: "up" | "down", [client, upstream]: [Socket, Socket], text: Buffer = chunk): boolean {
+    const arm = this.armed.find((a) => a.direction === direction && text.includes(a.marker));
+    if (arm === undefined) return false;
+    client.resetAndDestroy();
+    upstream.resetAndDestroy();
+    arm.left -= 1;
+    if (arm.left === 0) {
+      this.armed.splice(this.armed.indexOf(arm), 1);
+      arm.done();
+    }
+    return true;
+  }
+
   private accept(client: Socket): void {
     const upstream = connect(Number(this.target.port), this.target.hostname);
     const pair: [Socket, Socket] = [client, upstream];
@@ -75,12 +111,66 @@ export class FaultProxy {
     };
     client.on("error", forget).on("close", forget);
     upstream.on("error", forget).on("close", forget);
+    const scanner = new ClientFrames();
     client.on("data", (chunk: Buffer) => {
+      for (const resolve of this.clientBytesWaiters.splice(0)) resolve();
+      // Client frames are masked: markers are looked for in their unmasked payloads.
+      if (this.resetIfArmed(chunk, "up", pair, scanner.push(chunk))) return;
       if (!this.blackholed) upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
-      if (!this.blackholed) client.write(chunk);
+      if (this.resetIfArmed(chunk, "down", pair)) return;
+      if (!this.blackholed && !this.downstreamBlackholed) client.write(chunk);
     });
     if (this.stalled) client.pause();
+  }
+}
+
+/**
+ * What a client sends after its upgrade request, as the payloads of its masked frames:
+ * `push` returns the unmasked payloads of the frames the chunk completes, joined.
+ */
+class ClientFrames {
+  private pending = Buffer.alloc(0);
+  private upgraded = false;
+
+  push(chunk: Buffer): Buffer {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    if (!this.upgraded) {
+      const end = this.pending.indexOf("\r\n\r\n");
+      if (end < 0) return Buffer.alloc(0);
+      this.upgraded = true;
+      this.pending = this.pending.subarray(end + 4);
+    }
+    const payloads: Buffer[] = [];
+    for (;;) {
+      const frame = this.next();
+      if (frame === null) break;
+      payloads.push(frame);
+    }
+    return Buffer.concat(payloads);
+  }
+
+  private next(): Buffer | null {
+    const b = this.pending;
+    if (b.length < 2) return null;
+    let length = b[1]! & 0x7f;
+    let at = 2;
+    if (length === 126) {
+      if (b.length < 4) return null;
+      length = b.readUInt16BE(2);
+      at = 4;
+    } else if (length === 127) {
+      if (b.length < 10) return null;
+      length = Number(b.readBigUInt64BE(2));
+      at = 10;
+    }
+    const masked = (b[1]! & 0x80) !== 0;
+    const start = at + (masked ? 4 : 0);
+    if (b.length < start + length) return null;
+    const payload = Buffer.from(b.subarray(start, start + length));
+    if (masked) for (let i = 0; i < length; i++) payload[i]! ^= b[at + (i & 3)]!;
+    this.pending = b.subarray(start + length);
+    return payload;
   }
 }

@@ -1,0 +1,201 @@
+/**
+ * ChangeQueue: the local changes a session has not yet had confirmed.
+ *
+ * A change is held here from the moment it is made until the server confirms it (its
+ * PATCH-DOC's OK) or it is reported with the change itself (`patchRejected`, a
+ * rejected `flush()`). In order, oldest first:
+ *
+ *   unconfirmed   sent on a connection that was lost before its OK: the server may or
+ *                 may not have applied them (a resync decides, client/resync.ts)
+ *   in flight     sent on the open connection, waiting for their OK, in batches
+ *   pending       not sent yet: made in this tick, while disconnected or resyncing,
+ *                 or while the network is behind (highWaterMark)
+ *
+ * Changes made in one tick go out as one PATCH-DOC, split into several (in order) when
+ * one would exceed `maxPatchSize`. The bound (`maxQueued`) counts the changes that wait
+ * to be sent (pending and unconfirmed) and is checked before a change is applied: a
+ * change it refuses never happened (`QueueFullError` from `set()`, the model unchanged).
+ */
+import { columnLength, ownColumn, type ColumnData } from "../document/columns.js";
+import type { Document } from "../document/document.js";
+import type { DocumentChangedEvent } from "../document/events.js";
+import { serializePatch } from "../document/patch.js";
+import { BokehError } from "../util/errors.js";
+import type { ClientConnection } from "./connection.js";
+import { QueueFullError, ServerError } from "./errors.js";
+
+export interface ChangeQueueLimits {
+  /** Most changes waiting to be sent (pending and unconfirmed). */
+  maxQueued: number;
+  /** Largest PATCH-DOC sent, in bytes; larger batches are split. */
+  maxPatchSize: number;
+  /** Bytes waiting in the socket above which sending pauses. */
+  highWaterMark: number;
+}
+
+/** What the queue needs from its session. */
+export interface ChangeQueueHost {
+  /** The connection to send on now, or null when sending must wait (not connected, resyncing). */
+  sendingConnection(): ClientConnection | null;
+  /** The session's document, which the changes belong to. */
+  document(): Document | null;
+  /** The server answered a batch with ERROR, or its fate is unknown (a timeout): report it with its changes. */
+  rejected(error: BokehError, events: readonly DocumentChangedEvent[]): void;
+}
+
+interface Batch {
+  readonly events: DocumentChangedEvent[];
+  readonly reply: Promise<unknown>;
+}
+
+export class ChangeQueue {
+  private unconfirmed: DocumentChangedEvent[] = [];
+  private inflight: Batch[] = [];
+  private pending: DocumentChangedEvent[] = [];
+  /** Failures to report through the next flush(), each once. */
+  private failures: BokehError[] = [];
+  private sendScheduled = false;
+  private waitingForDrain = false;
+  /** For each stream: its column's local length right after it (see resync.ts, appliedPrefix). */
+  private readonly streamEnds = new WeakMap<DocumentChangedEvent, number>();
+
+  constructor(
+    private readonly limits: ChangeQueueLimits,
+    private readonly host: ChangeQueueHost,
+  ) {}
+
+  /** Changes waiting to be sent: pending and unconfirmed. */
+  get waiting(): number {
+    return this.pending.length + this.unconfirmed.length;
+  }
+
+  /** Whether any change is held at all (waiting or in flight). */
+  get empty(): boolean {
+    return this.waiting === 0 && this.inflight.length === 0;
+  }
+
+  /** Throws QueueFullError if `count` more changes would not fit; called before they are applied. */
+  admit(count: number): void {
+    if (this.waiting + count > this.limits.maxQueued) throw new QueueFullError(this.limits.maxQueued);
+  }
+
+  /** A local change was made: it goes out at the end of this tick (or when sending is possible again). */
+  add(event: DocumentChangedEvent): void {
+    if (event.kind === "ColumnsStreamed") this.streamEnds.set(event, streamedLength(event.model.get(event.attr), event.data));
+    this.pending.push(event);
+    if (!this.sendScheduled) {
+      this.sendScheduled = true;
+      setImmediate(() => this.send());
+    }
+  }
+
+  /** Sends every pending change now, if there is a connection to send on and the socket is not behind. */
+  send(): void {
+    this.sendScheduled = false;
+    const connection = this.host.sendingConnection();
+    const document = this.host.document();
+    if (this.pending.length === 0 || connection === null || document === null) return;
+    if (connection.bufferedAmount > this.limits.highWaterMark) {
+      // The network is behind: keep the changes pending until the socket drains.
+      if (!this.waitingForDrain) {
+        this.waitingForDrain = true;
+        void connection.whenDrained(this.limits.highWaterMark).then(() => {
+          this.waitingForDrain = false;
+          this.send();
+        });
+      }
+      return;
+    }
+    this.sendBatch(connection, document, this.pending.splice(0));
+  }
+
+  /** Resolves once no batch is in flight (each confirmed, rejected, or moved to unconfirmed). */
+  async settled(): Promise<void> {
+    while (this.inflight.length > 0) await Promise.all(this.inflight.map((batch) => batch.reply.catch(() => {})));
+  }
+
+  /**
+   * The connection was lost: the batches in flight become unconfirmed (their OK may have
+   * been lost with the connection). Called when the loss is known, before their requests
+   * reject.
+   */
+  connectionLost(): void {
+    for (const batch of this.inflight) this.unconfirmed.push(...batch.events);
+    this.inflight = [];
+  }
+
+  /**
+   * Takes every waiting change (unconfirmed, then pending), in order, to apply them again
+   * after a resync. Nothing may be in flight. The caller applies them synchronously, so
+   * they come back through `add` before anything else can happen.
+   */
+  takeWaiting(): { unconfirmed: DocumentChangedEvent[]; pending: DocumentChangedEvent[] } {
+    const taken = { unconfirmed: this.unconfirmed, pending: this.pending };
+    this.unconfirmed = [];
+    this.pending = [];
+    return taken;
+  }
+
+  /** The waiting changes, unconfirmed first, without taking them (for reports). */
+  peekWaiting(): { unconfirmed: readonly DocumentChangedEvent[]; pending: readonly DocumentChangedEvent[] } {
+    return { unconfirmed: this.unconfirmed, pending: this.pending };
+  }
+
+  /** A queued stream's column length right after it, as it was when the stream was made. */
+  streamEnd(event: DocumentChangedEvent): number | undefined {
+    return this.streamEnds.get(event);
+  }
+
+  /** Records a failure to report through the next flush(). */
+  report(error: BokehError): void {
+    this.failures.push(error);
+  }
+
+  /** The failures recorded since the last call. */
+  takeFailures(): BokehError[] {
+    return this.failures.splice(0);
+  }
+
+  /** Sends `events` as one PATCH-DOC, or as several in order when one would exceed `maxPatchSize`. */
+  private sendBatch(connection: ClientConnection, document: Document, events: DocumentChangedEvent[]): void {
+    const patch = serializePatch(document, events, { eventModelsInFull: true });
+    if (patch.content.events.length === 0) return; // only changes to models the document no longer has
+    const json = JSON.stringify(patch.content);
+    let size = json.length;
+    for (const bytes of patch.buffers.values()) size += bytes.byteLength;
+    if (size > this.limits.maxPatchSize && events.length > 1) {
+      const half = events.length >> 1;
+      this.sendBatch(connection, document, events.slice(0, half));
+      this.sendBatch(connection, document, events.slice(half));
+      return;
+    }
+    const reply = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers, contentJson: json });
+    document._markSynced(patch.newModels);
+    const batch: Batch = { events, reply };
+    this.inflight.push(batch);
+    reply.then(
+      () => this.settle(batch, null),
+      (error: unknown) => this.settle(batch, error instanceof BokehError ? error : new BokehError("ERR_BOKEH_INTERNAL", String(error), { cause: error })),
+    );
+  }
+
+  private settle(batch: Batch, error: BokehError | null): void {
+    const index = this.inflight.indexOf(batch);
+    if (index < 0) return; // moved to unconfirmed when the connection was lost
+    this.inflight.splice(index, 1);
+    if (error === null) return;
+    if (error instanceof ServerError || this.host.sendingConnection() !== null) {
+      // The server refused it, or the connection is fine but the answer did not come in time.
+      this.failures.push(error);
+      this.host.rejected(error, batch.events);
+    } else {
+      this.unconfirmed.push(...batch.events); // the connection failed: the session handles the loss
+    }
+  }
+}
+
+/** The length of the first streamed column, just after the stream. */
+function streamedLength(data: unknown, rows: ColumnData): number {
+  const first = Object.keys(rows)[0];
+  return first === undefined || typeof data !== "object" || data === null ? 0 : columnLength(ownColumn(data as ColumnData, first));
+}
