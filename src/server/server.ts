@@ -8,6 +8,9 @@
  * upgrades, 404 for unknown apps, 403 for disallowed Origins, the same refusals
  * of bad tokens after the 101 (an empty close frame, or a dropped connection),
  * ACK on open, sessions created by running the app on first connection.
+ * It is one Bokeh release (`bokehVersion`, default the newest stable one): it
+ * writes and reads that release's document format, reports it in
+ * SERVER-INFO-REPLY and gives browsers that release's BokehJS (versions.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -29,10 +32,18 @@ import { originAllowed } from "./origin.js";
 import { DEFAULT_LIMITS, ServerBusyError, type ServerLimits } from "./limits.js";
 import { ServerConnection } from "./server-connection.js";
 import { ServerSession, type Log } from "./server-session.js";
+import { bokehJSSource, cdnUrl, StaticFiles } from "./static-files.js";
+import { DEFAULT_SERVER_VERSION, serverBehaviour, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
 
 export interface BokehServerOptions extends SigningOptions {
   /** Applications by path: `{ "/": app, "/demo": other }`. */
   apps: Record<string, Application>;
+  /**
+   * The Bokeh release this server is ("3.7.3", "3.8.2", "3.9.2", "3.10.0"): its document
+   * format, its SERVER-INFO-REPLY, its BokehJS for browsers. Default "3.10.0", the newest
+   * stable release. Any other value is an `UnsupportedVersionError` from `start()`.
+   */
+  bokehVersion?: ServerBokehVersion;
   /** Port to listen on; 0 picks a free one. Default 5006. */
   port?: number;
   /** Address to bind. Default "127.0.0.1". */
@@ -62,12 +73,13 @@ export interface BokehServerOptions extends SigningOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Seconds a token issued with an app page or autoload.js stays valid. Default 300, as Bokeh. */
   sessionTokenExpiration?: number;
-  /** Where log lines go. Default: errors to the console, the rest dropped. */
+  /** Where log lines go. Default: errors and warnings to the console, the rest dropped. */
   log?: Log;
 }
 
 const DEFAULT_LOG: Log = (level, message) => {
   if (level === "error") console.error(`bokeh-client server: ${message}`);
+  else if (level === "warn") console.warn(`bokeh-client server: ${message}`);
 };
 
 export class BokehServer {
@@ -75,6 +87,8 @@ export class BokehServer {
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  /** The Bokeh release this server is. */
+  readonly bokehVersion: ServerBokehVersion;
 
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -87,13 +101,16 @@ export class BokehServer {
   private readonly sessions = new Map<string, Promise<ServerSession>>();
   private readonly connections = new Set<ServerConnection>();
   private readonly limits: ServerLimits;
+  private readonly behaviour: ServerBehaviour;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
-  private constructor(http: Server, options: BokehServerOptions) {
+  private constructor(http: Server, options: BokehServerOptions, behaviour: ServerBehaviour, staticFiles: StaticFiles, log: Log) {
     this.http = http;
     this.options = options;
-    this.log = options.log ?? DEFAULT_LOG;
+    this.behaviour = behaviour;
+    this.bokehVersion = behaviour.version;
+    this.log = log;
     this.apps = new Map(Object.entries(options.apps).map(([path, app]) => [normalizeAppPath(path), app]));
     this.signing = resolveSigning(options);
     const address = http.address() as AddressInfo;
@@ -116,13 +133,14 @@ export class BokehServer {
       // Like Tornado + Bokeh: select the first of exactly two offered subprotocols, else none.
       handleProtocols: (protocols) => (protocols.size === 2 ? ([...protocols][0] as string) : false),
     });
-    // Tells our client that arrays may come as binary buffers in PUSH-DOC (protocol/features.ts).
-    this.wss.on("headers", (headers) => headers.push(`${ACCEPTS_HEADER}: ${DOCUMENT_BUFFERS}`));
+    // A 3.7 server tells our client that arrays may come as binary buffers in PUSH-DOC (protocol/features.ts).
+    if (behaviour.acceptsHeader) this.wss.on("headers", (headers) => headers.push(`${ACCEPTS_HEADER}: ${DOCUMENT_BUFFERS}`));
     this.httpHost = {
       apps: this.apps,
       signing: this.signing,
       tokenExpiration: options.sessionTokenExpiration ?? 300,
       log: this.log,
+      staticFiles,
       session: (id, appPath, app, request) => this.sessionFor(id, appPath, app, request),
     };
     http.on("request", (req, res) => this.onRequest(req, res));
@@ -134,8 +152,17 @@ export class BokehServer {
     this.timers.push(setInterval(() => this.dropUnusedSessions(), options.checkUnusedSessions ?? 17_000).unref());
   }
 
-  /** Starts a server and resolves once it listens. */
+  /**
+   * Starts a server and resolves once it listens. Rejects with an `UnsupportedVersionError`
+   * for a `bokehVersion` it cannot be, before listening.
+   */
   static async start(options: BokehServerOptions): Promise<BokehServer> {
+    const behaviour = serverBehaviour(options.bokehVersion ?? DEFAULT_SERVER_VERSION);
+    const log = options.log ?? DEFAULT_LOG;
+    const source = await bokehJSSource(behaviour.version);
+    if (source.kind === "cdn") {
+      log("warn", `BokehJS ${source.version} is not installed (npm install @bokeh/bokehjs@${source.version}): pages load it from ${new URL(cdnUrl("bokeh", source.version)).origin}`);
+    }
     const http = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
@@ -144,7 +171,7 @@ export class BokehServer {
         resolve();
       });
     });
-    return new BokehServer(http, options);
+    return new BokehServer(http, options, behaviour, new StaticFiles(source), log);
   }
 
   /** The http URL of an app: `appUrl("/demo")` -> `http://127.0.0.1:5006/demo`. */
@@ -257,13 +284,22 @@ export class BokehServer {
     }
     if (!checkTokenSignature(token, this.signing)) {
       this.log("warn", `refused websocket: token for session ${sessionId} has an invalid signature`);
-      ws.terminate();
+      if (this.behaviour.badSignature === "close") ws.close();
+      else ws.terminate();
       return;
     }
 
-    // Frames sent before the ACK are a protocol violation (the real server fails on them too).
-    const early = () => ws.close(1002, "message received before ACK");
-    ws.once("message", early);
+    // Frames sent before the ACK break the protocol: as the server's Bokeh release does,
+    // they close the connection or wait to be answered after the ACK (versions.ts).
+    const early: [Buffer, boolean][] = [];
+    let earlyBytes = 0;
+    const onEarly = (data: Buffer, isBinary: boolean) => {
+      earlyBytes += data.length;
+      if (this.behaviour.beforeAck === "close") ws.close(1002, "message received before ACK");
+      else if (earlyBytes > this.limits.maxMessageSize) ws.close(1009, "too much sent before ACK");
+      else early.push([data, isBinary]);
+    };
+    ws.on("message", onEarly);
     let session: ServerSession;
     try {
       session = await this.sessionFor(sessionId, appPath, app, requestFromToken(payload) ?? {
@@ -281,12 +317,12 @@ export class BokehServer {
       ws.close(1011, "application failed to create the session");
       return;
     }
-    ws.off("message", early);
+    ws.off("message", onEarly);
     if (ws.readyState !== ws.OPEN) return;
     const connection = new ServerConnection(ws, session, this.limits, this.log);
     this.connections.add(connection);
     ws.on("close", () => this.connections.delete(connection));
-    connection.start();
+    connection.start(early);
   }
 
   private sessionFor(id: string, appPath: string, app: Application, request: SessionRequest): Promise<ServerSession> {
@@ -296,7 +332,7 @@ export class BokehServer {
       return Promise.reject(new ServerBusyError(`too many sessions (${this.sessions.size}, maxSessions)`));
     }
     const created = (async () => {
-      const session = new ServerSession(id, appPath, request, this.log);
+      const session = new ServerSession(id, appPath, request, this.log, this.behaviour);
       await app(session.document, session);
       return session;
     })();
