@@ -1,12 +1,15 @@
 /**
  * How a whole document is written for each Bokeh release (document/patch.ts
  * `documentContent`, protocol/document-format.ts), checked against what the
- * recordings and BokehJS show: 3.7 inline base64 and no config; 3.8+ buffers, a
- * `DocumentConfig` with its `Notifications` before the roots, gzipped inline bytes.
+ * recordings and BokehJS show: 3.7 inline base64 and no config; 3.8 gzipped inline
+ * base64 and a `DocumentConfig` with its `Notifications` before the roots; 3.9+ the
+ * same with the arrays as binary buffers. Then what our server sends in each mode.
  */
 import { gunzipSync } from "node:zlib";
-import { describe, expect, test } from "vitest";
-import { ColumnDataSource, Document, type DocJson } from "../src/index.js";
+import { afterEach, describe, expect, test } from "vitest";
+import WebSocket from "ws";
+import { ColumnDataSource, Document, generateToken, pullSession, pushSession, type DocJson } from "../src/index.js";
+import { BokehServer } from "../src/server/index.js";
 import { applyPatch, documentContent } from "../src/document/patch.js";
 import { documentFormat } from "../src/protocol/document-format.js";
 import { KNOWN_BOKEH_VERSIONS } from "../src/protocol/version.js";
@@ -21,10 +24,10 @@ function recorded39(): DocJson {
 }
 
 describe("the document format of each release", () => {
-  test("3.7 writes arrays inline, 3.8 to 3.10 as buffers with gzipped inline bytes and a config", () => {
+  test("3.7 writes arrays inline; 3.8 inline too but gzipped, with a config; 3.9 and 3.10 as buffers", () => {
     expect(KNOWN_BOKEH_VERSIONS.filter((v) => v.startsWith("3.")).map((v) => [v, documentFormat(v).buffers, documentFormat(v).gzipInline, documentFormat(v).config])).toEqual([
       ["3.7.3", false, false, false],
-      ["3.8.2", true, true, true],
+      ["3.8.2", false, true, true],
       ["3.9.2", true, true, true],
       ["3.10.0", true, true, true],
     ]);
@@ -75,5 +78,58 @@ describe("the document format of each release", () => {
     applyPatch(d, patch, new Map(), undefined, { bokehVersion: "3.9.2" });
     expect(source.data.x).toEqual(y);
     expect(source.data.label).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("what our server sends as each release", () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => {});
+  });
+
+  /** The PULL-DOC-REPLY of a session, read off the socket (header, content, buffers). */
+  async function pullReply(server: BokehServer, sessionId: string): Promise<{ header: Record<string, unknown>; doc: DocJson; buffers: number }> {
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}ws`, ["bokeh", generateToken(sessionId)]);
+    cleanup.push(async () => ws.close());
+    const frames: (string | Buffer)[] = [];
+    const done = new Promise<void>((resolve) => {
+      ws.on("message", (data: Buffer, binary: boolean) => {
+        frames.push(binary ? data : data.toString());
+        const header = JSON.parse(frames[0] as string) as { msgtype: string; num_buffers?: number };
+        if (header.msgtype === "ACK" && frames.length === 3) {
+          frames.length = 0;
+          for (const text of ['{"msgid":"r1","msgtype":"PULL-DOC-REQ"}', "{}", "{}"]) ws.send(text);
+        } else if (header.msgtype === "PULL-DOC-REPLY" && frames.length === 3 + 2 * (header.num_buffers ?? 0)) resolve();
+      });
+    });
+    await done;
+    return { header: JSON.parse(frames[0] as string), doc: (JSON.parse(frames[2] as string) as { doc: DocJson }).doc, buffers: (frames.length - 3) / 2 };
+  }
+
+  test.each([
+    ["3.7.3", 0, false],
+    ["3.8.2", 0, true],
+    ["3.9.2", 2, true],
+    ["3.10.0", 2, true],
+  ] as const)("%s: a pushed document goes out with %i buffers (config: %s); large inline arrays arrive whole", async (bokehVersion, buffers, config) => {
+    const server = await BokehServer.start({ port: 0, bokehVersion, apps: { "/": () => {} }, log: () => {} });
+    cleanup.push(() => server.close());
+    const big = new Float64Array(100_000).map((_, i) => Math.sqrt(i)); // 800 kB: read out of the frame before JSON.parse when inline
+    const small = new Int32Array([1, -2, 3]);
+    const pusher = await pushSession(new Document({ roots: [new ColumnDataSource({ name: "s", data: { big, small } })] }), { url: server.url, sessionId: "formats" });
+    cleanup.push(() => pusher.close());
+    const reply = await pullReply(server, "formats");
+    expect(reply.doc.version).toBe(bokehVersion);
+    expect(reply.buffers).toBe(buffers);
+    expect(reply.header.num_buffers).toBe(bokehVersion === "3.9.2" || bokehVersion === "3.10.0" ? 2 : undefined);
+    expect(reply.doc.config !== undefined).toBe(config);
+    const inline = [...JSON.stringify(reply.doc).matchAll(/"data":"([^"]+)"/g)].map((m) => Buffer.from(m[1]!, "base64"));
+    expect(inline.length).toBe(buffers === 0 ? 2 : 0);
+    if (inline.length > 0) expect(inline.every((bytes) => (bytes[0] === 0x1f && bytes[1] === 0x8b) === config)).toBe(true); // gzip's magic from 3.8
+    const puller = await pullSession({ url: server.url, sessionId: "formats" });
+    cleanup.push(() => puller.close());
+    const data = (puller.document!.getModelByName("s") as ColumnDataSource).data;
+    expect(data.big).toEqual(big);
+    expect(data.small).toEqual(small);
   });
 });

@@ -37,13 +37,16 @@ export interface ServerBehaviour {
   readonly badSignature: "drop" | "close";
   /**
    * Whether the upgrade response says `bokeh-server-accepts: document-buffers`
-   * (protocol/features.ts): a 3.7 server that reads buffers in PUSH-DOC says so; from 3.8
-   * buffers are the version's own format, which SERVER-INFO-REPLY already tells.
+   * (protocol/features.ts), which makes our client push buffers in a document without a
+   * `config`. Only a 3.7 server says it: from 3.8 documents have a config, which such a
+   * push would lose; our client asks the version (SERVER-INFO-REQ) and writes that
+   * version's form. (Every mode of our server reads buffers in PUSH-DOC.)
    */
   readonly acceptsHeader: boolean;
   /**
    * PATCH-DOC and PULL-DOC-REPLY headers say `"num_buffers": 0` when there are none, as
-   * Python's Bokeh 3.8+ writes them (the 3.9.2 recording); 3.7 leaves it out.
+   * Python's Bokeh writes them since whole documents went to buffers (the 3.9.2 recording;
+   * 3.8 is put with 3.7, whose recording leaves it out).
    */
   readonly countBuffers: boolean;
 }
@@ -66,6 +69,6 @@ export function serverBehaviour(version: unknown): ServerBehaviour {
     beforeAck: modern ? "answer" : "close",
     badSignature: bokehAtLeast(v, 3, 9) ? "close" : "drop",
     acceptsHeader: !modern,
-    countBuffers: modern,
+    countBuffers: bokehAtLeast(v, 3, 9),
   };
 }
