@@ -7,9 +7,10 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { ColumnDataSource, Document, figure, pushSession, Slider } from "../../src/index.js";
+import { ColumnDataSource, Document, figure, pushSession, Slider, type DocJson } from "../../src/index.js";
 import { BokehServer, SERVER_BOKEH_VERSIONS } from "../../src/server/index.js";
-import { canvasCount, inPageDocument, launch, openPage, waitForBokeh } from "../helpers/browser.js";
+import { canvasCount, inPageDocument, launch, openPage, pageText, waitForBokeh } from "../helpers/browser.js";
+import { loadTranscript, recordedMessages } from "../helpers/transcripts.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -88,6 +89,23 @@ describe("each Bokeh release in Chromium, with its own BokehJS", () => {
     await page.keyboard.press("ArrowRight");
     await expect.poll(() => fromBrowser.at(-1)).toBe(3);
     expect(slider.value).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  test("3.9.2: the document a Python 3.9.2 client pushed (recorded) renders with BokehJS 3.9.2, no console errors", async () => {
+    const server = await BokehServer.start({ port: 0, bokehVersion: "3.9.2", apps: { "/": () => {} }, log: () => {} });
+    cleanup.push(() => server.close());
+    const [push] = recordedMessages(loadTranscript("b_push_session", "3.9"), "client->server");
+    const doc = Document.fromJSON((push!.content as { doc: DocJson }).doc, push!.buffers);
+    const session = await pushSession(doc, { url: server.url });
+    cleanup.push(() => session.close());
+    const { page, errors } = await openPage(browser);
+    cleanup.push(() => page.close());
+    await page.goto(`${server.url}?bokeh-session-id=${encodeURIComponent(session.id)}`);
+    await waitForBokeh(page);
+    expect(await page.title()).toBe("Pushed by the Python client");
+    expect(await canvasCount(page)).toBeGreaterThan(0);
+    expect(await pageText(page)).toContain("pushed div");
     expect(errors).toEqual([]);
   });
 });
