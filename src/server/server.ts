@@ -15,24 +15,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer } from "ws";
 import { ACCEPTS_HEADER, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
-import {
-  checkTokenSignature,
-  getSessionId,
-  getTokenPayload,
-  resolveSigning,
-  type Signing,
-  type SigningOptions,
-} from "../protocol/token.js";
-import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
+import { resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
+import type { Application, SessionRequest } from "./application.js";
 import { handleHttp, type HttpHost } from "./http.js";
 import { originAllowed } from "./origin.js";
 import { DEFAULT_LIMITS, ServerBusyError, type ServerLimits } from "./limits.js";
-import { ServerConnection } from "./server-connection.js";
+import type { ServerConnection } from "./server-connection.js";
 import { ServerSession, type Log } from "./server-session.js";
 import { bokehJSSource, cdnUrl, StaticFiles } from "./static-files.js";
+import { acceptWebsocket, type WebsocketHost } from "./websocket.js";
 import { DEFAULT_SERVER_VERSION, serverBehaviour, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
 
 export interface BokehServerOptions extends SigningOptions {
@@ -98,6 +92,7 @@ export class BokehServer {
   private readonly options: BokehServerOptions;
   private readonly log: Log;
   private readonly httpHost: HttpHost;
+  private readonly websocketHost: WebsocketHost;
   private readonly sessions = new Map<string, Promise<ServerSession>>();
   private readonly connections = new Set<ServerConnection>();
   private readonly limits: ServerLimits;
@@ -142,6 +137,17 @@ export class BokehServer {
       log: this.log,
       staticFiles,
       session: (id, appPath, app, request) => this.sessionFor(id, appPath, app, request),
+    };
+    this.websocketHost = {
+      signing: this.signing,
+      behaviour,
+      limits: this.limits,
+      log: this.log,
+      session: (id, appPath, app, request) => this.sessionFor(id, appPath, app, request),
+      opened: (connection, ws) => {
+        this.connections.add(connection);
+        ws.on("close", () => this.connections.delete(connection));
+      },
     };
     http.on("request", (req, res) => this.onRequest(req, res));
     http.on("upgrade", (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
@@ -222,8 +228,6 @@ export class BokehServer {
     handleHttp(this.httpHost, req, res);
   }
 
-
-
   // ---- websocket upgrade ----------------------------------------------------------------
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -247,82 +251,8 @@ export class BokehServer {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.onWebsocket(ws, req, appPath, app, url.searchParams);
+      void acceptWebsocket(this.websocketHost, ws, req, appPath, app, url.searchParams);
     });
-  }
-
-  private async onWebsocket(ws: WebSocket, req: IncomingMessage, appPath: string, app: Application, search: URLSearchParams): Promise<void> {
-    ws.on("error", () => {});
-    const offered = (req.headers["sec-websocket-protocol"] ?? "").split(",").map((s) => s.trim());
-    const token = offered.length === 2 ? offered[1] : undefined;
-    // The refusals of the real server: an empty close frame, or (for tokens it cannot
-    // decode or verify) a dropped connection without any close frame.
-    if (ws.protocol !== "bokeh" || token === undefined || token === "") {
-      this.log("warn", "refused websocket: subprotocol is not 'bokeh' or no token");
-      ws.close();
-      return;
-    }
-    let sessionId: string;
-    let payload: ReturnType<typeof getTokenPayload>;
-    try {
-      payload = getTokenPayload(token);
-      sessionId = getSessionId(token);
-    } catch (error) {
-      this.log("warn", `refused websocket: ${(error as Error).message}`);
-      ws.terminate();
-      return;
-    }
-    if (typeof payload.session_expiry !== "number") {
-      this.log("warn", "refused websocket: session expiry has not been provided");
-      ws.close();
-      return;
-    }
-    if (Math.floor(Date.now() / 1000) >= payload.session_expiry) {
-      this.log("warn", `refused websocket: token for session ${sessionId} is expired`);
-      ws.close();
-      return;
-    }
-    if (!checkTokenSignature(token, this.signing)) {
-      this.log("warn", `refused websocket: token for session ${sessionId} has an invalid signature`);
-      if (this.behaviour.badSignature === "close") ws.close();
-      else ws.terminate();
-      return;
-    }
-
-    // Frames sent before the ACK break the protocol: as the server's Bokeh release does,
-    // they close the connection or wait to be answered after the ACK (versions.ts).
-    const early: [Buffer, boolean][] = [];
-    let earlyBytes = 0;
-    const onEarly = (data: Buffer, isBinary: boolean) => {
-      earlyBytes += data.length;
-      if (this.behaviour.beforeAck === "close") ws.close(1002, "message received before ACK");
-      else if (earlyBytes > this.limits.maxMessageSize) ws.close(1009, "too much sent before ACK");
-      else early.push([data, isBinary]);
-    };
-    ws.on("message", onEarly);
-    let session: ServerSession;
-    try {
-      session = await this.sessionFor(sessionId, appPath, app, requestFromToken(payload) ?? {
-        arguments: queryArguments(search),
-        headers: req.headers,
-        cookies: parseCookies(req.headers.cookie),
-      });
-    } catch (error) {
-      if (error instanceof ServerBusyError) {
-        this.log("warn", `refused websocket: ${error.message}`);
-        ws.close(1013, error.message); // "try again later"
-        return;
-      }
-      this.log("error", `session ${sessionId}: the application failed: ${(error as Error)?.stack ?? String(error)}`);
-      ws.close(1011, "application failed to create the session");
-      return;
-    }
-    ws.off("message", onEarly);
-    if (ws.readyState !== ws.OPEN) return;
-    const connection = new ServerConnection(ws, session, this.limits, this.log);
-    this.connections.add(connection);
-    ws.on("close", () => this.connections.delete(connection));
-    connection.start(early);
   }
 
   private sessionFor(id: string, appPath: string, app: Application, request: SessionRequest): Promise<ServerSession> {
@@ -372,22 +302,4 @@ function rawResponse(socket: Socket, status: number, reason: string, body: strin
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
-}
-
-/**
- * The request a server-issued token describes (headers, cookies and arguments of the
- * page request that made it), so a session re-created on websocket open sees what the
- * page request saw, as in Bokeh. Null for tokens without that payload.
- */
-function requestFromToken(payload: Record<string, unknown>): SessionRequest | null {
-  const { headers, cookies, arguments: args } = payload;
-  if (typeof headers !== "object" || headers === null || typeof args !== "object" || args === null) return null;
-  const decoded: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(args as Record<string, unknown>)) {
-    if (!Array.isArray(values)) continue;
-    decoded[name] = values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : String(v)));
-  }
-  const lowered: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) lowered[name.toLowerCase()] = String(value);
-  return { arguments: decoded, headers: lowered, cookies: (typeof cookies === "object" && cookies !== null ? cookies : {}) as Record<string, string> };
 }
