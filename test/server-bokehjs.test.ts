@@ -103,9 +103,9 @@ describe("the server as each Bokeh release", () => {
   );
 });
 
-describe("without @bokeh/bokehjs installed", () => {
-  test("bokeh-client/server imports and runs; pages load BokehJS from Bokeh's CDN for the version; the server says so once", async () => {
-    // A project with bokeh-client and its dependencies, but no BokehJS anywhere.
+describe("in a user's project", () => {
+  test("bokeh-client/server runs without @bokeh/bokehjs: pages load the version from Bokeh's CDN and the server says so once, naming the installed ones", async () => {
+    // A project with bokeh-client and its dependencies, and BokehJS 3.8.2 under an alias of the user's: no 3.9.2.
     const project = tempDir();
     const pkg = join(project, "node_modules", "bokeh-client");
     const root = join(dirname(require.resolve("../package.json")));
@@ -113,6 +113,7 @@ describe("without @bokeh/bokehjs installed", () => {
     cpSync(join(root, "dist"), join(pkg, "dist"), { recursive: true });
     cpSync(join(root, "package.json"), join(pkg, "package.json"));
     symlinkSync(dirname(require.resolve("ws/package.json")), join(project, "node_modules", "ws"), "dir");
+    symlinkSync(dirname(require.resolve("bokehjs-3.8/package.json")), join(project, "node_modules", "charts-old"), "dir");
     const script = `
       import { BokehServer } from "bokeh-client/server";
       const lines = [];
@@ -122,16 +123,21 @@ describe("without @bokeh/bokehjs installed", () => {
       const redirect = await fetch(server.url + "static/js/bokeh-widgets.min.js", { redirect: "manual" });
       const missing = await fetch(server.url + "static/js/bokeh-nope.min.js", { redirect: "manual" });
       await server.close();
-      console.log(JSON.stringify({ lines, scripts, redirect: [redirect.status, redirect.headers.get("location")], missing: missing.status }));
+      const old = await BokehServer.start({ port: 0, bokehVersion: "3.8.2", apps: { "/": () => {} }, log: (level, message) => lines.push(level + " " + message) });
+      const local = await fetch(old.url + "static/js/bokeh.min.js");
+      const served = [local.status, (await local.text()).includes('"3.8.2"')];
+      await old.close();
+      console.log(JSON.stringify({ lines, scripts, redirect: [redirect.status, redirect.headers.get("location")], missing: missing.status, served }));
     `;
     const file = join(project, "run.mjs");
     writeFileSync(file, script);
     const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: project });
-    const out = JSON.parse(stdout) as { lines: string[]; scripts: string[]; redirect: [number, string]; missing: number };
+    const out = JSON.parse(stdout) as { lines: string[]; scripts: string[]; redirect: [number, string]; missing: number; served: [number, boolean] };
     expect(out.scripts).toEqual(BUNDLES.map((b) => cdnUrl(b, "3.9.2")));
     expect(out.scripts[0]).toBe("https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js");
     expect(out.redirect).toEqual([302, "https://cdn.bokeh.org/bokeh/release/bokeh-widgets-3.9.2.min.js"]);
     expect(out.missing).toBe(404);
-    expect(out.lines).toEqual([expect.stringMatching(/^warn BokehJS 3\.9\.2 is not installed .*https:\/\/cdn\.bokeh\.org/)]);
+    expect(out.lines).toEqual([expect.stringMatching(/^warn BokehJS 3\.9\.2 is not installed .*https:\/\/cdn\.bokeh\.org; installed: 3\.8\.2 \(bokehVersion chooses\)$/)]);
+    expect(out.served).toEqual([200, true]); // the alias, as 3.8.2, serves its own bundles and logs nothing
   });
 });

@@ -25,9 +25,9 @@ import { originAllowed } from "./origin.js";
 import { DEFAULT_LIMITS, ServerBusyError, type ServerLimits } from "./limits.js";
 import type { ServerConnection } from "./server-connection.js";
 import { ServerSession, type Log } from "./server-session.js";
-import { bokehJSSource, cdnUrl, StaticFiles } from "./static-files.js";
+import { bokehJSSource, cdnUrl, findBokehJS, StaticFiles } from "./static-files.js";
 import { acceptWebsocket, type WebsocketHost } from "./websocket.js";
-import { DEFAULT_SERVER_VERSION, serverBehaviour, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
+import { DEFAULT_SERVER_VERSION, SERVER_BOKEH_VERSIONS, serverBehaviour, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
 
 export interface BokehServerOptions extends SigningOptions {
   /** Applications by path: `{ "/": app, "/demo": other }`. */
@@ -167,7 +167,9 @@ export class BokehServer {
     const log = options.log ?? DEFAULT_LOG;
     const source = await bokehJSSource(behaviour.version);
     if (source.kind === "cdn") {
-      log("warn", `BokehJS ${source.version} is not installed (npm install @bokeh/bokehjs@${source.version}): pages load it from ${new URL(cdnUrl("bokeh", source.version)).origin}`);
+      const others = (await Promise.all(SERVER_BOKEH_VERSIONS.map(async (v) => ((await findBokehJS(v)) === null ? [] : [v])))).flat();
+      const hint = others.length === 0 ? "" : `; installed: ${others.join(", ")} (bokehVersion chooses)`;
+      log("warn", `BokehJS ${source.version} is not installed (npm install @bokeh/bokehjs@${source.version}): pages load it from ${new URL(cdnUrl("bokeh", source.version)).origin}${hint}`);
     }
     const http = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
     await new Promise<void>((resolve, reject) => {
