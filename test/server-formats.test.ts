@@ -14,6 +14,7 @@ import { applyPatch, documentContent } from "../src/document/patch.js";
 import { documentFormat } from "../src/protocol/document-format.js";
 import { KNOWN_BOKEH_VERSIONS } from "../src/protocol/version.js";
 import { loadTranscript, recordedMessages } from "./helpers/transcripts.js";
+import { until } from "./helpers/until.js";
 
 const x = new Float64Array([1.5, -2, Number.NaN]);
 const doc = () => new Document({ title: "t", roots: [new ColumnDataSource({ name: "s", data: { x, label: ["a", "b", "c"] } })] });
@@ -111,7 +112,7 @@ describe("what our server sends as each release", () => {
     ["3.8.2", 0, true],
     ["3.9.2", 2, true],
     ["3.10.0", 2, true],
-  ] as const)("%s: a pushed document goes out with %i buffers (config: %s); large inline arrays arrive whole", async (bokehVersion, buffers, config) => {
+  ] as const)("%s: a pushed document goes out with %i buffers (config: %s); large inline arrays arrive whole; streams of typed arrays go both ways", async (bokehVersion, buffers, config) => {
     const server = await BokehServer.start({ port: 0, bokehVersion, apps: { "/": () => {} }, log: () => {} });
     cleanup.push(() => server.close());
     const big = new Float64Array(100_000).map((_, i) => Math.sqrt(i)); // 800 kB: read out of the frame before JSON.parse when inline
@@ -128,8 +129,18 @@ describe("what our server sends as each release", () => {
     if (inline.length > 0) expect(inline.every((bytes) => (bytes[0] === 0x1f && bytes[1] === 0x8b) === config)).toBe(true); // gzip's magic from 3.8
     const puller = await pullSession({ url: server.url, sessionId: "formats" });
     cleanup.push(() => puller.close());
-    const data = (puller.document!.getModelByName("s") as ColumnDataSource).data;
-    expect(data.big).toEqual(big);
-    expect(data.small).toEqual(small);
+    const pulled = puller.document!.getModelByName("s") as ColumnDataSource;
+    expect(pulled.data.big).toEqual(big);
+    expect(pulled.data.small).toEqual(small);
+    // Binary columns both ways in patches: each client streams typed arrays, the other gets them.
+    const pushed = pusher.document!.getModelByName("s") as ColumnDataSource;
+    pushed.stream({ big: new Float64Array([-1.5]), small: new Int32Array([40]) });
+    await until(() => pulled.length === 100_001, "the pusher's stream at the puller");
+    pulled.stream({ big: new Float64Array([2.25]), small: new Int32Array([-50]) });
+    await until(() => pushed.length === 100_002, "the puller's stream at the pusher");
+    expect(Array.from((pushed.data.small as Int32Array).slice(-2))).toEqual([40, -50]);
+    expect(Array.from((pulled.data.big as Float64Array).slice(-2))).toEqual([-1.5, 2.25]);
+    expect(pulled.data.small).toBeInstanceOf(Int32Array);
+    expect(pushed.data.big).toBeInstanceOf(Float64Array);
   });
 });
