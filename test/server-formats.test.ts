@@ -143,4 +143,24 @@ describe("what our server sends as each release", () => {
     expect(pulled.data.small).toBeInstanceOf(Int32Array);
     expect(pushed.data.big).toBeInstanceOf(Float64Array);
   });
+
+  test.each([
+    ["3.7.3", "3.10.0"],
+    ["3.10.0", "3.7.3"],
+  ] as const)("a document pulled from the server as %s and pushed to the server as %s arrives whole (a config only where the release has one)", async (from, to) => {
+    const columns = { x: new Float64Array([0.5, 1.5]), n: new Int32Array([7, -7]), label: ["a", "b"] };
+    const source = await BokehServer.start({ port: 0, bokehVersion: from, apps: { "/": (doc) => doc.addRoot(new ColumnDataSource({ name: "s", data: columns })) }, log: () => {} });
+    const target = await BokehServer.start({ port: 0, bokehVersion: to, apps: { "/": () => {} }, log: () => {} });
+    cleanup.push(() => source.close(), () => target.close());
+    const pulled = await pullSession({ url: source.url });
+    cleanup.push(() => pulled.close());
+    const pushed = await pushSession(pulled.document!, { url: target.url, sessionId: "moved" });
+    cleanup.push(() => pushed.close());
+    const back = await pullSession({ url: target.url, sessionId: "moved" });
+    cleanup.push(() => back.close());
+    expect((back.document!.getModelByName("s") as ColumnDataSource).data).toEqual(columns);
+    const reply = await pullReply(target, "moved");
+    expect(reply.doc.version).toBe(to);
+    expect(reply.doc.config !== undefined).toBe(to !== "3.7.3");
+  });
 });
