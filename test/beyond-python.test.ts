@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { ClientSession, ColumnDataSource, Document, Model, pullSession, pushSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
-import { BokehServer, type Application } from "../src/server/index.js";
+import { BokehServer, type Application, type BokehServerOptions } from "../src/server/index.js";
 import WebSocket from "ws";
 import { generateToken } from "../src/protocol/index.js";
 import { Receiver } from "../src/protocol/receiver.js";
@@ -23,9 +23,9 @@ interface Logged {
   lines: string[];
 }
 
-async function start(apps: Record<string, Application>): Promise<Logged> {
+async function start(apps: Record<string, Application>, options: Partial<BokehServerOptions> = {}): Promise<Logged> {
   const lines: string[] = [];
-  const server = await BokehServer.start({ port: 0, apps, log: (level, message) => lines.push(`${level} ${message}`) });
+  const server = await BokehServer.start({ port: 0, apps, log: (level, message) => lines.push(`${level} ${message}`), ...options });
   cleanup.push(() => server.close());
   return { server, lines };
 }
@@ -476,19 +476,24 @@ describe("pushing to Bokeh 3.7 and to 3.8+", () => {
     expect(server.received[1]!.buffers.size).toBe(0);
   });
 
-  test("our server says so on every websocket upgrade; a pushed document's buffers reach a puller intact", async () => {
-    const { server } = await start({ "/": () => {} });
+  test.each([
+    ["3.7.3", "document-buffers", ["PUSH-DOC"]],
+    ["3.10.0", undefined, ["SERVER-INFO-REQ", "PUSH-DOC"]],
+  ] as const)("our server as Bokeh %s says %s on the upgrade; a pushed document's buffers reach a puller intact", async (bokehVersion, header, sent) => {
+    const { server, lines } = await start({ "/": () => {} }, { bokehVersion });
     const upgraded = new Promise<string | undefined>((resolve, reject) => {
       const ws = new WebSocket(`${server.appUrl("/").replace("http", "ws").replace(/\/$/, "")}/ws`, ["bokeh", generateToken("header-check")]);
       ws.once("upgrade", (res) => resolve(res.headers["bokeh-server-accepts"] as string | undefined));
       ws.once("open", () => ws.close());
       ws.once("error", reject);
     });
-    expect(await upgraded).toBe("document-buffers");
+    expect(await upgraded).toBe(header);
 
     const x = new Float64Array(300_001).map((_, i) => Math.sin(i));
     const y = new Int32Array(70_000).map((_, i) => -i);
     track(await pushSession(new Document({ roots: [new ColumnDataSource({ name: "s", data: { x, y, t: ["a", "b"] } })] }), { url: server.appUrl("/"), sessionId: "buffers" }));
+    // What the pusher sent (the server logs each message): the version is asked only where the upgrade did not say buffers are read.
+    expect(lines.flatMap((line) => /^debug session buffers: received (\S+)/.exec(line)?.slice(1) ?? [])).toEqual(sent);
     const puller = track(await pullSession({ url: server.appUrl("/"), sessionId: "buffers" }));
     const data = (puller.document!.getModelByName("s") as ColumnDataSource).data;
     expect(data.x).toEqual(x);
@@ -496,7 +501,7 @@ describe("pushing to Bokeh 3.7 and to 3.8+", () => {
     expect(data.t).toEqual(["a", "b"]);
   });
 
-  test("a document pulled from Bokeh 3.8+ keeps its config when pushed back, and our 3.7 server does not pass it on", async () => {
+  test("a document pulled from Bokeh 3.8+ keeps its config when pushed back; our 3.7 server does not pass it on, our 3.10 server does", async () => {
     const config = { type: "object", name: "DocumentConfig", id: "c1", attributes: { reconnect_session: false, notifications: { type: "object", name: "Notifications", id: "c2" } } };
     const pulled = Document.fromJSON({ version: "3.9.2", title: "from 3.9", roots: [{ type: "object", name: "Div", id: "d1", attributes: { text: "hi" } }], config });
     const server = await fault((message, api) => {
@@ -506,12 +511,14 @@ describe("pushing to Bokeh 3.7 and to 3.8+", () => {
     await session.push(pulled);
     expect((server.received[0]!.content as { doc: { config: unknown } }).doc.config).toEqual(config);
 
-    // Our embedded server speaks 3.7: it keeps the roots and leaves the config out of what it serves.
-    const { server: ours } = await start({ "/": () => {} });
-    track(await pushSession(Document.fromJSON({ version: "3.9.2", roots: [{ type: "object", name: "Div", id: "d2", attributes: { text: "hi" } }], config }), { url: ours.appUrl("/"), sessionId: "with-config" }));
-    const puller = track(await pullSession({ url: ours.appUrl("/"), sessionId: "with-config" }));
-    expect(puller.document!.toJSON().config).toBeUndefined();
-    expect(puller.document!.roots.map((r) => r.id)).toEqual(["d2"]);
+    for (const [bokehVersion, passedOn] of [["3.7.3", undefined], ["3.10.0", config]] as const) {
+      const { server: ours } = await start({ "/": () => {} }, { bokehVersion });
+      const doc = Document.fromJSON({ version: "3.9.2", roots: [{ type: "object", name: "Div", id: "d2", attributes: { text: "hi" } }], config });
+      track(await pushSession(doc, { url: ours.appUrl("/"), sessionId: "with-config" }));
+      const puller = track(await pullSession({ url: ours.appUrl("/"), sessionId: "with-config" }));
+      expect(puller.document!.toJSON().config).toEqual(passedOn);
+      expect(puller.document!.roots.map((r) => r.id)).toEqual(["d2"]);
+    }
   });
 
   test("documents from Bokeh 3.8+ standalone output (gzipped inline bytes) load", async () => {

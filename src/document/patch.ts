@@ -7,6 +7,8 @@
  * does not have yet in full, known ones as `{"id"}`, array bytes as buffers.
  */
 import { contentFrame, type TextPieces } from "../protocol/content.js";
+import { documentFormat } from "../protocol/document-format.js";
+import { makeId } from "../protocol/ids.js";
 import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
@@ -34,12 +36,27 @@ export interface ApplyResult {
 
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 
+export interface ApplyOptions {
+  /**
+   * The Bokeh release of the peer that wrote the patch: from 3.8 inline bytes are gzipped
+   * (protocol/document-format.ts). Default: 3.7's plain base64.
+   */
+  bokehVersion?: string;
+}
+
 /** Applies PATCH-DOC `content` (with its binary `buffers`) to `document`. */
-export function applyPatch(document: Document, content: unknown, buffers: ReadonlyMap<string, Uint8Array>, setter: Setter): ApplyResult {
+export function applyPatch(
+  document: Document,
+  content: unknown,
+  buffers: ReadonlyMap<string, Uint8Array>,
+  setter: Setter,
+  options: ApplyOptions = {},
+): ApplyResult {
   if (!isPlainObject(content) || !Array.isArray(content.events)) {
     throw new DeserializationError("PATCH-DOC content has no 'events' list");
   }
-  const decoder = new Decoder<Model>({ models: document._modelFactory(), buffers });
+  const gzipInline = options.bokehVersion !== undefined && documentFormat(options.bokehVersion).gzipInline;
+  const decoder = new Decoder<Model>({ models: document._modelFactory(), buffers, gzipInline });
   let events: Change[];
   try {
     events = content.events.map((json) => decodeEvent(json, decoder));
@@ -184,23 +201,55 @@ function eventToJson(event: DocumentChangedEvent, encoder: Encoder, document: Do
   }
 }
 
+export interface DocumentContentOptions {
+  /**
+   * The Bokeh release to write for ("3.9.2"): the document's `version` field, and, unless
+   * `buffers` or `config` say otherwise, that release's format (protocol/document-format.ts).
+   * Without it: 3.7's form, with the version the document writes itself.
+   */
+  bokehVersion?: string;
+  /** Arrays as binary buffers (3.8+) rather than inline base64. */
+  buffers?: boolean;
+  /**
+   * How the 3.8+ `config` is written. `"ensure"` gives the document a default one
+   * (`DocumentConfig` with its `Notifications`, as Bokeh writes it) if it has none, and
+   * keeps it, so the config's ids stay the same from one write to the next.
+   */
+  config?: ConfigMode;
+}
+
 /**
  * PULL-DOC-REPLY / PUSH-DOC content: `{doc}` and the content frame to send. Arrays are
  * inline base64 as Bokeh 3.7 expects (large ones spliced into the frame without going
  * through JSON, protocol/content.ts), or with `buffers` binary buffers as 3.8+ expects.
- * `config` says how the document's Bokeh 3.8+ `config` is written (Document._toJSON).
+ * The fields are in Bokeh 3.8+'s order: version, title, config, roots.
  */
 export function documentContent(
   document: Document,
-  options: { buffers?: boolean; config?: ConfigMode } = {},
+  options: DocumentContentOptions = {},
 ): { doc: DocJson; frame: string | TextPieces; buffers: Map<string, Uint8Array> } {
-  if (options.buffers) {
-    // Bokeh 3.8+: the arrays travel as binary buffer frames after the content.
-    const encoder = new Encoder({ binary: true });
-    const doc = document._toJSON(encoder, options.config);
-    return { doc, frame: JSON.stringify({ doc }), buffers: encoder.buffers };
-  }
+  const format = options.bokehVersion === undefined ? null : documentFormat(options.bokehVersion);
+  const buffers = options.buffers ?? format?.buffers ?? false;
+  const config = options.config ?? (format === null ? "keep" : format.config ? "ensure" : "omit");
   const blobs = new Map<string, Uint8Array>();
-  const doc = document._toJSON(new Encoder({ blobs }), options.config);
-  return { doc, frame: contentFrame({ doc }, blobs), buffers: new Map() };
+  // Bokeh 3.8+: the arrays travel as binary buffer frames after the content.
+  const encoder = buffers ? new Encoder({ binary: true }) : new Encoder({ blobs, gzipInline: format?.gzipInline ?? false });
+  const written = document._toJSON(encoder, config === "omit" ? "omit" : "keep");
+  let configJson = written.config;
+  if (configJson === undefined && config === "ensure") {
+    configJson = defaultConfig();
+    document._setConfig(configJson);
+  }
+  const doc: DocJson = {
+    version: format?.version ?? written.version,
+    title: written.title,
+    ...(configJson === undefined ? {} : { config: configJson }),
+    roots: written.roots,
+  };
+  return { doc, frame: buffers ? JSON.stringify({ doc }) : contentFrame({ doc }, blobs), buffers: encoder.buffers };
+}
+
+/** A new `DocumentConfig` with Bokeh's defaults, in the form Bokeh 3.8+ writes it. */
+function defaultConfig(): Record<string, unknown> {
+  return { type: "object", name: "DocumentConfig", id: makeId(), attributes: { notifications: { type: "object", name: "Notifications", id: makeId() } } };
 }

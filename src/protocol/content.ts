@@ -35,9 +35,16 @@ export function frameText(bytes: Uint8Array): string {
   throw new ProtocolError("text frame is not valid UTF-8");
 }
 
+const INLINE_PREFIX = "\u0000inline:";
+
 /** Id under which a blob read out of a content frame is stored in the message's buffers. */
 export function inlineBlobId(index: number): string {
-  return `\u0000inline:${index}`;
+  return `${INLINE_PREFIX}${index}`;
+}
+
+/** Whether a buffer id is one parseContent made for bytes that were inline base64 in the frame. */
+export function isInlineBlobId(id: string): boolean {
+  return id.startsWith(INLINE_PREFIX);
 }
 
 /**

@@ -35,3 +35,13 @@ export class MessageTooLargeError extends BokehError {
     this.option = option;
   }
 }
+
+/** A Bokeh version that bokeh-client does not know, or cannot speak where it was asked for. */
+export class UnsupportedVersionError extends BokehError {
+  readonly version: unknown;
+
+  constructor(version: unknown, message: string) {
+    super("ERR_BOKEH_UNSUPPORTED_VERSION", message);
+    this.version = version;
+  }
+}

@@ -1,12 +1,13 @@
 /**
- * What our embedded server accepts beyond the Bokeh 3.7 protocol it speaks, told
+ * What our embedded server accepts beyond the Bokeh protocol of its release, told
  * to our client in a response header of the websocket upgrade.
  *
- * The server cannot say it in SERVER-INFO-REPLY, whose content the recorded
- * transcripts fix, nor claim a newer Bokeh version it does not serve. A header is
- * invisible to Bokeh's own clients, and a client that does not see it (a real
- * Bokeh server, a proxy that drops it) keeps the plain 3.7 behaviour.
- * See docs/decisions.md, "Binary buffers in PUSH-DOC to our server".
+ * Only the server as Bokeh 3.7 says anything (server/versions.ts): it reads a pushed
+ * document's arrays as binary buffers, which real 3.7 servers do not. It cannot say it
+ * in SERVER-INFO-REPLY, whose content the recorded transcripts fix, nor claim a newer
+ * Bokeh version it is not. A header is invisible to Bokeh's own clients, and a client
+ * that does not see it (a real Bokeh server, a proxy that drops it) keeps the plain 3.7
+ * behaviour. See docs/decisions.md, "Binary buffers in PUSH-DOC to our server".
  */
 
 /** The response header: a comma-separated list of features. */
@@ -14,7 +15,7 @@ export const ACCEPTS_HEADER = "bokeh-server-accepts";
 
 /**
  * The server reads the arrays of a whole document (PUSH-DOC) as binary buffers,
- * as Bokeh 3.8+ servers do, in a document of its own version (no `config`).
+ * as Bokeh 3.9+ servers do, in a document of its own version (no `config`).
  */
 export const DOCUMENT_BUFFERS = "document-buffers";
 

@@ -57,16 +57,21 @@ export interface ServerInfo {
   version_info: { bokeh: string; server: string };
 }
 
+export interface CreateOptions {
+  reqid?: string;
+  buffers?: Buffers;
+  /**
+   * Write `num_buffers` even when it is 0, as Python's Bokeh 3.8+ does in every PATCH-DOC,
+   * PUSH-DOC and PULL-DOC-REPLY (BokehJS and Bokeh 3.7 leave it out; both read absent as 0).
+   */
+  countBuffers?: boolean;
+}
+
 /** Builds a message; `reqid` is only set for replies. */
-export function createMessage<Content>(
-  msgtype: MsgType,
-  msgid: string,
-  content: Content,
-  options: { reqid?: string; buffers?: Buffers } = {},
-): Message<Content> {
+export function createMessage<Content>(msgtype: MsgType, msgid: string, content: Content, options: CreateOptions = {}): Message<Content> {
   const header: Header = { msgid, msgtype };
   if (options.reqid !== undefined) header.reqid = options.reqid;
   const buffers = options.buffers ?? new Map();
-  if (buffers.size > 0) header.num_buffers = buffers.size;
+  if (buffers.size > 0 || options.countBuffers === true) header.num_buffers = buffers.size;
   return { header, metadata: {}, content, buffers };
 }

@@ -36,7 +36,8 @@ export function messageFrames(message: Message, contentJson?: FrameText): Frame[
 function headerJson(header: Header, numBuffers: number): string {
   const parts = [`"msgid": ${JSON.stringify(header.msgid)}`, `"msgtype": ${JSON.stringify(header.msgtype)}`];
   if (header.reqid !== undefined) parts.push(`"reqid": ${JSON.stringify(header.reqid)}`);
-  if (numBuffers > 0) parts.push(`"num_buffers": ${numBuffers}`);
+  // Written when there are buffers, or when the header says how many (0 included, see createMessage).
+  if (numBuffers > 0 || header.num_buffers !== undefined) parts.push(`"num_buffers": ${numBuffers}`);
   return `{${parts.join(", ")}}`;
 }
 

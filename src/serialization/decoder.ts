@@ -7,6 +7,7 @@
  * already known). References resolve to models created earlier in the same value.
  */
 import { gunzipSync } from "node:zlib";
+import { isInlineBlobId } from "../protocol/content.js";
 import { base64ToBytes, isDataType, typedArrayFrom } from "./arrays.js";
 import { describePeerValue } from "../util/describe.js";
 import { DeserializationError, UnknownReferenceError } from "./errors.js";
@@ -157,22 +158,25 @@ export class Decoder<M extends SerializableModel = SerializableModel> {
   }
 
   private decodeBytes(data: unknown): Uint8Array {
-    if (typeof data === "string") {
-      const bytes = base64ToBytes(data);
-      if (!this.gzipInline) return bytes;
-      try {
-        const raw = gunzipSync(bytes);
-        return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-      } catch (cause) {
-        throw new DeserializationError(`inline bytes are not gzip-compressed as Bokeh 3.8+ writes them: ${(cause as Error).message}`);
-      }
-    }
+    if (typeof data === "string") return this.inline(base64ToBytes(data));
     if (isPlainObject(data) && typeof data.id === "string") {
       const buffer = this.buffers.get(data.id);
       if (buffer === undefined) throw new DeserializationError(`can't resolve buffer '${data.id}'`);
-      return buffer;
+      // A large inline base64 string taken out of the frame before parsing (protocol/content.ts) is still inline bytes.
+      return isInlineBlobId(data.id) ? this.inline(buffer) : buffer;
     }
     throw new DeserializationError("malformed bytes: data is neither base64 text nor a buffer reference");
+  }
+
+  /** Bytes that were written inline: gzip-compressed from Bokeh 3.8 on. */
+  private inline(bytes: Uint8Array): Uint8Array {
+    if (!this.gzipInline) return bytes;
+    try {
+      const raw = gunzipSync(bytes);
+      return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+    } catch (cause) {
+      throw new DeserializationError(`inline bytes are not gzip-compressed as Bokeh 3.8+ writes them: ${(cause as Error).message}`);
+    }
   }
 
   private decodeTypedArray(obj: Record<string, unknown>): unknown {

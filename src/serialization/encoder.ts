@@ -4,8 +4,10 @@
  * One Encoder serializes one message (or one document). It writes each model
  * in full the first time it meets it, unless the receiver already knows it, and
  * as `{"id": ...}` afterwards. With `binary: true` array bytes are collected as
- * buffers (sent as binary frames); otherwise they are inlined as base64.
+ * buffers (sent as binary frames); otherwise they are inlined as base64 (of the
+ * gzipped bytes with `gzipInline`, as Bokeh 3.8+ reads them).
  */
+import { gzipSync } from "node:zlib";
 import { BLOB_THRESHOLD, blobPlaceholder } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
 import { bytesOf, bytesToBase64, dtypeOf, NATIVE_ORDER } from "./arrays.js";
@@ -33,6 +35,8 @@ export interface EncoderOptions {
   blobs?: Map<string, Uint8Array>;
   /** Models the receiver already has; they are written as references. */
   isKnown?: (model: SerializableModel) => boolean;
+  /** Inline mode only: bytes are gzip-compressed before base64 (Bokeh 3.8+, protocol/document-format.ts). */
+  gzipInline?: boolean;
 }
 
 export class Encoder {
@@ -44,6 +48,7 @@ export class Encoder {
   private readonly binary: boolean;
   private readonly blobs: Map<string, Uint8Array> | undefined;
   private readonly isKnown: (model: SerializableModel) => boolean;
+  private readonly gzipInline: boolean;
   private readonly written = new Set<SerializableModel>();
   private readonly stack = new Set<object>();
 
@@ -51,6 +56,7 @@ export class Encoder {
     this.binary = options.binary ?? false;
     this.blobs = options.blobs;
     this.isKnown = options.isKnown ?? (() => false);
+    this.gzipInline = options.gzipInline ?? false;
   }
 
   encode(value: unknown): unknown {
@@ -75,7 +81,7 @@ export class Encoder {
    * Buffers still go to this encoder.
    */
   encodeDetached(value: unknown): unknown {
-    const detached = new Encoder({ binary: this.binary });
+    const detached = new Encoder({ binary: this.binary, gzipInline: this.gzipInline });
     const rep = detached.encode(value);
     for (const [id, bytes] of detached.buffers) this.buffers.set(id, bytes);
     return rep;
@@ -178,8 +184,10 @@ export class Encoder {
     return { type: "ndarray", array: this.encodeBytes(bytesOf(array)), shape, dtype, order: NATIVE_ORDER };
   }
 
-  private encodeBytes(bytes: Uint8Array): unknown {
+  private encodeBytes(raw: Uint8Array): unknown {
     if (!this.binary) {
+      // mtime 0 in the gzip header, as BokehJS writes it: the same bytes give the same text.
+      const bytes = this.gzipInline ? gzipSync(raw) : raw;
       if (this.blobs !== undefined && bytes.byteLength >= BLOB_THRESHOLD) {
         const placeholder = blobPlaceholder();
         this.blobs.set(placeholder, bytes);
@@ -188,7 +196,7 @@ export class Encoder {
       return { type: "bytes", data: bytesToBase64(bytes) };
     }
     const id = makeId();
-    this.buffers.set(id, bytes);
+    this.buffers.set(id, raw);
     return { type: "bytes", data: { id } };
   }
 }

@@ -5,7 +5,8 @@
  *   GET /<app>/autoload.js    a script that renders the session into an element
  *   OPTIONS /<app>/autoload.js  CORS preflight
  *   GET /<app>/metadata       `{"url": <app path>, "data": {}}`
- *   GET /static/js/<bundle>   BokehJS (also under /<app>/static/js/)
+ *   GET /static/js/<bundle>   BokehJS of the server's version (also under /<app>/static/js/),
+ *                             or a redirect to Bokeh's CDN when it is not installed
  *   GET /                     redirect to the only app, or a list of apps
  *
  * Session ids come from `?bokeh-session-id=`, the `Bokeh-Session-Id` header or a
@@ -26,7 +27,7 @@ import { parseCookies, queryArguments, type Application, type SessionRequest } f
 import { ServerBusyError } from "./limits.js";
 import { appPage, autoloadScript, errorPage, indexPage } from "./pages.js";
 import type { Log, ServerSession } from "./server-session.js";
-import { bundleUrls, serveStatic } from "./static-files.js";
+import type { StaticFiles } from "./static-files.js";
 
 export interface HttpHost {
   readonly apps: ReadonlyMap<string, Application>;
@@ -34,6 +35,8 @@ export interface HttpHost {
   /** Seconds a token issued with a page or autoload.js stays valid. */
   readonly tokenExpiration: number;
   readonly log: Log;
+  /** BokehJS of the server's version. */
+  readonly staticFiles: StaticFiles;
   session(id: string, appPath: string, app: Application, request: SessionRequest): Promise<ServerSession>;
 }
 
@@ -75,7 +78,7 @@ async function route(host: HttpHost, req: IncomingMessage, res: ServerResponse):
   }
   const staticFile = /^(?:\/.*)?\/static\/js\/([^/]+)$/.exec(path);
   if (staticFile !== null) {
-    if (serveStatic(req, res, staticFile[1] as string, url.searchParams.has("v"))) return;
+    if (host.staticFiles.serve(req, res, staticFile[1] as string, url.searchParams.has("v"))) return;
     throw new HttpError(404, "Not Found");
   }
   if (appPath !== null && isAutoload) return autoload(host, req, res, url, appPath);
@@ -109,7 +112,7 @@ async function page(host: HttpHost, req: IncomingMessage, res: ServerResponse, u
     title: session.document.title,
     token,
     rootIds: session.document.roots.map((root) => root.id),
-    scripts: bundleUrls("/"),
+    scripts: host.staticFiles.bundleUrls("/"),
   });
   res.writeHead(200, { "Content-Type": "text/html; charset=UTF-8" }).end(method(req) === "HEAD" ? undefined : html);
 }
@@ -133,7 +136,7 @@ async function autoload(host: HttpHost, req: IncomingMessage, res: ServerRespons
     elementId: element,
     appPath: url.searchParams.get("bokeh-app-path") ?? "/",
     absoluteUrl: absolute || null,
-    scripts: url.searchParams.get("resources") === "none" ? [] : bundleUrls(base),
+    scripts: url.searchParams.get("resources") === "none" ? [] : host.staticFiles.bundleUrls(base),
   });
   res.writeHead(200, { ...cors, "Content-Type": "application/javascript; charset=utf-8" }).end(method(req) === "HEAD" ? undefined : script);
 }

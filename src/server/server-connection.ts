@@ -18,7 +18,6 @@ import { makeId } from "../protocol/ids.js";
 import { createMessage, type Message, type MsgType } from "../protocol/message.js";
 import { Receiver } from "../protocol/receiver.js";
 import { messageFrames, sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
-import { BOKEH_VERSION } from "../protocol/version.js";
 import { isPlainObject } from "../serialization/values.js";
 import type { ServerLimits } from "./limits.js";
 import type { Log, ServerSession } from "./server-session.js";
@@ -30,8 +29,6 @@ export const CLOSE_PROTOCOL_ERROR = 1002; // Bokeh: 10001
 export const CLOSE_UNEXPECTED = 1011; // Bokeh: 10000
 export const CLOSE_TOO_LARGE = 1009;
 export const CLOSE_TOO_SLOW = 1008; // policy violation: the client stopped reading
-
-export const SERVER_VERSION = `${BOKEH_VERSION}`;
 
 export class ServerConnection {
   readonly session: ServerSession;
@@ -54,8 +51,8 @@ export class ServerConnection {
     return this.ws.readyState === this.ws.OPEN;
   }
 
-  /** Subscribes to the session and sends ACK. */
-  start(): void {
+  /** Subscribes to the session and sends ACK, then handles `early`: frames that came before it. */
+  start(early: readonly [Buffer, boolean][] = []): void {
     this.ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
     this.ws.on("pong", () => {
       this.awaitingPong = false;
@@ -64,6 +61,7 @@ export class ServerConnection {
     this.ws.on("error", (error) => this.log("debug", `session ${this.session.id}: websocket error: ${error.message}`));
     this.session.subscribe(this);
     this.send(createMessage("ACK", makeId(), {}));
+    for (const [data, isBinary] of early) this.onFrame(data, isBinary);
   }
 
   sendFrames(frames: readonly Frame[]): void {
@@ -138,8 +136,10 @@ export class ServerConnection {
           return this.onPush(message);
         case "PATCH-DOC":
           return this.onPatch(message);
-        case "SERVER-INFO-REQ":
-          return this.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: BOKEH_VERSION, server: SERVER_VERSION } });
+        case "SERVER-INFO-REQ": {
+          const version = this.session.behaviour.version;
+          return this.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: version, server: version } });
+        }
         default: {
           const text = `Message '${msgtype}' content: ${JSON.stringify(message.content)} not expected on server`;
           this.log("warn", `session ${this.session.id}: ${text}`);
@@ -155,10 +155,11 @@ export class ServerConnection {
 
   private onPull(message: Message): void {
     const document = this.session.document;
-    // We speak 3.7: a 3.8+ `config` pushed by a newer client is not sent to 3.7 clients.
-    const { doc, frame } = documentContent(document, { config: "omit" });
+    // In the server's format: a 3.7 server leaves out a `config` a 3.8+ client pushed.
+    const { version, countBuffers } = this.session.behaviour;
+    const { doc, frame, buffers } = documentContent(document, { bokehVersion: version });
     document._markSynced();
-    this.send(createMessage("PULL-DOC-REPLY", makeId(), { doc }, { reqid: message.header.msgid }), frame);
+    this.send(createMessage("PULL-DOC-REPLY", makeId(), { doc }, { reqid: message.header.msgid, buffers, countBuffers }), frame);
   }
 
   private onPush(message: Message): void {
@@ -171,7 +172,7 @@ export class ServerConnection {
   }
 
   private onPatch(message: Message): void {
-    const result = applyPatch(this.session.document, message.content, message.buffers, this);
+    const result = applyPatch(this.session.document, message.content, message.buffers, this, { bokehVersion: this.session.behaviour.version });
     if (result.droppedForRemovedModel !== undefined) {
       this.log("warn", `session ${this.session.id}: dropped a patch that refers to a removed model (id=${result.droppedForRemovedModel})`);
     }

@@ -8,6 +8,7 @@
 import { Document } from "../document/document.js";
 import type { DocumentChangedEvent } from "../document/events.js";
 import { serializePatch } from "../document/patch.js";
+import type { ServerBehaviour } from "./versions.js";
 import { makeId } from "../protocol/ids.js";
 import { createMessage } from "../protocol/message.js";
 import { messageFrames } from "../protocol/sender.js";
@@ -20,6 +21,11 @@ export class ServerSession implements SessionContext {
   readonly id: string;
   readonly appPath: string;
   readonly request: SessionRequest;
+  /**
+   * The server's Bokeh release and how it writes messages. Until documents carry a version
+   * of their own (`document.bokehVersion`), the session holds it for its document.
+   */
+  readonly behaviour: ServerBehaviour;
   readonly document = new Document();
   readonly connections = new Set<ServerConnection>();
   /** When the last connection left (or the session was created without one). */
@@ -30,8 +36,9 @@ export class ServerSession implements SessionContext {
   private readonly destroyCallbacks: (() => void)[] = [];
   private destroyed = false;
 
-  constructor(id: string, appPath: string, request: SessionRequest, log: Log) {
+  constructor(id: string, appPath: string, request: SessionRequest, log: Log, behaviour: ServerBehaviour) {
     this.id = id;
+    this.behaviour = behaviour;
     this.appPath = appPath;
     this.request = request;
     this.log = log;
@@ -89,7 +96,7 @@ export class ServerSession implements SessionContext {
     if (targets.length === 0) return;
     const patch = serializePatch(this.document, [event]);
     if (patch.content.events.length === 0) return;
-    const frames = messageFrames(createMessage("PATCH-DOC", makeId(), patch.content, { buffers: patch.buffers }));
+    const frames = messageFrames(createMessage("PATCH-DOC", makeId(), patch.content, { buffers: patch.buffers, countBuffers: this.behaviour.countBuffers }));
     for (const connection of targets) connection.sendFrames(frames);
     this.document._markSynced(patch.newModels);
   }

@@ -8,31 +8,36 @@
  * upgrades, 404 for unknown apps, 403 for disallowed Origins, the same refusals
  * of bad tokens after the 101 (an empty close frame, or a dropped connection),
  * ACK on open, sessions created by running the app on first connection.
+ * It is one Bokeh release (`bokehVersion`, default the newest stable one): it
+ * writes and reads that release's document format, reports it in
+ * SERVER-INFO-REPLY and gives browsers that release's BokehJS (versions.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer } from "ws";
 import { ACCEPTS_HEADER, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
-import {
-  checkTokenSignature,
-  getSessionId,
-  getTokenPayload,
-  resolveSigning,
-  type Signing,
-  type SigningOptions,
-} from "../protocol/token.js";
-import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
+import { resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
+import type { Application, SessionRequest } from "./application.js";
 import { handleHttp, type HttpHost } from "./http.js";
 import { originAllowed } from "./origin.js";
 import { DEFAULT_LIMITS, ServerBusyError, type ServerLimits } from "./limits.js";
-import { ServerConnection } from "./server-connection.js";
+import type { ServerConnection } from "./server-connection.js";
 import { ServerSession, type Log } from "./server-session.js";
+import { bokehJSSource, cdnUrl, findBokehJS, StaticFiles } from "./static-files.js";
+import { acceptWebsocket, type WebsocketHost } from "./websocket.js";
+import { DEFAULT_SERVER_VERSION, SERVER_BOKEH_VERSIONS, serverBehaviour, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
 
 export interface BokehServerOptions extends SigningOptions {
   /** Applications by path: `{ "/": app, "/demo": other }`. */
   apps: Record<string, Application>;
+  /**
+   * The Bokeh release this server is ("3.7.3", "3.8.2", "3.9.2", "3.10.0"): its document
+   * format, its SERVER-INFO-REPLY, its BokehJS for browsers. Default "3.10.0", the newest
+   * stable release. Any other value is an `UnsupportedVersionError` from `start()`.
+   */
+  bokehVersion?: ServerBokehVersion;
   /** Port to listen on; 0 picks a free one. Default 5006. */
   port?: number;
   /** Address to bind. Default "127.0.0.1". */
@@ -62,12 +67,13 @@ export interface BokehServerOptions extends SigningOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Seconds a token issued with an app page or autoload.js stays valid. Default 300, as Bokeh. */
   sessionTokenExpiration?: number;
-  /** Where log lines go. Default: errors to the console, the rest dropped. */
+  /** Where log lines go. Default: errors and warnings to the console, the rest dropped. */
   log?: Log;
 }
 
 const DEFAULT_LOG: Log = (level, message) => {
   if (level === "error") console.error(`bokeh-client server: ${message}`);
+  else if (level === "warn") console.warn(`bokeh-client server: ${message}`);
 };
 
 export class BokehServer {
@@ -75,6 +81,8 @@ export class BokehServer {
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  /** The Bokeh release this server is. */
+  readonly bokehVersion: ServerBokehVersion;
 
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -84,16 +92,20 @@ export class BokehServer {
   private readonly options: BokehServerOptions;
   private readonly log: Log;
   private readonly httpHost: HttpHost;
+  private readonly websocketHost: WebsocketHost;
   private readonly sessions = new Map<string, Promise<ServerSession>>();
   private readonly connections = new Set<ServerConnection>();
   private readonly limits: ServerLimits;
+  private readonly behaviour: ServerBehaviour;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
-  private constructor(http: Server, options: BokehServerOptions) {
+  private constructor(http: Server, options: BokehServerOptions, behaviour: ServerBehaviour, staticFiles: StaticFiles, log: Log) {
     this.http = http;
     this.options = options;
-    this.log = options.log ?? DEFAULT_LOG;
+    this.behaviour = behaviour;
+    this.bokehVersion = behaviour.version;
+    this.log = log;
     this.apps = new Map(Object.entries(options.apps).map(([path, app]) => [normalizeAppPath(path), app]));
     this.signing = resolveSigning(options);
     const address = http.address() as AddressInfo;
@@ -116,14 +128,26 @@ export class BokehServer {
       // Like Tornado + Bokeh: select the first of exactly two offered subprotocols, else none.
       handleProtocols: (protocols) => (protocols.size === 2 ? ([...protocols][0] as string) : false),
     });
-    // Tells our client that arrays may come as binary buffers in PUSH-DOC (protocol/features.ts).
-    this.wss.on("headers", (headers) => headers.push(`${ACCEPTS_HEADER}: ${DOCUMENT_BUFFERS}`));
+    // A 3.7 server tells our client that arrays may come as binary buffers in PUSH-DOC (protocol/features.ts).
+    if (behaviour.acceptsHeader) this.wss.on("headers", (headers) => headers.push(`${ACCEPTS_HEADER}: ${DOCUMENT_BUFFERS}`));
     this.httpHost = {
       apps: this.apps,
       signing: this.signing,
       tokenExpiration: options.sessionTokenExpiration ?? 300,
       log: this.log,
+      staticFiles,
       session: (id, appPath, app, request) => this.sessionFor(id, appPath, app, request),
+    };
+    this.websocketHost = {
+      signing: this.signing,
+      behaviour,
+      limits: this.limits,
+      log: this.log,
+      session: (id, appPath, app, request) => this.sessionFor(id, appPath, app, request),
+      opened: (connection, ws) => {
+        this.connections.add(connection);
+        ws.on("close", () => this.connections.delete(connection));
+      },
     };
     http.on("request", (req, res) => this.onRequest(req, res));
     http.on("upgrade", (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
@@ -134,8 +158,19 @@ export class BokehServer {
     this.timers.push(setInterval(() => this.dropUnusedSessions(), options.checkUnusedSessions ?? 17_000).unref());
   }
 
-  /** Starts a server and resolves once it listens. */
+  /**
+   * Starts a server and resolves once it listens. Rejects with an `UnsupportedVersionError`
+   * for a `bokehVersion` it cannot be, before listening.
+   */
   static async start(options: BokehServerOptions): Promise<BokehServer> {
+    const behaviour = serverBehaviour(options.bokehVersion ?? DEFAULT_SERVER_VERSION);
+    const log = options.log ?? DEFAULT_LOG;
+    const source = await bokehJSSource(behaviour.version);
+    if (source.kind === "cdn") {
+      const others = (await Promise.all(SERVER_BOKEH_VERSIONS.map(async (v) => ((await findBokehJS(v)) === null ? [] : [v])))).flat();
+      const hint = others.length === 0 ? "" : `; installed: ${others.join(", ")} (bokehVersion chooses)`;
+      log("warn", `BokehJS ${source.version} is not installed (npm install @bokeh/bokehjs@${source.version}): pages load it from ${new URL(cdnUrl("bokeh", source.version)).origin}${hint}`);
+    }
     const http = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
@@ -144,7 +179,7 @@ export class BokehServer {
         resolve();
       });
     });
-    return new BokehServer(http, options);
+    return new BokehServer(http, options, behaviour, new StaticFiles(source), log);
   }
 
   /** The http URL of an app: `appUrl("/demo")` -> `http://127.0.0.1:5006/demo`. */
@@ -195,8 +230,6 @@ export class BokehServer {
     handleHttp(this.httpHost, req, res);
   }
 
-
-
   // ---- websocket upgrade ----------------------------------------------------------------
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -220,73 +253,8 @@ export class BokehServer {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.onWebsocket(ws, req, appPath, app, url.searchParams);
+      void acceptWebsocket(this.websocketHost, ws, req, appPath, app, url.searchParams);
     });
-  }
-
-  private async onWebsocket(ws: WebSocket, req: IncomingMessage, appPath: string, app: Application, search: URLSearchParams): Promise<void> {
-    ws.on("error", () => {});
-    const offered = (req.headers["sec-websocket-protocol"] ?? "").split(",").map((s) => s.trim());
-    const token = offered.length === 2 ? offered[1] : undefined;
-    // The refusals of the real server: an empty close frame, or (for tokens it cannot
-    // decode or verify) a dropped connection without any close frame.
-    if (ws.protocol !== "bokeh" || token === undefined || token === "") {
-      this.log("warn", "refused websocket: subprotocol is not 'bokeh' or no token");
-      ws.close();
-      return;
-    }
-    let sessionId: string;
-    let payload: ReturnType<typeof getTokenPayload>;
-    try {
-      payload = getTokenPayload(token);
-      sessionId = getSessionId(token);
-    } catch (error) {
-      this.log("warn", `refused websocket: ${(error as Error).message}`);
-      ws.terminate();
-      return;
-    }
-    if (typeof payload.session_expiry !== "number") {
-      this.log("warn", "refused websocket: session expiry has not been provided");
-      ws.close();
-      return;
-    }
-    if (Math.floor(Date.now() / 1000) >= payload.session_expiry) {
-      this.log("warn", `refused websocket: token for session ${sessionId} is expired`);
-      ws.close();
-      return;
-    }
-    if (!checkTokenSignature(token, this.signing)) {
-      this.log("warn", `refused websocket: token for session ${sessionId} has an invalid signature`);
-      ws.terminate();
-      return;
-    }
-
-    // Frames sent before the ACK are a protocol violation (the real server fails on them too).
-    const early = () => ws.close(1002, "message received before ACK");
-    ws.once("message", early);
-    let session: ServerSession;
-    try {
-      session = await this.sessionFor(sessionId, appPath, app, requestFromToken(payload) ?? {
-        arguments: queryArguments(search),
-        headers: req.headers,
-        cookies: parseCookies(req.headers.cookie),
-      });
-    } catch (error) {
-      if (error instanceof ServerBusyError) {
-        this.log("warn", `refused websocket: ${error.message}`);
-        ws.close(1013, error.message); // "try again later"
-        return;
-      }
-      this.log("error", `session ${sessionId}: the application failed: ${(error as Error)?.stack ?? String(error)}`);
-      ws.close(1011, "application failed to create the session");
-      return;
-    }
-    ws.off("message", early);
-    if (ws.readyState !== ws.OPEN) return;
-    const connection = new ServerConnection(ws, session, this.limits, this.log);
-    this.connections.add(connection);
-    ws.on("close", () => this.connections.delete(connection));
-    connection.start();
   }
 
   private sessionFor(id: string, appPath: string, app: Application, request: SessionRequest): Promise<ServerSession> {
@@ -296,7 +264,7 @@ export class BokehServer {
       return Promise.reject(new ServerBusyError(`too many sessions (${this.sessions.size}, maxSessions)`));
     }
     const created = (async () => {
-      const session = new ServerSession(id, appPath, request, this.log);
+      const session = new ServerSession(id, appPath, request, this.log, this.behaviour);
       await app(session.document, session);
       return session;
     })();
@@ -336,22 +304,4 @@ function rawResponse(socket: Socket, status: number, reason: string, body: strin
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
-}
-
-/**
- * The request a server-issued token describes (headers, cookies and arguments of the
- * page request that made it), so a session re-created on websocket open sees what the
- * page request saw, as in Bokeh. Null for tokens without that payload.
- */
-function requestFromToken(payload: Record<string, unknown>): SessionRequest | null {
-  const { headers, cookies, arguments: args } = payload;
-  if (typeof headers !== "object" || headers === null || typeof args !== "object" || args === null) return null;
-  const decoded: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(args as Record<string, unknown>)) {
-    if (!Array.isArray(values)) continue;
-    decoded[name] = values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : String(v)));
-  }
-  const lowered: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) lowered[name.toLowerCase()] = String(value);
-  return { arguments: decoded, headers: lowered, cookies: (typeof cookies === "object" && cookies !== null ? cookies : {}) as Record<string, string> };
 }

@@ -11,14 +11,20 @@ import { pyJson } from "../../src/protocol/pyjson.js";
 import type { Application } from "../../src/server/index.js";
 import { loadTranscript, recordedMessages, scenarioNames, type Transcript } from "./transcripts.js";
 
-/** The document our server should serve: the one in the transcript's PULL-DOC-REPLY. */
-export function recordedReplyDoc(t: Transcript): DocJson | undefined {
-  const reply = recordedMessages(t, "server->client").find((m) => m.header.msgtype === "PULL-DOC-REPLY");
-  return (reply?.content as { doc: DocJson } | undefined)?.doc;
+export interface RecordedDoc {
+  json: DocJson;
+  /** The binary buffers its arrays refer to (3.8+). */
+  buffers: Map<string, Uint8Array>;
 }
 
-function fill(doc: Document, json: DocJson): void {
-  const source = Document.fromJSON(json);
+/** The document our server should serve: the one in the transcript's PULL-DOC-REPLY. */
+export function recordedReplyDoc(t: Transcript): RecordedDoc | undefined {
+  const reply = recordedMessages(t, "server->client").find((m) => m.header.msgtype === "PULL-DOC-REPLY");
+  return reply === undefined ? undefined : { json: (reply.content as { doc: DocJson }).doc, buffers: reply.buffers };
+}
+
+function fill(doc: Document, { json, buffers }: RecordedDoc): void {
+  const source = Document.fromJSON(json, buffers);
   for (const root of [...source.roots]) {
     source.removeRoot(root);
     doc.addRoot(root);
@@ -27,13 +33,13 @@ function fill(doc: Document, json: DocJson): void {
 }
 
 // The server-side change of each c-scenario, as the real server sent it.
-function recordedServerChange(event: string): Transcript | undefined {
-  const name = scenarioNames().find((s) => s.startsWith("c") && s.endsWith(`_server_${event}`));
-  return name === undefined ? undefined : loadTranscript(name);
+function recordedServerChange(t: Transcript, event: string): Transcript | undefined {
+  const name = scenarioNames(t.recording).find((s) => s.startsWith("c") && s.endsWith(`_server_${event}`));
+  return name === undefined ? undefined : loadTranscript(name, t.recording);
 }
 
 export function eventsApp(t: Transcript): Application {
-  const json = recordedReplyDoc(t) ?? recordedReplyDoc(loadTranscript("d01_client_property_set"))!;
+  const json = recordedReplyDoc(t) ?? recordedReplyDoc(loadTranscript("d01_client_property_set", t.recording))!;
   return (doc, context) => {
     fill(doc, json);
     const slider = doc.getModelByName("slider") as Model;
@@ -46,7 +52,7 @@ export function eventsApp(t: Transcript): Application {
     const event = context.request.arguments.event?.[0];
     // The recordings waited 700 ms; 50 ms keeps the same order and a faster suite.
     const delay = Math.min(Number(context.request.arguments.delay?.[0] ?? 700), 50);
-    const recorded = event === undefined ? undefined : recordedServerChange(event);
+    const recorded = event === undefined ? undefined : recordedServerChange(t, event);
     if (recorded !== undefined) {
       const patch = recordedMessages(recorded, "server->client").find((m) => m.header.msgtype === "PATCH-DOC")!;
       // The recorded change, made by server code (ids rewritten to this document's).
@@ -57,7 +63,8 @@ export function eventsApp(t: Transcript): Application {
 
 // Model ids differ between recordings; map them by model name.
 function rewriteIds(content: unknown, recorded: Transcript, doc: Document): unknown {
-  const theirs = Document.fromJSON(recordedReplyDoc(recorded)!);
+  const { json, buffers } = recordedReplyDoc(recorded)!;
+  const theirs = Document.fromJSON(json, buffers);
   const map = new Map<string, string>();
   for (const model of theirs.models) {
     const name = model.get("name");
@@ -74,7 +81,7 @@ function rewriteIds(content: unknown, recorded: Transcript, doc: Document): unkn
 }
 
 export function demoApp(t: Transcript): Application {
-  const json = recordedReplyDoc(t) ?? recordedReplyDoc(loadTranscript("a_pull_session"))!;
+  const json = recordedReplyDoc(t) ?? recordedReplyDoc(loadTranscript("a_pull_session", t.recording))!;
   return (doc, context) => {
     fill(doc, json);
     (doc.getModelByName("request_args") as Model).set("text", pyJson(context.request.arguments));

@@ -17,7 +17,14 @@ export interface RawUpgradeResult {
 
 export async function rawUpgrade(
   url: string,
-  options: { protocols?: string[] | null; origin?: string; send?: Buffer[]; waitMs?: number } = {},
+  options: {
+    protocols?: string[] | null;
+    origin?: string;
+    send?: Buffer[];
+    waitMs?: number;
+    /** Stop as soon as the bytes after the response headers satisfy this (instead of waiting for the end). */
+    until?: (after: Buffer) => boolean;
+  } = {},
 ): Promise<RawUpgradeResult> {
   const target = new URL(url);
   const socket = connect(Number(target.port), target.hostname);
@@ -35,7 +42,13 @@ export async function rawUpgrade(
   for (const frame of options.send ?? []) socket.write(frame);
   const chunks: Buffer[] = [];
   const ending = await new Promise<RawUpgradeResult["ending"]>((resolve) => {
-    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("data", (c: Buffer) => {
+      chunks.push(c);
+      if (options.until === undefined) return;
+      const all = Buffer.concat(chunks);
+      const split = all.indexOf("\r\n\r\n");
+      if (split >= 0 && options.until(all.subarray(split + 4))) resolve("open");
+    });
     socket.on("end", () => resolve("end"));
     socket.on("error", () => resolve("reset"));
     socket.on("close", (hadError) => resolve(hadError ? "reset" : "end"));
@@ -61,4 +74,29 @@ export function clientTextFrame(text: string): Buffer {
   const mask = randomBytes(4);
   const masked = Buffer.from(payload.map((b, i) => b ^ (mask[i % 4] as number)));
   return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
+
+/** The frames a server sent (unmasked, unfragmented), as far as they are complete: text frames as strings, others as their opcode. */
+export function serverFrames(bytes: Buffer): (string | { opcode: number; payload: Buffer })[] {
+  const frames: (string | { opcode: number; payload: Buffer })[] = [];
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const opcode = (bytes[at] as number) & 0x0f;
+    let length = (bytes[at + 1] as number) & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      if (start + 2 > bytes.length) break;
+      length = bytes.readUInt16BE(start);
+      start += 2;
+    } else if (length === 127) {
+      if (start + 8 > bytes.length) break;
+      length = Number(bytes.readBigUInt64BE(start));
+      start += 8;
+    }
+    if (start + length > bytes.length) break;
+    const payload = bytes.subarray(start, start + length);
+    frames.push(opcode === 1 ? payload.toString("utf8") : { opcode, payload });
+    at = start + length;
+  }
+  return frames;
 }

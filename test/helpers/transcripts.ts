@@ -1,12 +1,28 @@
 /**
- * Loading the recorded transcripts (test/fixtures/bokeh-3.7, see its README)
- * and reading them at the level of Bokeh messages.
+ * Loading the recorded transcripts (test/fixtures/bokeh-3.7 and bokeh-3.9, see
+ * their READMEs) and reading them at the level of Bokeh messages.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ServerBokehVersion } from "../../src/server/index.js";
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "bokeh-3.7");
+const FIXTURE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
+
+/**
+ * The recorded sets: their folder, and the release our server is when it replays one
+ * (the 3.7 set was recorded from 3.7.0.dev1, whose format is 3.7.3's).
+ */
+export const RECORDINGS = {
+  "3.7": { folder: join(FIXTURE_ROOT, "bokeh-3.7"), serverVersion: "3.7.3" },
+  "3.9": { folder: join(FIXTURE_ROOT, "bokeh-3.9"), serverVersion: "3.9.2" },
+} as const satisfies Record<string, { folder: string; serverVersion: ServerBokehVersion }>;
+
+export type Recording = keyof typeof RECORDINGS;
+export const RECORDING_NAMES = Object.keys(RECORDINGS) as Recording[];
+
+/** The 3.7 set's folder (the fuzzers' corpus). */
+export const FIXTURES = RECORDINGS["3.7"].folder;
 
 export type Direction = "server->client" | "client->server";
 
@@ -26,7 +42,10 @@ export interface RecordedFrame {
 }
 
 export interface Transcript {
+  /** Which recorded set the transcript comes from (set by loadTranscript, not in the file). */
+  recording: Recording;
   scenario: string;
+  bokeh_version: string;
   description: string;
   server_options: string[];
   upgrade: {
@@ -45,12 +64,14 @@ export interface Transcript {
   python_view: Record<string, unknown>;
 }
 
-export function loadTranscript(scenario: string): Transcript {
-  return JSON.parse(readFileSync(join(FIXTURES, `${scenario}.json`), "utf8")) as Transcript;
+export function loadTranscript(scenario: string, recording: Recording = "3.7"): Transcript {
+  const t = JSON.parse(readFileSync(join(RECORDINGS[recording].folder, `${scenario}.json`), "utf8")) as Transcript;
+  t.recording = recording;
+  return t;
 }
 
-export function scenarioNames(): string[] {
-  return readdirSync(FIXTURES)
+export function scenarioNames(recording: Recording = "3.7"): string[] {
+  return readdirSync(RECORDINGS[recording].folder)
     .filter((f) => f.endsWith(".json") && f !== "index.json")
     .map((f) => f.slice(0, -5))
     .sort();
