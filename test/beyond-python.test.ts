@@ -409,10 +409,27 @@ describe("how connections end", () => {
   });
 });
 
-describe("pushing to Bokeh 3.7 and to 3.8+", () => {
-  // Bokeh 3.7 takes a pushed document's arrays inline as base64 (as recorded); 3.8+
-  // expects binary buffers and gunzips any inline base64, so 3.7's form fails there.
+describe("pushing to Bokeh 3.7, 3.8 and 3.9+", () => {
+  // Bokeh 3.7 takes a pushed document's arrays inline as base64 (as recorded); 3.8 inline
+  // too, but gzipped, with a config; 3.9+ as binary buffers (protocol/document-format.ts).
   const pushedDoc = () => new Document({ roots: [new ColumnDataSource({ data: { x: new Float64Array([1, 2]) } })] });
+
+  test("a server that says it is Bokeh 3.8.2 gets the arrays inline and gzipped, and a config", async () => {
+    const server = await fault((message, api) => {
+      if (message.header.msgtype === "SERVER-INFO-REQ") api.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: "3.8.2", server: "3.8.2" } });
+      if (message.header.msgtype === "PUSH-DOC") api.reply(message, "OK");
+    });
+    const session = track(new ClientSession({ websocketUrl: server.wsUrl }));
+    await session.push(pushedDoc());
+    const push = server.received[1]!;
+    expect(push.buffers.size).toBe(0);
+    const doc = (push.content as { doc: { version: string; config?: { name: string } } }).doc;
+    expect(doc.version).toBe("3.8.2");
+    expect(doc.config?.name).toBe("DocumentConfig");
+    const inline = /"data":"([^"]+)"/.exec(JSON.stringify(push.content))![1]!;
+    const { gunzipSync } = await import("node:zlib");
+    expect(new Float64Array(new Uint8Array(gunzipSync(Buffer.from(inline, "base64"))).buffer)).toEqual(new Float64Array([1, 2]));
+  });
 
   test.each([
     ["3.9.2", 1],
@@ -443,7 +460,7 @@ describe("pushing to Bokeh 3.7 and to 3.8+", () => {
     const doc = new Document({ roots: [new Model("Div", { text: "first" })] });
     await asking.push(doc);
     await asking.push(doc);
-    const told = track(new ClientSession({ websocketUrl: server.wsUrl, bokehVersion: "3.8.0" }));
+    const told = track(new ClientSession({ websocketUrl: server.wsUrl, bokehVersion: "3.9.0" }));
     await told.push(pushedDoc());
     expect(server.received.map((m) => [m.header.msgtype, m.buffers.size])).toEqual([
       ["SERVER-INFO-REQ", 0],

@@ -33,6 +33,16 @@ function track(session: ClientSession): ClientSession {
   return session;
 }
 
+test("ten 1,000,000-row float64 columns (80 MB in all, 8 MB per buffer) pull with default options, as with Python", async () => {
+  const url = await serve(columnsApp(10, 1_000_000)); // the server as Bokeh 3.10: arrays as binary buffers
+  const session = track(await pullSession({ url }));
+  const source = session.document!.getModelByName("source") as ColumnDataSource;
+  expect(Object.keys(source.data)).toHaveLength(10);
+  const last = source.data.c9 as Float64Array;
+  expect(last.length).toBe(1_000_000);
+  expect(last[999_999]).toBe(999_999 * 10);
+});
+
 test("one websocket message over maxMessageSize: a typed error naming the option, before the message is read", async () => {
   const url = await serve(columnsApp(1, 200_000)); // 1.6 MB of array bytes
   const error = await pullSession({ url, maxMessageSize: 1_000_000 }).catch((e: unknown) => e);

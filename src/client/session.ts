@@ -18,13 +18,12 @@
  */
 import type { Header, Message, ServerInfo } from "../protocol/message.js";
 import { ProtocolError } from "../protocol/errors.js";
-import { documentArraysAsBuffers } from "../protocol/version.js";
 import { generateSessionId, generateToken, resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
 import { Document, type DocJson } from "../document/document.js";
 import { reconcile } from "../document/reconcile.js";
 import type { DocumentChangedEvent } from "../document/events.js";
 import type { Model } from "../document/model.js";
-import { applyPatch, documentContent } from "../document/patch.js";
+import { applyPatch, documentContent, type DocumentContentOptions } from "../document/patch.js";
 import { isPlainObject } from "../serialization/values.js";
 import { Emitter } from "../util/emitter.js";
 import { BokehError } from "../util/errors.js";
@@ -69,10 +68,10 @@ export interface ClientSessionOptions extends ConnectionOptions, SigningOptions 
    */
   maxPatchSize?: number;
   /**
-   * The server's Bokeh version, if known ("3.7.3"). Pushing a document needs it:
-   * Bokeh 3.7 takes arrays inline and rejects a `config`, 3.8+ takes arrays as binary
-   * buffers and requires a `config`. When it is not given, the session asks the
-   * server once (SERVER-INFO-REQ, cached) before the first push.
+   * The server's Bokeh version, if known ("3.7.3"). Pushing a document needs it: each
+   * release has its own document form (3.7 inline base64 and no `config`; 3.8 gzipped
+   * inline bytes and a `config`; 3.9+ binary buffers and a `config`). When it is not
+   * given, the session asks the server once (SERVER-INFO-REQ, cached) before the first push.
    */
   bokehVersion?: string;
 }
@@ -534,16 +533,17 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   /**
-   * How to write a whole document for this server. Bokeh 3.8 changed the format: arrays as binary
-   * buffers, and a `config` model. Our embedded server speaks 3.7 but reads buffers, and says so on
-   * the upgrade (protocol/features.ts): arrays go as buffers, without the base64 and a quarter of
-   * the bytes. Otherwise the `bokehVersion` option, or the version the server reports, decides.
+   * How to write a whole document for this server: in the form of its Bokeh release
+   * (protocol/document-format.ts: 3.7 inline, 3.8 gzipped inline with a `config`, 3.9+ binary
+   * buffers with a `config`), from the `bokehVersion` option or the version the server reports.
+   * Our embedded server in 3.7 mode reads buffers too, and says so on the upgrade
+   * (protocol/features.ts): arrays then go as buffers, without the base64.
    */
-  private async documentFormat(connection: ClientConnection): Promise<{ buffers: boolean; config: "ensure" | "omit" }> {
+  private async documentFormat(connection: ClientConnection): Promise<DocumentContentOptions> {
     const version = this.options.bokehVersion;
     if (version === undefined && connection.acceptsDocumentBuffers) return { buffers: true, config: "omit" };
-    const modern = documentArraysAsBuffers(version ?? (await this.serverVersion(connection)));
-    return { buffers: modern, config: modern ? "ensure" : "omit" };
+    const known = version ?? (await this.serverVersion(connection));
+    return known === "" ? { buffers: false, config: "omit" } : { bokehVersion: known };
   }
 
   /** The server's Bokeh version ("" if it cannot tell); asked on `connection` (during a resync the session is not open yet). */

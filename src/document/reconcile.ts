@@ -5,7 +5,7 @@
  * differs is reported as ordinary change events tagged with `setter`. Returns the
  * models that left the document (a restarted server gives every model a new id).
  */
-import { documentArraysAsBuffers } from "../protocol/version.js";
+import { documentFormat } from "../protocol/document-format.js";
 import { Decoder } from "../serialization/decoder.js";
 import { DeserializationError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
@@ -19,7 +19,7 @@ export function reconcile(document: Document, json: DocJson, buffers: ReadonlyMa
   const kept = new Map<Model, Attributes>();
   const decoder = new Decoder<Model>({
     buffers,
-    gzipInline: documentArraysAsBuffers(json.version),
+    gzipInline: documentFormat(String(json.version ?? "")).gzipInline,
     models: {
       resolve: () => undefined, // every model of the pulled document is read in full
       create: (type, id) => {
