@@ -50,7 +50,8 @@ interface Batch {
 
 export class ChangeQueue {
   private unconfirmed: DocumentChangedEvent[] = [];
-  private inflight: Batch[] = [];
+  /** In send order (a Set keeps insertion order; a batch leaves it in O(1)). */
+  private inflight = new Set<Batch>();
   private pending: DocumentChangedEvent[] = [];
   /** Failures to report through the next flush(), each once. */
   private failures: BokehError[] = [];
@@ -71,7 +72,7 @@ export class ChangeQueue {
 
   /** Whether any change is held at all (waiting or in flight). */
   get empty(): boolean {
-    return this.waiting === 0 && this.inflight.length === 0;
+    return this.waiting === 0 && this.inflight.size === 0;
   }
 
   /** Throws QueueFullError if `count` more changes would not fit; called before they are applied. */
@@ -111,7 +112,7 @@ export class ChangeQueue {
 
   /** Resolves once no batch is in flight (each confirmed, rejected, or moved to unconfirmed). */
   async settled(): Promise<void> {
-    while (this.inflight.length > 0) await Promise.all(this.inflight.map((batch) => batch.reply.catch(() => {})));
+    while (this.inflight.size > 0) await Promise.all([...this.inflight].map((batch) => batch.reply.catch(() => {})));
   }
 
   /**
@@ -121,7 +122,7 @@ export class ChangeQueue {
    */
   connectionLost(): void {
     for (const batch of this.inflight) this.unconfirmed.push(...batch.events);
-    this.inflight = [];
+    this.inflight = new Set();
   }
 
   /**
@@ -172,7 +173,7 @@ export class ChangeQueue {
     const reply = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers, contentJson: json });
     document._markSynced(patch.newModels);
     const batch: Batch = { events, reply };
-    this.inflight.push(batch);
+    this.inflight.add(batch);
     reply.then(
       () => this.settle(batch, null),
       (error: unknown) => this.settle(batch, error instanceof BokehError ? error : new BokehError("ERR_BOKEH_INTERNAL", String(error), { cause: error })),
@@ -180,9 +181,7 @@ export class ChangeQueue {
   }
 
   private settle(batch: Batch, error: BokehError | null): void {
-    const index = this.inflight.indexOf(batch);
-    if (index < 0) return; // moved to unconfirmed when the connection was lost
-    this.inflight.splice(index, 1);
+    if (!this.inflight.delete(batch)) return; // moved to unconfirmed when the connection was lost
     if (error === null) return;
     if (error instanceof ServerError || this.host.sendingConnection() !== null) {
       // The server refused it, or the connection is fine but the answer did not come in time.

@@ -80,7 +80,8 @@ interface Pending {
   onReply: ((message: Message) => void) | undefined;
   resolve(message: Message): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout | undefined;
+  /** When the request times out (performance.now() ms), or Infinity. */
+  deadline: number;
 }
 
 export class ClientConnection {
@@ -90,7 +91,10 @@ export class ClientConnection {
   private readonly handlers: ConnectionHandlers;
   private readonly subprotocols: string[];
   private readonly receiver: Receiver;
+  /** Requests waiting for their reply, oldest first (a Map keeps insertion order). */
   private readonly pending = new Map<string, Pending>();
+  /** One timer for all pending requests: it fires at the oldest one's deadline. */
+  private requestTimer: NodeJS.Timeout | undefined;
   private readonly closeWaiters: (() => void)[] = [];
   private transport: Transport | null = null;
   private opened: { resolve(): void; reject(error: Error): void } | null = null;
@@ -182,16 +186,32 @@ export class ClientConnection {
     const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
     return new Promise<Message>((resolve, reject) => {
       const timeout = this.timeout();
-      const entry: Pending = { what: msgtype, onReply: options.onReply, resolve, reject, timer: undefined };
-      if (timeout > 0) {
-        entry.timer = setTimeout(() => {
-          this.pending.delete(message.header.msgid);
-          reject(new RequestTimeoutError(`${msgtype} to ${this.url}`, timeout));
-        }, timeout);
-      }
-      this.pending.set(message.header.msgid, entry);
+      const deadline = timeout > 0 ? performance.now() + timeout : Number.POSITIVE_INFINITY;
+      this.pending.set(message.header.msgid, { what: msgtype, onReply: options.onReply, resolve, reject, deadline });
+      if (this.requestTimer === undefined && timeout > 0) this.scheduleTimeouts(timeout);
       this.transport?.send(messageFrames(message, options.contentJson));
     });
+  }
+
+  /**
+   * Rejects the requests whose deadline passed, then waits for the next one's. Requests all
+   * have the same timeout, so the oldest pending one is always the first to expire: one
+   * timer serves them all, however many are in flight.
+   */
+  private scheduleTimeouts(delay: number): void {
+    this.requestTimer = setTimeout(() => {
+      this.requestTimer = undefined;
+      const now = performance.now();
+      for (const [id, entry] of this.pending) {
+        if (entry.deadline > now) {
+          if (Number.isFinite(entry.deadline)) this.scheduleTimeouts(entry.deadline - now);
+          return;
+        }
+        this.pending.delete(id);
+        entry.reject(new RequestTimeoutError(`${entry.what} to ${this.url}`, this.timeout()));
+      }
+    }, delay);
+    this.requestTimer.unref();
   }
 
   /** Closes the connection (after pending writes) and resolves once it is closed. */
@@ -285,7 +305,6 @@ export class ClientConnection {
     const entry = reqid === undefined ? undefined : this.pending.get(reqid);
     if (entry !== undefined && REPLY_TYPES.has(msgtype)) {
       this.pending.delete(reqid as string);
-      clearTimeout(entry.timer);
       if (msgtype === "ERROR") {
         const content = message.content as Partial<ErrorContent>;
         entry.reject(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null));
@@ -345,16 +364,14 @@ export class ClientConnection {
     const closedByUs = this._state === "closing" && this.failure === null;
     this._state = "closed";
     clearTimeout(this.ackTimer);
+    clearTimeout(this.requestTimer);
     clearInterval(this.heartbeatTimer);
     this.options.signal?.removeEventListener("abort", this.onAbort);
     this.transport?.terminate();
 
     const error = closedByUs ? null : this.explain(ending, wasOpen);
     const forPending = error ?? new ConnectionClosedError(this.url, ending?.code ?? 1000, ending?.reason ?? "", { byClient: true });
-    for (const entry of this.pending.values()) {
-      clearTimeout(entry.timer);
-      entry.reject(forPending);
-    }
+    for (const entry of this.pending.values()) entry.reject(forPending);
     this.pending.clear();
     if (this.opened !== null) {
       this.opened.reject(forPending);
