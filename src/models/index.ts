@@ -11,7 +11,8 @@ export * from "./generated/index.js";
 export { TypedModel, registerModel, type TypedModelClass } from "./typed-model.js";
 export { ValidationError } from "./kinds.js";
 export { isColor, NAMED_COLORS } from "./colors.js";
-export { isKnownType, isSubtype } from "./catalog.js";
+export { isKnownType, isSubtype, type CatalogVersion } from "./catalog.js";
+export { catalogVersion } from "./versions.js";
 export type {
   Arrayable,
   Color,

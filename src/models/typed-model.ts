@@ -20,13 +20,15 @@
 import type { Document } from "../document/document.js";
 import { Model, type Attributes, type ModelOptions } from "../document/model.js";
 import type { Setter } from "../document/events.js";
-import { catalogEntry, noAccessors } from "./catalog.js";
+import { LATEST_BOKEH_VERSION } from "../protocol/version.js";
+import { accessorsOf, isKnownType, versionsWithType, type CatalogVersion } from "./catalog.js";
 import { convertValue } from "./conversions.js";
 import { INVALID } from "./dataspec.js";
 import { equalsPlainDefault, instantiateDefault, plainDefault, type DefaultAttributesTarget } from "./defaults.js";
 import { describeKind, describeValue, explainFailure, ValidationError } from "./kinds.js";
-import { KIND_CONTEXT, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
+import { kindContext, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
 import { closestName } from "./suggest.js";
+import { catalogVersion } from "./versions.js";
 
 /** Where a model's attributes came from, which decides how its default models are created. */
 type Origin =
@@ -85,6 +87,7 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     }
     switch (prop.default.type) {
       case "none":
+      case "opaque":
         return undefined;
       case "plain":
       case "computed":
@@ -110,10 +113,10 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     const checked = prop.coerce(value);
     if (checked === INVALID) {
       const expected = describeKind(prop.kind);
-      const detail = explainFailure(prop.kind, value, KIND_CONTEXT);
+      const detail = explainFailure(prop.kind, value, kindContext(this._info.version));
       throw new ValidationError(
         `invalid value for ${this.type}.${attr}: expected ${expected}, got ${describeValue(value)}${detail === null ? "" : ` (${detail})`}`,
-        { modelType: this.type, property: attr, expected, value },
+        { modelType: this.type, property: attr, expected, value, bokehVersion: this.bokehVersion },
       );
     }
     return convertValue(prop, checked);
@@ -172,20 +175,41 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
 
   // ---- internals ---------------------------------------------------------------------
 
-  // Looked up by type name (a Map lookup) rather than stored, to keep instances small.
+  /**
+   * The Bokeh version whose catalog gives this model its defaults and checks: its document's
+   * (`document.bokehVersion`), or, in no document, the latest stable release.
+   */
+  get bokehVersion(): string {
+    return LATEST_BOKEH_VERSION;
+  }
+
+  // The catalog version of bokehVersion.
+  private get _version(): CatalogVersion {
+    return catalogVersion(this.bokehVersion);
+  }
+
+  // Looked up by type name and version (Map lookups) rather than stored, to keep instances small.
+  // For a type its version lacks, the newest catalog that has the type gives the defaults.
   private get _info(): ModelInfo {
-    return modelInfo(this.type);
+    const version = this._version;
+    return isKnownType(this.type, version) ? modelInfo(this.type, version) : modelInfo(this.type, newestWith(this.type));
   }
 
   // The settable property `attr`; throws for unknown, internal and read-only ones.
   private property(attr: string, value: unknown): PropertyInfo {
-    const prop = this._info.properties.get(attr);
+    const version = this._version;
     const fail = (message: string): never => {
-      throw new ValidationError(`${this.type}.${attr}: ${message}`, { modelType: this.type, property: attr, expected: null, value });
+      throw new ValidationError(`${this.type}.${attr}: ${message}`, { modelType: this.type, property: attr, expected: null, value, bokehVersion: this.bokehVersion });
     };
+    if (!isKnownType(this.type, version)) {
+      return fail(`${this.type} is not in Bokeh ${this.describeVersion()} (it is in ${versionsWithType(this.type).join(", ")})`);
+    }
+    const prop = this._info.properties.get(attr);
     if (prop === undefined) {
       const alias = this._info.aliases.get(attr);
       if (alias !== undefined) return fail(`'${attr}' is an alias; set '${alias}' instead`);
+      const elsewhere = versionsWithType(this.type).filter((v) => modelInfo(this.type, v).properties.has(attr));
+      if (elsewhere.length > 0) return fail(`'${attr}' is not in Bokeh ${this.describeVersion()} (it is in ${elsewhere.join(", ")})`);
       const names = this.propertyNames();
       const guess = closestName(attr, names);
       return fail(`${this.type} has no property '${attr}'${guess === null ? "" : ` (did you mean '${guess}'?)`}`);
@@ -193,6 +217,13 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     if (prop.internal) return fail(`'${attr}' is internal to BokehJS and is not synchronized`);
     if (prop.readonly) return fail(`'${attr}' is read-only (set by Bokeh, not by users)`);
     return prop;
+  }
+
+  // "3.7.3", or "3.7.0 (catalog 3.7.3)" when the version has no catalog of its own.
+  private describeVersion(): string {
+    const version = this.bokehVersion;
+    const catalog = this._version;
+    return version === catalog ? version : `${version} (catalog ${catalog})`;
   }
 
   // Model.setAttribute, without creating a default just to report it as the old value.
@@ -225,17 +256,28 @@ export function registerModel(cls: TypedModelClass & (abstract new (...args: nev
   Model.register(cls.modelType, (id) => new create(undefined, { id }));
 }
 
+/** The newest catalog version that has `type`, preferring the latest stable release. */
+function newestWith(type: string): CatalogVersion {
+  const latest = catalogVersion(LATEST_BOKEH_VERSION);
+  if (isKnownType(type, latest)) return latest;
+  const versions = versionsWithType(type);
+  const newest = versions.at(-1);
+  if (newest === undefined) throw new TypeError(`'${type}' is not a model type of any catalog`);
+  return newest;
+}
+
 /** Classes whose accessors, and those of their bases, are defined. */
 const withAccessors = new WeakSet<object>();
 
 /**
  * Defines the property accessors of a generated class and of its bases, on their prototypes,
- * when the first instance of the class is made: for each property its catalog entry defines, a
- * getter (`this.get(attr)`) and, unless the property is read-only, a setter (`this.set(attr,
- * value)`), so defaults, validation and events are those of `get` / `set`. Internal properties get
- * none, nor do the names the generator rejects (`noAccessors`). The accessors' types are declared
- * by the interface merged with the class. Deferred to the first instance so that loading the
- * catalog's 452 classes parses no catalog entry (docs/models.md, "Load cost").
+ * when the first instance of the class is made: for each property its type defines in any Bokeh
+ * version (catalog.ts accessorsOf), a getter (`this.get(attr)`) and, unless the property is
+ * read-only in every version, a setter (`this.set(attr, value)`), so defaults, validation and
+ * events are those of `get` / `set`, in the version of the model's document. Internal properties
+ * get none, nor do the names the generator rejects. The accessors' types are declared by the
+ * interface merged with the class. Deferred to the first instance so that loading the catalog's
+ * classes parses no catalog entry (docs/models.md, "Load cost").
  */
 function defineAccessors(cls: TypedModelClass): void {
   for (let c: object = cls; c !== TypedModel && !withAccessors.has(c); c = Object.getPrototypeOf(c) as object) {
@@ -243,22 +285,18 @@ function defineAccessors(cls: TypedModelClass): void {
     // A class of the catalog owns its `modelType`; a user's subclass, or a class of a custom type, has no entry.
     if (!Object.prototype.hasOwnProperty.call(c, "modelType")) continue;
     const { modelType, prototype } = c as TypedModelClass;
-    const entry = catalogEntry(modelType);
-    if (entry === undefined) continue;
-    const skipped = noAccessors(modelType);
-    for (const [attr, prop] of Object.entries(entry.properties)) {
-      if (prop.internal || skipped.includes(attr)) continue;
+    for (const [attr, settable] of accessorsOf(modelType)) {
       Object.defineProperty(prototype, attr, {
         configurable: true,
         enumerable: false,
         get(this: TypedModel): unknown {
           return this.get(attr);
         },
-        set: prop.readonly
-          ? undefined
-          : function (this: TypedModel, value: unknown): void {
+        set: settable
+          ? function (this: TypedModel, value: unknown): void {
               this.set(attr, value);
-            },
+            }
+          : undefined,
       });
     }
   }
