@@ -22,6 +22,7 @@ export {
   type ColumnPatches,
   type DataColumn,
   type DocJson,
+  type DocumentOptions,
   type ModelClass,
   type ModelOptions,
   type ModelSelector,

@@ -4,7 +4,7 @@
  * silently. Network faults come from a TCP proxy between client and a real server.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { ClientSession, ColumnDataSource, Document, Model, pullSession, pushSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
+import { BOKEH_VERSION, ClientSession, ColumnDataSource, Document, Model, pullSession, pushSession, type BokehError, type DocumentChangedEvent } from "../src/index.js";
 import { BokehServer, type Application } from "../src/server/index.js";
 import { killChildServers, startChildServer } from "./helpers/child.js";
 import { FaultProxy } from "./helpers/proxy.js";
@@ -96,7 +96,8 @@ describe("reconnect and resync", () => {
 
   test("a pushed session re-pushes its document, with every change made while disconnected", async () => {
     const { server, proxy } = await setup({ "/": () => {} });
-    const doc = new Document({ roots: [new Model("Div", { name: "div", text: "pushed" })] });
+    // for the release our server speaks, whose version the pulled JSON says
+    const doc = new Document({ roots: [new Model("Div", { name: "div", text: "pushed" })], bokehVersion: BOKEH_VERSION });
     const session = track(await pushSession(doc, { url: proxy.url, reconnect: fast }));
     proxy.cut();
     doc.getModelByName("div")!.set("text", "changed while disconnected");

@@ -203,7 +203,7 @@ function mixinsFile(plan, { models, names, fileOfClass, versions }) {
 function sharedDoc(member, users, models, resolver, names) {
   const variants = new Map(); // default clause -> catalog keys
   for (const key of users) {
-    const clause = defaultClause(defaultGroups(resolver.records(key, member.attr)));
+    const clause = defaultClause(defaultGroups(resolver.records(key, member.attr), resolver.base));
     if (!variants.has(clause)) variants.set(clause, []);
     variants.get(clause).push(key);
   }

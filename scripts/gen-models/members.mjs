@@ -57,6 +57,7 @@ export class VersionedResolver extends PropertyResolver {
   constructor(catalog) {
     super(catalog.models);
     this.versions = catalog.versions;
+    this.base = catalog.base;
     this.resolvers = new Map([...catalog.catalogs].map(([version, c]) => [version, new PropertyResolver(c.models)]));
     this.settableCache = new Map();
   }
@@ -116,11 +117,8 @@ export function propertyMembers(key, attr, resolver, scope) {
     status === undefined
       ? null
       : { optional: status === "optional", type: union(visible.filter(([, p]) => !p.readonly).map(([, p]) => tsType(p.kind, scope, "input"))) };
-  return { attr, accessor, attribute, presence: presence(records.map(([v]) => v), resolver.present(key)) };
-}
-
-function presence(have, all) {
-  return have.length === all.length ? null : have;
+  const have = records.map(([v]) => v);
+  return { attr, accessor, attribute, presence: have.length === resolver.present(key).length ? null : have };
 }
 
 /** Accessor declarations (for an interface merged with a class), with a doc comment. */
@@ -147,7 +145,7 @@ export function versionList(versions) {
   return versions.length <= 1 ? versions.join("") : `${versions.slice(0, -1).join(", ")} and ${versions.at(-1)}`;
 }
 
-/** "Only in Bokeh 3.8.2, 3.9.2 and 3.10.0 (not 3.7.3)." */
+/** "Only in Bokeh 3.8.2, 3.9.2 and 3.10.0 (not 3.7.3)": `all` is every version of the catalogs. */
 export function presenceSentence(have, all) {
   return `Only in Bokeh ${versionList(have)} (not ${versionList(all.filter((v) => !have.includes(v)))}).`;
 }
@@ -159,27 +157,31 @@ export function presenceSentence(have, all) {
 export function propertyDoc(key, attr, resolver) {
   const records = resolver.records(key, attr);
   const have = records.map(([v]) => v);
-  const where = have.length === resolver.present(key).length ? "" : `${presenceSentence(have, resolver.present(key))} `;
-  return `${where}${defaultDoc(records)}`;
+  const where = have.length === resolver.present(key).length ? "" : `${presenceSentence(have, resolver.versions)} `;
+  return `${where}${defaultDoc(records, resolver.base)}`;
 }
 
-/** "Default: 1.", "Required.", or "Default: 0 in Bokeh 3.10.0; unset until Bokeh sets it in 3.7.3." */
-export function defaultDoc(records) {
+/** "Default: 1.", "Required.", or "Default: 0 in Bokeh 3.10.0; none (undefined until set) in 3.7.3." */
+export function defaultDoc(records, base) {
   const readonly = records.every(([, p]) => p.readonly);
-  const groups = defaultGroups(records);
+  const groups = defaultGroups(records, base);
   if (groups.length === 1) return describeDefault(records[0][1]);
   return `${readonly ? "Read-only (set by Bokeh). " : ""}Default: ${defaultClause(groups)}.`;
 }
 
-/** The versions grouped by their default phrase, in the order the records come (the phrase of the first version first). */
-export function defaultGroups(records) {
+/**
+ * The versions grouped by their default phrase: the group of the base version first, then the
+ * others from the one with the newest version on.
+ */
+export function defaultGroups(records, base) {
   const groups = new Map();
   for (const [version, prop] of records) {
-    const phrase = prop.default.type === "none" ? (prop.readonly ? "unset until Bokeh sets it" : "none (required)") : defaultPhrase(prop.default);
+    const phrase = prop.default.type === "none" ? (prop.readonly ? "none (undefined until set)" : "none (required)") : defaultPhrase(prop.default);
     if (!groups.has(phrase)) groups.set(phrase, []);
     groups.get(phrase).push(version);
   }
-  return [...groups].map(([phrase, versions]) => ({ phrase, versions }));
+  const rank = (versions) => (versions.includes(base) ? Infinity : records.findIndex(([v]) => v === versions.at(-1)));
+  return [...groups].map(([phrase, versions]) => ({ phrase, versions })).sort((a, b) => rank(b.versions) - rank(a.versions));
 }
 
 /** One group: its phrase; several: "X in Bokeh 3.10.0 and 4.0.0-dev.5; Y in 3.7.3". */

@@ -1,4 +1,13 @@
-export { Document, DocumentError, DEFAULT_TITLE, type DocJson, type ChangeListener, type ModelSelector, type ModelClass } from "./document.js";
+export {
+  Document,
+  DocumentError,
+  DEFAULT_TITLE,
+  type DocJson,
+  type DocumentOptions,
+  type ChangeListener,
+  type ModelSelector,
+  type ModelClass,
+} from "./document.js";
 export { Model, type AttributeListener, type Attributes, type ModelOptions, type ModelFactoryFn } from "./model.js";
 export {
   ColumnDataSource,

@@ -7,6 +7,7 @@
  * does not have yet in full, known ones as `{"id"}`, array bytes as buffers.
  */
 import { contentFrame, type TextPieces } from "../protocol/content.js";
+import { BOKEH_VERSION, documentArraysAsBuffers } from "../protocol/version.js";
 import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
@@ -241,6 +242,8 @@ export function documentContent(
     return { doc, frame: JSON.stringify({ doc }), buffers: encoder.buffers };
   }
   const blobs = new Map<string, Uint8Array>();
-  const doc = document._toJSON(new Encoder({ blobs }), options.config);
+  // The 3.7 form (plain base64) says it is 3.7's: a 3.8+ version tells readers to gunzip inline bytes.
+  const version = documentArraysAsBuffers(document.bokehVersion) ? BOKEH_VERSION : document.bokehVersion;
+  const doc = document._toJSON(new Encoder({ blobs }), options.config, version);
   return { doc, frame: contentFrame({ doc }, blobs), buffers: new Map() };
 }

@@ -13,6 +13,7 @@ export { ValidationError } from "./kinds.js";
 export { isColor, NAMED_COLORS } from "./colors.js";
 export { isKnownType, isSubtype, type CatalogVersion } from "./catalog.js";
 export { catalogVersion } from "./versions.js";
+export { checkBokehVersion, versionMismatches, VersionMismatchError, type VersionMismatch } from "./version-check.js";
 export type {
   Arrayable,
   Color,

@@ -22,11 +22,13 @@ import { Model, type Attributes, type ModelOptions } from "../document/model.js"
 import type { Setter } from "../document/events.js";
 import { LATEST_BOKEH_VERSION } from "../protocol/version.js";
 import { accessorsOf, isKnownType, versionsWithType, type CatalogVersion } from "./catalog.js";
+import type { DefaultDescriptor } from "./catalog-types.js";
 import { convertValue } from "./conversions.js";
 import { INVALID } from "./dataspec.js";
 import { equalsPlainDefault, instantiateDefault, plainDefault, type DefaultAttributesTarget } from "./defaults.js";
 import { describeKind, describeValue, explainFailure, ValidationError } from "./kinds.js";
 import { kindContext, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
+import { pythonDefault } from "./python-defaults.js";
 import { closestName } from "./suggest.js";
 import { catalogVersion } from "./versions.js";
 
@@ -95,7 +97,7 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     }
     // Internal properties are BokehJS's own business: never stored, never sent.
     if (prop.internal || attr === this._assigning || this._reconciling) return undefined;
-    const value = instantiateDefault(prop.default);
+    const value = instantiateDefault(this.defaultOf(prop));
     if (prop.default.type === "mutable") {
       this._attributes.set(attr, value); // the peer has the same default: nothing to send
     } else {
@@ -159,7 +161,7 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     this._origin = "attached";
     for (const attr of this._info.factoryAttributes) {
       const prop = this._info.properties.get(attr);
-      if (prop !== undefined && !this._attributes.has(attr)) this._attributes.set(attr, instantiateDefault(prop.default));
+      if (prop !== undefined && !this._attributes.has(attr)) this._attributes.set(attr, instantiateDefault(this.defaultOf(prop)));
     }
   }
 
@@ -177,10 +179,11 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
 
   /**
    * The Bokeh version whose catalog gives this model its defaults and checks: its document's
-   * (`document.bokehVersion`), or, in no document, the latest stable release.
+   * (`document.bokehVersion`); in no document, the latest stable release (for a type that
+   * release lacks, the newest release that has it).
    */
   get bokehVersion(): string {
-    return LATEST_BOKEH_VERSION;
+    return this.document?.bokehVersion ?? newestWith(this.type);
   }
 
   // The catalog version of bokehVersion.
@@ -217,6 +220,11 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     if (prop.internal) return fail(`'${attr}' is internal to BokehJS and is not synchronized`);
     if (prop.readonly) return fail(`'${attr}' is read-only (set by Bokeh, not by users)`);
     return prop;
+  }
+
+  // The default a model or list default is made from: Python's where it differs from BokehJS's (python-defaults.ts).
+  private defaultOf(prop: PropertyInfo): DefaultDescriptor {
+    return pythonDefault(this.type, prop.name, this.bokehVersion) ?? prop.default;
   }
 
   // "3.7.3", or "3.7.0 (catalog 3.7.3)" when the version has no catalog of its own.
@@ -256,14 +264,10 @@ export function registerModel(cls: TypedModelClass & (abstract new (...args: nev
   Model.register(cls.modelType, (id) => new create(undefined, { id }));
 }
 
-/** The newest catalog version that has `type`, preferring the latest stable release. */
+/** The catalog version that has `type`, preferring the latest stable release, else the newest (the latest for unknown types). */
 function newestWith(type: string): CatalogVersion {
   const latest = catalogVersion(LATEST_BOKEH_VERSION);
-  if (isKnownType(type, latest)) return latest;
-  const versions = versionsWithType(type);
-  const newest = versions.at(-1);
-  if (newest === undefined) throw new TypeError(`'${type}' is not a model type of any catalog`);
-  return newest;
+  return isKnownType(type, latest) ? latest : (versionsWithType(type).at(-1) ?? latest);
 }
 
 /** Classes whose accessors, and those of their bases, are defined. */

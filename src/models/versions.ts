@@ -55,3 +55,14 @@ function compareParsed(a: Parsed, b: Parsed): number {
   if (b.pre === null) return -1;
   return a.pre < b.pre ? -1 : 1;
 }
+
+/**
+ * Orders Bokeh versions as releases: 3.9.2 < 3.10.0, 3.7.0.dev1 < 3.7.0 (a pre-release comes
+ * before its release). Strings that are not versions come before every version.
+ */
+export function compareBokehVersions(a: string, b: string): number {
+  const x = parse(a);
+  const y = parse(b);
+  if (x === null || y === null) return x === null ? (y === null ? 0 : -1) : 1;
+  return compareParsed(x, y);
+}

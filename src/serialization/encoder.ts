@@ -6,6 +6,7 @@
  * as `{"id": ...}` afterwards. With `binary: true` array bytes are collected as
  * buffers (sent as binary frames); otherwise they are inlined as base64.
  */
+import { gzipSync } from "node:zlib";
 import { BLOB_THRESHOLD, blobPlaceholder } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
 import { bytesOf, bytesToBase64, dtypeOf, NATIVE_ORDER } from "./arrays.js";
@@ -33,6 +34,11 @@ export interface EncoderOptions {
   blobs?: Map<string, Uint8Array>;
   /** Models the receiver already has; they are written as references. */
   isKnown?: (model: SerializableModel) => boolean;
+  /**
+   * Inline mode only: gzip bytes before writing them as base64, as Bokeh 3.8 and later write
+   * inline bytes (read by the Decoder's option of the same name).
+   */
+  gzipInline?: boolean;
 }
 
 export class Encoder {
@@ -44,6 +50,7 @@ export class Encoder {
   private readonly binary: boolean;
   private readonly blobs: Map<string, Uint8Array> | undefined;
   private readonly isKnown: (model: SerializableModel) => boolean;
+  private readonly gzipInline: boolean;
   private readonly written = new Set<SerializableModel>();
   private readonly stack = new Set<object>();
 
@@ -51,6 +58,7 @@ export class Encoder {
     this.binary = options.binary ?? false;
     this.blobs = options.blobs;
     this.isKnown = options.isKnown ?? (() => false);
+    this.gzipInline = options.gzipInline ?? false;
   }
 
   encode(value: unknown): unknown {
@@ -178,8 +186,9 @@ export class Encoder {
     return { type: "ndarray", array: this.encodeBytes(bytesOf(array)), shape, dtype, order: NATIVE_ORDER };
   }
 
-  private encodeBytes(bytes: Uint8Array): unknown {
+  private encodeBytes(raw: Uint8Array): unknown {
     if (!this.binary) {
+      const bytes = this.gzipInline ? gzipSync(raw) : raw;
       if (this.blobs !== undefined && bytes.byteLength >= BLOB_THRESHOLD) {
         const placeholder = blobPlaceholder();
         this.blobs.set(placeholder, bytes);
@@ -188,7 +197,7 @@ export class Encoder {
       return { type: "bytes", data: bytesToBase64(bytes) };
     }
     const id = makeId();
-    this.buffers.set(id, bytes);
+    this.buffers.set(id, raw);
     return { type: "bytes", data: { id } };
   }
 }

@@ -844,7 +844,7 @@ export interface TitleTextMixin {
   /** Default: null. */
   get title_text_outline_color(): Color | null;
   set title_text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
   get title_text_outline_width(): number;
   set title_text_outline_width(value: number);
 }

@@ -58,7 +58,7 @@ export class DocumentConfig extends BokehModel {
   }
 }
 export interface DocumentConfig {
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.8.2, 3.9.2 and 3.10.0). Default: "auto". */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: "auto". */
   get color_scheme(): ColorScheme;
   set color_scheme(value: ColorScheme);
   /** Default: a new `Notifications`. */

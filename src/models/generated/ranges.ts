@@ -47,7 +47,7 @@ export class FactorRange extends Range {
   }
 }
 export interface FactorRange {
-  /** Read-only (set by Bokeh). Default: unset until Bokeh sets it in Bokeh 3.7.3, 3.8.2 and 3.9.2; 0 in 3.10.0 and 4.0.0-dev.5. */
+  /** Read-only (set by Bokeh). Default: 0 in Bokeh 3.10.0 and 4.0.0-dev.5; none (undefined until set) in 3.7.3, 3.8.2 and 3.9.2. */
   get end(): number | undefined;
   /** Default: 0. */
   get factor_padding(): number;
@@ -64,7 +64,7 @@ export interface FactorRange {
   /** Default: "percent". */
   get range_padding_units(): PaddingUnits;
   set range_padding_units(value: PaddingUnits);
-  /** Read-only (set by Bokeh). Default: unset until Bokeh sets it in Bokeh 3.7.3, 3.8.2 and 3.9.2; 0 in 3.10.0 and 4.0.0-dev.5. */
+  /** Read-only (set by Bokeh). Default: 0 in Bokeh 3.10.0 and 4.0.0-dev.5; none (undefined until set) in 3.7.3, 3.8.2 and 3.9.2. */
   get start(): number | undefined;
   /** Default: 0.8. */
   get subgroup_padding(): number;
