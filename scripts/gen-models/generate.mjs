@@ -15,7 +15,7 @@
 //   <dir>.ts         one file per BokehJS directory (glyphs.ts, tools.ts, ...): for each
 //                    model an `<Name>Attributes` interface, a class, and an interface merged
 //                    with the class that declares its property accessors (defined at run
-//                    time, on first use)
+//                    time, on first use); no class registers itself
 //   mixins.ts        the visual property groups (line, fill, hatch, text, with their prefixes)
 //                    that several models share, as interfaces the models' interfaces extend
 //   enums.ts         the named enums of BokehJS (`LineCap`, `Anchor`, ...) as literal unions
@@ -74,6 +74,7 @@ export function generateModels(catalog) {
   if (mixins.shared.length > 0) files.set("mixins.ts", mixinsFile(mixins, { models, names, fileOfClass, versions }));
   files.set("enums.ts", enumsFile(catalog));
   files.set("catalog-data.ts", catalogDataFile(catalog, HEADER(versions)));
+  files.set("classes.ts", classesFile(catalog, names, fileOfClass));
   files.set("index.ts", indexFile([...groups.keys()].sort(compare), versions));
   return files;
 }
@@ -326,10 +327,6 @@ function modelClass(key, special, scope, { models, names, resolver, mixins, file
   const accessorBases = shared.filter((mixin) => mixin.attrs.some((attr) => own.find((m) => m.attr === attr).accessor !== null)).map((mixin) => mixin.name);
   if (accessors.length > 0 || accessorBases.length > 0) {
     lines.push(interfaceText(name, accessorBases, accessors.flatMap((m) => accessorLines(m, propertyDoc(key, m.attr, resolver)))));
-  }
-  if (entry.concrete.length > 0) {
-    lines.push(`registerModel(${name});`);
-    imports.value("../typed-model.js", "registerModel");
   }
   return `${iface}\n${lines.join("\n")}\n`;
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the generator or the catalogs and run `npm run gen:models`.
 import type { Model, ModelOptions } from "../../document/model.js";
 import { addGlyph, type GlyphArgs } from "../plotting/glyph-api.js";
-import { registerModel } from "../typed-model.js";
 import type { Color } from "../types.js";
 import type { Annotation, Title } from "./annotations.js";
 import type { Axis } from "./axes.js";
@@ -141,7 +140,6 @@ export interface MapOptions {
   get zoom(): number;
   set zoom(value: number);
 }
-registerModel(MapOptions);
 
 /** Attributes of `GMapOptions` (BokehJS `models/plots/gmap_plot`). */
 export interface GMapOptionsAttributes extends MapOptionsAttributes {
@@ -173,7 +171,6 @@ export interface GMapOptions {
   get tilt(): number;
   set tilt(value: number);
 }
-registerModel(GMapOptions);
 
 /** Attributes of `GridPlot` (BokehJS `models/plots/grid_plot`). */
 export interface GridPlotAttributes extends LayoutDOMAttributes {
@@ -213,7 +210,6 @@ export interface GridPlot {
   get toolbar_location(): Location | null;
   set toolbar_location(value: Location | null);
 }
-registerModel(GridPlot);
 
 /** Attributes of `Plot` (BokehJS `models/plots/plot`). */
 export interface PlotAttributes extends LayoutDOMAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
@@ -493,7 +489,6 @@ export interface Plot extends BackgroundFillMixin, BackgroundHatchMixin {
   get y_scale(): Scale;
   set y_scale(value: Scale);
 }
-registerModel(Plot);
 
 /** Attributes of `Figure` (BokehJS `models/plots/figure`). */
 export interface FigureAttributes extends PlotAttributes {}
@@ -706,7 +701,6 @@ export class Figure extends Plot {
     return addGlyph(this, Wedge, args);
   }
 }
-registerModel(Figure);
 
 /** Attributes of `GMapPlot` (BokehJS `models/plots/gmap_plot`). */
 export interface GMapPlotAttributes extends PlotAttributes {
@@ -734,7 +728,6 @@ export interface GMapPlot {
   get map_options(): GMapOptions;
   set map_options(value: GMapOptions);
 }
-registerModel(GMapPlot);
 
 /** Attributes of `GMap` (BokehJS `models/plots/gmap`). */
 export interface GMapAttributes extends GMapPlotAttributes {}
@@ -747,4 +740,3 @@ export class GMap extends GMapPlot {
     super(attributes, options);
   }
 }
-registerModel(GMap);

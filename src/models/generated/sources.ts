@@ -10,7 +10,6 @@ import {
 import type { ColumnData, ColumnPatches } from "../../document/columns.js";
 import type { EventInit } from "../../document/events.js";
 import type { ModelOptions } from "../../document/model.js";
-import { registerModel } from "../typed-model.js";
 import type { Arrayable } from "../types.js";
 import type { HTTPMethod, UpdateMode } from "./enums.js";
 import type { Filter } from "./filters.js";
@@ -35,7 +34,6 @@ export interface CDSView {
   get filter(): Filter;
   set filter(value: Filter);
 }
-registerModel(CDSView);
 
 /** Attributes of `DataSource` (BokehJS `models/sources/data_source`). */
 export interface DataSourceAttributes extends BokehModelAttributes {}
@@ -125,7 +123,6 @@ export interface ColumnDataSource {
   get data(): Record<string, Arrayable<unknown>>;
   set data(value: Record<string, Arrayable<unknown>>);
 }
-registerModel(ColumnDataSource);
 
 /** Attributes of `GeoJSONDataSource` (BokehJS `models/sources/geojson_data_source`). */
 export interface GeoJSONDataSourceAttributes extends ColumnarDataSourceAttributes {
@@ -145,7 +142,6 @@ export interface GeoJSONDataSource {
   get geojson(): string;
   set geojson(value: string);
 }
-registerModel(GeoJSONDataSource);
 
 /** Attributes of `WebDataSource` (BokehJS `models/sources/web_data_source`). */
 export interface WebDataSourceAttributes extends ColumnDataSourceAttributes {
@@ -208,7 +204,6 @@ export interface AjaxDataSource {
   get polling_interval(): number | null;
   set polling_interval(value: number | null);
 }
-registerModel(AjaxDataSource);
 
 /** Attributes of `ServerSentDataSource` (BokehJS `models/sources/server_sent_data_source`). */
 export interface ServerSentDataSourceAttributes extends WebDataSourceAttributes {}
@@ -221,4 +216,3 @@ export class ServerSentDataSource extends WebDataSource {
     super(attributes, options);
   }
 }
-registerModel(ServerSentDataSource);
