@@ -10,16 +10,18 @@ export {
 } from "./document.js";
 export { Model, type AttributeListener, type Attributes, type ModelOptions, type ModelFactoryFn } from "./model.js";
 export {
-  ColumnDataSource,
+  ColumnDataError,
   checkColumns,
   columnDataChangeEvent,
   patchCells,
   rowCount,
   streamRows,
   updateColumns,
-  type ColumnDataSourceAttributes,
-} from "./column-data-source.js";
-export { ColumnDataError, type DataColumn, type ColumnData, type ColumnPatches, type PatchIndex } from "./columns.js";
+  type DataColumn,
+  type ColumnData,
+  type ColumnPatches,
+  type PatchIndex,
+} from "./columns.js";
 export { applyPatch, documentContent, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch, type SerializeOptions } from "./patch.js";
 export type * from "./events.js";
 export { EVENT_KINDS } from "./events.js";

@@ -6,8 +6,9 @@ import {
   rowCount,
   streamRows,
   updateColumns,
-} from "../../document/column-data-source.js";
-import type { ColumnData, ColumnPatches } from "../../document/columns.js";
+  type ColumnData,
+  type ColumnPatches,
+} from "../../document/columns.js";
 import type { EventInit } from "../../document/events.js";
 import type { ModelOptions } from "../../document/model.js";
 import type { Arrayable } from "../types.js";
