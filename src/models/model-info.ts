@@ -52,15 +52,22 @@ export function kindContext(version: CatalogVersion = baseVersion): KindContext 
 /** Ref checks of the base version. */
 export const KIND_CONTEXT: KindContext = kindContext();
 
-const infos = new Map<CatalogVersion, Map<string, ModelInfo>>();
+const infos = new Map<CatalogVersion, Map<string, ModelInfo | null>>();
 
 /** The info for a catalog type in one version (the base version when omitted); throws for types that version lacks. */
 export function modelInfo(name: string, version: CatalogVersion = baseVersion): ModelInfo {
+  const info = infoIn(name, version);
+  if (info === null) throw new TypeError(`'${name}' is not a model type of the Bokeh ${version} catalog`);
+  return info;
+}
+
+/** The info for a type in one version, or null when that version lacks the type (two Map lookups once cached). */
+export function infoIn(name: string, version: CatalogVersion): ModelInfo | null {
   let byName = infos.get(version);
   if (byName === undefined) infos.set(version, (byName = new Map()));
   let info = byName.get(name);
   if (info === undefined) {
-    info = buildInfo(name, version);
+    info = catalogEntry(name, version) === undefined ? null : buildInfo(name, version);
     byName.set(name, info);
   }
   return info;

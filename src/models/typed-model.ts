@@ -27,7 +27,7 @@ import { convertValue } from "./conversions.js";
 import { INVALID } from "./dataspec.js";
 import { equalsPlainDefault, instantiateDefault, plainDefault, type DefaultAttributesTarget } from "./defaults.js";
 import { describeKind, describeValue, explainFailure, ValidationError } from "./kinds.js";
-import { kindContext, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
+import { infoIn, kindContext, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
 import { pythonDefault } from "./python-defaults.js";
 import { closestName } from "./suggest.js";
 import { catalogVersion } from "./versions.js";
@@ -188,14 +188,16 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
 
   // The catalog version of bokehVersion.
   private get _version(): CatalogVersion {
-    return catalogVersion(this.bokehVersion);
+    const document = this.document;
+    return document === null ? newestWith(this.type) : catalogVersion(document.bokehVersion);
   }
 
   // Looked up by type name and version (Map lookups) rather than stored, to keep instances small.
   // For a type its version lacks, the newest catalog that has the type gives the defaults.
   private get _info(): ModelInfo {
-    const version = this._version;
-    return isKnownType(this.type, version) ? modelInfo(this.type, version) : modelInfo(this.type, newestWith(this.type));
+    const document = this.document;
+    const info = infoIn(this.type, document === null ? LATEST : catalogVersion(document.bokehVersion));
+    return info ?? modelInfo(this.type, newestWith(this.type));
   }
 
   // The settable property `attr`; throws for unknown, internal and read-only ones.
@@ -266,9 +268,11 @@ export function registerModel(cls: TypedModelClass & (abstract new (...args: nev
 
 /** The catalog version that has `type`, preferring the latest stable release, else the newest (the latest for unknown types). */
 function newestWith(type: string): CatalogVersion {
-  const latest = catalogVersion(LATEST_BOKEH_VERSION);
-  return isKnownType(type, latest) ? latest : (versionsWithType(type).at(-1) ?? latest);
+  return isKnownType(type, LATEST) ? LATEST : (versionsWithType(type).at(-1) ?? LATEST);
 }
+
+/** The catalog of the newest stable release. */
+const LATEST: CatalogVersion = catalogVersion(LATEST_BOKEH_VERSION);
 
 /** Classes whose accessors, and those of their bases, are defined. */
 const withAccessors = new WeakSet<object>();
