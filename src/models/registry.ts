@@ -13,6 +13,3 @@ import { CATALOG_CLASSES } from "./generated/classes.js";
 import { registerModel, type TypedModel, type TypedModelClass } from "./typed-model.js";
 
 for (const cls of CATALOG_CLASSES) registerModel(cls as TypedModelClass & (abstract new (...args: never[]) => TypedModel));
-
-/** The classes this module registered: one per concrete model type of any catalog version. */
-export const REGISTERED_CLASSES: readonly TypedModelClass[] = CATALOG_CLASSES;
