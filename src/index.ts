@@ -5,8 +5,11 @@
  *   import { BokehServer } from "bokeh-client/server";
  *
  * This entry point also loads the typed catalog of every Bokeh model (src/models),
- * so documents pulled from a server are made of typed instances (`plot.width`).
+ * and fills the model registry with its classes (src/models/registry.ts), so documents
+ * pulled from a server are made of typed instances (`plot.width`).
  */
+import "./models/registry.js";
+
 export * from "./client/index.js";
 export {
   Document,
@@ -22,6 +25,7 @@ export {
   type ColumnPatches,
   type DataColumn,
   type DocJson,
+  type DocumentOptions,
   type ModelClass,
   type ModelOptions,
   type ModelSelector,

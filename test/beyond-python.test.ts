@@ -484,7 +484,7 @@ describe("pushing to Bokeh 3.7, 3.8 and 3.9+", () => {
     const push = server.received[0]!;
     const [bytes] = [...push.buffers.values()];
     expect(Buffer.from(bytes!).equals(Buffer.from(x.buffer))).toBe(true);
-    expect((push.content as { doc: { config?: unknown; version: string } }).doc).toMatchObject({ version: "3.7.3" });
+    expect((push.content as { doc: { config?: unknown; version: string } }).doc).toMatchObject({ version: "3.10.0" }); // the document's
     expect((push.content as { doc: { config?: unknown } }).doc.config).toBeUndefined();
 
     // The bokehVersion option still decides when given.

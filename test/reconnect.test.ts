@@ -97,6 +97,7 @@ describe("reconnect and resync", () => {
 
   test("a pushed session re-pushes its document, with every change made while disconnected", async () => {
     const { server, proxy } = await setup({ "/": () => {} });
+    // for the release our server speaks, whose version the pulled JSON says
     const doc = new Document({ roots: [new Model("Div", { name: "div", text: "pushed" })] });
     const session = track(await pushSession(doc, { url: proxy.url, reconnect: fast }));
     proxy.cut();

@@ -1,23 +1,28 @@
 #!/usr/bin/env node
-// Extracts a data catalog of every Bokeh model that the installed @bokeh/bokehjs
-// defines and writes it to src/models/catalog.json. See docs/model-catalog.md.
+// Extracts a data catalog of every Bokeh model that a BokehJS package defines, for each
+// BokehJS package given, and writes them compactly to src/models/catalogs/: the newest
+// stable version in full (base.json), every other as its differences from it
+// (<version>.json; versions.mjs). See docs/model-catalog.md.
 //
-//   node scripts/gen-models/extract.mjs            write the catalog
-//   node scripts/gen-models/extract.mjs --check    exit 1 if the committed catalog is stale
+//   node scripts/gen-models/extract.mjs bokehjs-3.7 bokehjs-3.8 ...   write the catalogs of these packages
+//   node scripts/gen-models/extract.mjs                                 the same, for the packages base.json lists
+//   node scripts/gen-models/extract.mjs --check [packages...]          exit 1 if the committed files are stale
 //
+// Packages are names in node_modules: `@bokeh/bokehjs`, or npm aliases of it (`bokehjs-3.9`).
 // Importing this module does not run the CLI; use buildCatalog() / extractCatalog().
 
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadBokehJS } from "./load-bokehjs.mjs";
+import { BASE_FILE, CATALOGS_DIR, catalogFiles } from "./versions.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(here, "..", "..");
-export const CATALOG_PATH = join(REPO_ROOT, "src", "models", "catalog.json");
+export { CATALOGS_DIR };
 
 /** Bumped when the catalog layout (not its content) changes. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** Lower bounds that catch a broken extraction (e.g. a bundle that failed to register its models). */
 const MIN_REGISTERED_MODELS = 300;
@@ -135,7 +140,7 @@ export function formatCatalog(catalog) {
  * Builds the catalog from a loaded bokehjs (`loadBokehJS()` result).
  * Returns `{ catalog, stats }`; throws on anything it does not understand.
  */
-export function extractCatalog({ Bokeh, version, dir }) {
+export function extractCatalog({ Bokeh, window, version, dir }) {
   const { Models } = Bokeh.require("base");
   const k = Bokeh.require("core/kinds");
   const p = Bokeh.require("core/properties");
@@ -151,6 +156,8 @@ export function extractCatalog({ Bokeh, version, dir }) {
   const isModelClass = (cls) =>
     typeof cls === "function" && cls.prototype instanceof HasProps && cls.prototype._props !== undefined;
   const isModelInstance = (value) => value instanceof HasProps;
+  // BokehJS 4 makes models with `Class.create(attrs)`; its constructors throw when called directly.
+  const newModel = typeof HasProps.create === "function" ? (cls) => cls.create() : (cls) => new cls();
 
   // --- registered models and everything they reference --------------------
   const registered = new Set(Models.names);
@@ -347,9 +354,11 @@ export function extractCatalog({ Bokeh, version, dir }) {
     return def !== undefined && def[0] instanceof k.Kind ? def[0] : undefined;
   };
 
+  // BokehJS up to 3.9 names its property classes with a static `__name__`; 3.10 dropped it and
+  // relies on the class's own name (kept by its minifier). Own properties only: a static is inherited.
   const specClassName = (cls) => {
-    const name = cls.__name__;
-    if (typeof name !== "string") fail("property class without __name__");
+    const name = Object.hasOwn(cls, "__name__") ? cls.__name__ : cls.name;
+    if (typeof name !== "string" || name.length === 0) fail("property class without a name");
     return name;
   };
   const describeType = (type, mixin) => {
@@ -381,9 +390,15 @@ export function extractCatalog({ Bokeh, version, dir }) {
   };
 
   // --- defaults ----------------------------------------------------------------
-  const instances = new Map();
+  const instances = new Map(); // class -> a fresh instance, or the error making one threw
   const instanceOf = (cls) => {
-    if (!instances.has(cls)) instances.set(cls, new cls());
+    if (!instances.has(cls)) {
+      try {
+        instances.set(cls, newModel(cls));
+      } catch (error) {
+        instances.set(cls, error instanceof window.Error || error instanceof Error ? error : new Error(String(error)));
+      }
+    }
     return instances.get(cls);
   };
   const dummyOwner = { toString: () => "<catalog extraction>" };
@@ -400,9 +415,19 @@ export function extractCatalog({ Bokeh, version, dir }) {
       else if (!ArrayBuffer.isView(v)) for (const x of Object.values(v)) check(x);
     };
     check(value);
-    return JSON.parse(JSON.stringify(new Serializer().encode(value)));
+    try {
+      return JSON.parse(JSON.stringify(new Serializer().encode(value)));
+    } catch (error) {
+      fail(`${where}: default cannot be serialized by BokehJS (${error.message})`);
+    }
   };
   const isContainer = (v) => v !== null && typeof v === "object";
+  const isOpaqueObject = (v) => {
+    if (!isContainer(v) || isModelInstance(v) || Array.isArray(v) || ArrayBuffer.isView(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto !== null && proto.constructor !== window.Object && !(v instanceof window.Map) && !(v instanceof window.Set) &&
+      !(v instanceof window.ArrayBuffer) && !(v instanceof window.Date) && !(v instanceof Map) && !(v instanceof Set);
+  };
   const containsModel = (v) => Array.isArray(v) && v.some((x) => isModelInstance(x) || containsModel(x));
 
   /** Descriptor for a value a property is initialized to. `raw` is what the default function returned. */
@@ -422,6 +447,8 @@ export function extractCatalog({ Bokeh, version, dir }) {
     const attributes = {};
     for (const [attr, value] of Object.entries(model.dirty_attributes)) {
       const prop = model.property(attr);
+      // Set by BokehJS for itself while the model initializes (3.10's Range.computed_bounds): never synchronized.
+      if (prop.internal) continue;
       const spec = prop instanceof p.VectorSpec || prop instanceof p.ScalarSpec;
       attributes[attr] = describeValue(value, value, spec, `${where}.${attr}`);
     }
@@ -431,6 +458,12 @@ export function extractCatalog({ Bokeh, version, dir }) {
   const describeDefault = (cls, name, def, spec, where) => {
     const { type, default_value } = def;
     const owner = default_value.length > 0 ? instanceOf(cls) : dummyOwner;
+    if (owner instanceof window.Error || owner instanceof Error) {
+      // A computed default BokehJS cannot compute for a model without attributes (3.10's
+      // ImageURLTexture._loader, from the required `url`): none exists until BokehJS makes one.
+      if (def.options.internal !== true) fail(`${where}: computed default needs attributes (${owner.message})`);
+      return { type: "opaque" };
+    }
     const raw = default_value(owner);
     if (raw === p.unset) return { type: "none" };
     if (isModelInstance(raw) && default_value(owner) === raw) fail(`${where}: default returns a shared model instance`);
@@ -443,6 +476,12 @@ export function extractCatalog({ Bokeh, version, dir }) {
     const prop = new PropClass(owner, name, type instanceof k.Kind ? type : k.Any, () => raw, options);
     prop.initialize();
     const value = prop.get_value();
+    // An object of a BokehJS class that is no model and has no wire form (3.10's
+    // CDSView.indices_map, a SubsetIndexMapper): only BokehJS itself can make one.
+    if (isOpaqueObject(value)) {
+      if (def.options.internal !== true) fail(`${where}: default is a ${value.constructor.name}, which has no wire form`);
+      return { type: "opaque" };
+    }
     const computed = default_value.length > 0;
     const desc = describeValue(value, raw, spec, where);
     if (computed) {
@@ -623,9 +662,9 @@ export function extractCatalog({ Bokeh, version, dir }) {
   return { catalog: sortKeys(catalog), stats };
 }
 
-/** Loads bokehjs, extracts the catalog and releases the window. */
-export function buildCatalog() {
-  const loaded = loadBokehJS();
+/** Loads BokehJS package `pkg` (a name in node_modules), extracts its catalog and releases the window. */
+export function buildCatalog(pkg) {
+  const loaded = loadBokehJS({ package: pkg });
   try {
     return extractCatalog(loaded);
   } finally {
@@ -633,34 +672,70 @@ export function buildCatalog() {
   }
 }
 
+/**
+ * The committed files for a list of BokehJS packages: file name (in src/models/catalogs) ->
+ * text. Prints each version's counts with `log`.
+ */
+export function buildCatalogFiles(packages, log = () => {}) {
+  const entries = packages.map((pkg) => {
+    const t0 = performance.now();
+    const { catalog, stats } = buildCatalog(pkg);
+    const ms = Math.round(performance.now() - t0);
+    log(
+      `${pkg}: bokehjs ${catalog.bokehjs_version}: ${stats.models} models (${stats.registered} registered, ` +
+        `${stats.unregistered} unregistered bases, ${stats.abstract} abstract), ${stats.properties} own properties, ` +
+        `${stats.overrides} default/option overrides [${ms} ms]`,
+    );
+    return { package: pkg, catalog };
+  });
+  const files = new Map();
+  for (const [name, content] of catalogFiles(entries)) files.set(name, formatCatalog(content));
+  return files;
+}
+
+/** The packages the committed catalogs were extracted from (listed in base.json). */
+export function committedPackages() {
+  const path = join(CATALOGS_DIR, BASE_FILE);
+  if (!existsSync(path)) return [];
+  return JSON.parse(readFileSync(path, "utf8")).versions.map((v) => v.package);
+}
+
+/** Committed files in src/models/catalogs that differ from `files` (changed, missing or extra). */
+export function staleCatalogFiles(files) {
+  const present = existsSync(CATALOGS_DIR) ? readdirSync(CATALOGS_DIR) : [];
+  const stale = [];
+  for (const [name, text] of files) {
+    const path = join(CATALOGS_DIR, name);
+    if (!existsSync(path) || readFileSync(path, "utf8") !== text) stale.push(name);
+  }
+  for (const name of present) if (!files.has(name)) stale.push(name);
+  return stale.sort(cmp);
+}
+
 function main(argv) {
   const check = argv.includes("--check");
-  const t0 = performance.now();
-  const { catalog, stats } = buildCatalog();
-  const text = formatCatalog(catalog);
-  const ms = Math.round(performance.now() - t0);
-  console.log(
-    `bokehjs ${catalog.bokehjs_version}: ${stats.models} models (${stats.registered} registered, ` +
-      `${stats.unregistered} unregistered bases, ${stats.abstract} abstract), ${stats.properties} own properties, ` +
-      `${stats.overrides} default/option overrides [${ms} ms]`,
-  );
-  console.log(`kinds: ${Object.entries(stats.kinds).map(([name, n]) => `${name}=${n}`).join(" ")}`);
+  const given = argv.filter((arg) => !arg.startsWith("--"));
+  const packages = given.length > 0 ? given : committedPackages();
+  if (packages.length === 0) {
+    console.error("extract: name the BokehJS packages to extract (e.g. bokehjs-3.7 bokehjs-3.10)");
+    return 1;
+  }
+  const files = buildCatalogFiles(packages, (line) => console.log(line));
+  const dir = relative(REPO_ROOT, CATALOGS_DIR);
   if (check) {
-    let current = "";
-    try {
-      current = readFileSync(CATALOG_PATH, "utf8");
-    } catch {
-      // missing counts as stale
-    }
-    if (current !== text) {
-      console.error(`${relative(REPO_ROOT, CATALOG_PATH)} is stale; run: node scripts/gen-models/extract.mjs`);
+    const stale = staleCatalogFiles(files);
+    if (stale.length > 0) {
+      console.error(`${dir} is stale (${stale.join(", ")}); run: npm run gen:models`);
       return 1;
     }
-    console.log(`${relative(REPO_ROOT, CATALOG_PATH)} is up to date`);
+    console.log(`${dir} is up to date (${files.size} files)`);
     return 0;
   }
-  writeFileSync(CATALOG_PATH, text);
-  console.log(`wrote ${relative(REPO_ROOT, CATALOG_PATH)} (${text.length} bytes)`);
+  rmSync(CATALOGS_DIR, { recursive: true, force: true });
+  mkdirSync(CATALOGS_DIR, { recursive: true });
+  for (const [name, text] of files) writeFileSync(join(CATALOGS_DIR, name), text);
+  const sizes = [...files].map(([name, text]) => `${name} ${Math.round(text.length / 1024)} KiB`);
+  console.log(`wrote ${dir}: ${sizes.join(", ")}`);
   return 0;
 }
 

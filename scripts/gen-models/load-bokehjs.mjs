@@ -1,11 +1,14 @@
-// Loads the installed @bokeh/bokehjs bundles into a jsdom window and returns
-// the `Bokeh` global. Shared by extract.mjs and the catalog tests.
+// Loads the bundles of an installed BokehJS package (`@bokeh/bokehjs`, or an npm
+// alias of it such as `bokehjs-3.9`) into a jsdom window and returns the `Bokeh`
+// global. Shared by extract.mjs and the catalog tests.
 //
 // BokehJS only defines its models at run time, and parts of it touch the DOM
 // (and a canvas 2D context for text measurement) while its modules load, so the
-// window has to be complete before any bundle is evaluated.
+// window has to be complete before any bundle is evaluated. Only the browser
+// bundles are evaluated, never the package's Node entry point, so a BokehJS whose
+// `engines` asks for a newer Node (4.0.0-dev.5: Node >= 22) loads on Node 20 too.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { MessageChannel as NodeMessageChannel } from "node:worker_threads";
@@ -16,11 +19,21 @@ const require = createRequire(import.meta.url);
 /** The bundles evaluated, in order. The base bundle must come first. */
 export const BUNDLES = ["bokeh", "bokeh-gl", "bokeh-widgets", "bokeh-tables", "bokeh-mathjax"];
 
-/** Directory and package.json of the installed @bokeh/bokehjs. */
-export function bokehjsPackage() {
-  const pkgPath = require.resolve("@bokeh/bokehjs/package.json");
-  const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
-  return { dir: dirname(pkgPath), version: String(pkg.version) };
+/**
+ * Directory and version of an installed BokehJS package, by its name in node_modules
+ * (`@bokeh/bokehjs`, or an alias like `bokehjs-3.9`). Found on Node's module paths rather
+ * than with `require.resolve`, since BokehJS 4's `exports` field does not export its
+ * package.json. Throws if the package is missing or is not BokehJS.
+ */
+export function bokehjsPackage(name = "@bokeh/bokehjs") {
+  for (const base of require.resolve.paths(name) ?? []) {
+    const pkgPath = join(base, name, "package.json");
+    if (!existsSync(pkgPath)) continue;
+    const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+    if (pkg.name !== "@bokeh/bokehjs") throw new Error(`${name} is ${pkg.name}, not @bokeh/bokehjs`);
+    return { name, dir: dirname(pkgPath), version: String(pkg.version) };
+  }
+  throw new Error(`BokehJS package ${name} is not installed (npm install)`);
 }
 
 /** A finite canvas 2D context: enough for code that measures text or sets styles while loading. */
@@ -88,13 +101,13 @@ function makeContext2D(canvas) {
 }
 
 /**
- * Creates a jsdom window and evaluates the bokehjs bundles in it.
+ * Creates a jsdom window and evaluates the bundles of BokehJS package `pkg` in it.
  * Returns `{ Bokeh, window, version, dir, dispose }`. `dispose()` closes the
  * message channels bokehjs opened and the window; without it the open
  * MessageChannel keeps the Node event loop alive (CLIs should still exit explicitly).
  */
-export function loadBokehJS({ bundles = BUNDLES } = {}) {
-  const { dir, version } = bokehjsPackage();
+export function loadBokehJS({ package: pkg = "@bokeh/bokehjs", bundles = BUNDLES } = {}) {
+  const { dir, version } = bokehjsPackage(pkg);
   const dom = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>", {
     runScripts: "outside-only",
     pretendToBeVisual: true,

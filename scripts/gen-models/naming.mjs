@@ -91,5 +91,5 @@ export function isAccessorName(name) {
 const MODEL_MEMBERS = new Set([
   "id", "type", "document", "get", "has", "set", "attributes", "references", "serializableAttributes",
   "toString", "propertyNames", "setAttribute", "initializeFromWire", "constructor", "defaultValue",
-  "validate", "changeEvent", "modelType", "stream", "patch", "updateData", "columnNames",
+  "validate", "changeEvent", "modelType", "stream", "patch", "updateData", "columnNames", "bokehVersion",
 ]);

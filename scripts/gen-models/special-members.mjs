@@ -2,8 +2,8 @@
 // accessors every class gets:
 //
 //   - ColumnDataSource: stream / patch / updateData / length / columnNames and the
-//     ColumnDataChanged event for `data`, delegating to the core's shared functions
-//     (src/document/column-data-source.ts) so the logic exists once;
+//     ColumnDataChanged event for `data`, delegating to the document layer's column
+//     operations (src/document/columns.ts), which patches from the peer use too;
 //   - Figure: one method per glyph (`fig.line(...)`, `fig.vbar(...)`), named as in
 //     Python's bokeh.plotting, delegating to src/models/plotting/glyph-api.ts.
 //
@@ -58,11 +58,10 @@ export const GLYPH_METHODS = {
 const COLUMN_DATA_SOURCE = {
   imports: [
     {
-      from: "../../document/column-data-source.js",
+      from: "../../document/columns.js",
       values: ["columnDataChangeEvent", "patchCells", "rowCount", "streamRows", "updateColumns"],
-      types: [],
+      types: ["ColumnData", "ColumnPatches"],
     },
-    { from: "../../document/columns.js", values: [], types: ["ColumnData", "ColumnPatches"] },
     { from: "../../document/events.js", values: [], types: ["EventInit"] },
   ],
   names: ["columnNames", "length", "updateData", "stream", "patch", "changeEvent"],

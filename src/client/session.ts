@@ -18,12 +18,14 @@
  */
 import type { Header, Message, ServerInfo } from "../protocol/message.js";
 import { ProtocolError } from "../protocol/errors.js";
+import { BOKEH_VERSION } from "../protocol/version.js";
 import { generateSessionId, generateToken, resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
 import { Document, type DocJson } from "../document/document.js";
 import { reconcile } from "../document/reconcile.js";
 import type { DocumentChangedEvent } from "../document/events.js";
 import type { Model } from "../document/model.js";
 import { applyPatch, documentContent, type DocumentContentOptions } from "../document/patch.js";
+import { checkBokehVersion } from "../models/version-check.js";
 import { isPlainObject } from "../serialization/values.js";
 import { Emitter } from "../util/emitter.js";
 import { BokehError } from "../util/errors.js";
@@ -516,7 +518,9 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   /** Sends the whole document; returns how many waiting changes it carried. */
   private async sendDocument(connection: ClientConnection, doc: Document): Promise<number> {
-    const format = await this.documentFormat(connection);
+    const { format, version } = await this.documentFormat(connection);
+    // Nothing is sent if the server's release lacks a model type or property the document uses.
+    if (version !== "") checkBokehVersion(doc, version);
     const { unconfirmed, pending } = this.queue.takeWaiting(); // every change so far is part of what is pushed now
     this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
     const { doc: json, frame, buffers: bytes } = documentContent(doc, format);
@@ -539,11 +543,11 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
    * Our embedded server in 3.7 mode reads buffers too, and says so on the upgrade
    * (protocol/features.ts): arrays then go as buffers, without the base64.
    */
-  private async documentFormat(connection: ClientConnection): Promise<DocumentContentOptions> {
-    const version = this.options.bokehVersion;
-    if (version === undefined && connection.acceptsDocumentBuffers) return { buffers: true, config: "omit" };
-    const known = version ?? (await this.serverVersion(connection));
-    return known === "" ? { buffers: false, config: "omit" } : { bokehVersion: known };
+  private async documentFormat(connection: ClientConnection): Promise<{ format: DocumentContentOptions; version: string }> {
+    const given = this.options.bokehVersion;
+    if (given === undefined && connection.acceptsDocumentBuffers) return { format: { buffers: true, config: "omit" }, version: BOKEH_VERSION };
+    const version = given ?? (await this.serverVersion(connection));
+    return { format: version === "" ? { buffers: false, config: "omit" } : { bokehVersion: version }, version };
   }
 
   /** The server's Bokeh version ("" if it cannot tell); asked on `connection` (during a resync the session is not open yet). */
@@ -640,7 +644,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     const patch = patchToApply(message.content, this.pushEcho, document !== null);
     if (document === null || patch === null) return;
     try {
-      applyPatch(document, patch, message.buffers, this);
+      applyPatch(document, patch, message.buffers, this, { bokehVersion: document.bokehVersion });
     } catch (error) {
       this.report(
         error instanceof BokehError

@@ -1,6 +1,8 @@
 /**
- * Column operations shared by local edits and patches from the server:
- * appending rows (stream, with rollover) and assigning rows (patch).
+ * Column data: the operations shared by local edits and patches from the server
+ * (appending rows, with rollover, and assigning rows), and the checks and
+ * operations of a data source's `stream`, `patch` and `updateData` (the typed
+ * ColumnDataSource of src/models calls them).
  *
  * Typed-array columns grow in place inside a larger buffer (capacity doubles),
  * so streaming many small chunks costs O(rows), not O(rows^2). The column a
@@ -9,6 +11,8 @@
 import { isPlainObject, isTypedArray, NDArray, setEntry, Slice, type TypedArray } from "../serialization/values.js";
 import { describePeerValue } from "../util/describe.js";
 import { BokehError } from "../util/errors.js";
+import type { EventInit } from "./events.js";
+import type { Model } from "./model.js";
 
 export type DataColumn = unknown[] | TypedArray | NDArray;
 export type ColumnData = Record<string, DataColumn>;
@@ -223,4 +227,63 @@ function patchCell(cell: unknown, name: string, index: (number | Slice)[], value
     return;
   }
   throw new ColumnDataError(`cannot apply an n-d patch to column '${name}'`);
+}
+
+// ---- a data source's operations (the typed ColumnDataSource's methods call these) ----------
+
+/** Throws a ColumnDataError unless `data` is a plain object of lists / typed arrays. */
+export function checkColumns(data: unknown): asserts data is ColumnData {
+  if (!isPlainObject(data)) throw new ColumnDataError("column data must be a plain object of columns");
+  for (const [name, column] of Object.entries(data)) {
+    if (!Array.isArray(column) && !isTypedArray(column) && !(column instanceof NDArray)) {
+      throw new ColumnDataError(`column '${name}' must be a list or a typed array`);
+    }
+  }
+}
+
+/** Number of rows: the length of the first column. */
+export function rowCount(data: ColumnData): number {
+  const first = Object.values(data)[0];
+  return first === undefined ? 0 : columnLength(first);
+}
+
+/**
+ * Replacing `data` of a source is a ColumnDataChanged (not a ModelChanged), as in Bokeh.
+ * (Rows streamed later in the same tick are not in it: see eventValue.) A peer's `data`
+ * that is not column data stays an ordinary ModelChanged.
+ */
+export function columnDataChangeEvent(model: Model, attr: string, _old: unknown, value: unknown): EventInit | null {
+  if (attr !== "data" || !isPlainObject(value)) return null;
+  return { kind: "ColumnDataChanged", model, attr, cols: null, data: value as ColumnData };
+}
+
+/** Replaces some columns of `model.data` and keeps the others (Python's `source.data.update(...)`). */
+export function updateColumns(model: Model, columns: ColumnData): void {
+  checkColumns(columns);
+  model._replaceColumns("data", columns, Object.keys(columns), undefined);
+}
+
+/** Appends rows to every column of `model.data`; with `rollover`, keeps only the last rows. */
+export function streamRows(model: Model, rows: ColumnData, rollover?: number): void {
+  checkColumns(rows);
+  const names = Object.keys((model.get("data") ?? {}) as ColumnData);
+  const given = Object.keys(rows);
+  if (names.length > 0 && (given.length !== names.length || !names.every((n) => ownColumn(rows, n) !== undefined))) {
+    throw new ColumnDataError(`stream must update all existing columns (${names.join(", ")}), got (${given.join(", ")})`);
+  }
+  const lengths = new Set(given.map((n) => columnLength(rows[n])));
+  if (lengths.size > 1) throw new ColumnDataError("all streamed columns must have the same length");
+  if (rollover !== undefined && (!Number.isInteger(rollover) || rollover < 0)) {
+    throw new ColumnDataError(`rollover must be a non-negative integer, got ${String(rollover)}`);
+  }
+  model._streamColumns("data", rows, rollover ?? null, undefined);
+}
+
+/** Changes cells of `model.data` in place. */
+export function patchCells(model: Model, patches: ColumnPatches): void {
+  const data = (model.get("data") ?? {}) as ColumnData;
+  for (const name of Object.keys(patches)) {
+    if (ownColumn(data, name) === undefined) throw new ColumnDataError(`can't patch column '${name}': no such column`);
+  }
+  model._patchColumns("data", patches, undefined);
 }

@@ -7,7 +7,8 @@
  * the same way, tagged with the session as `setter` so they are not echoed.
  */
 import { makeId } from "../protocol/ids.js";
-import { BOKEH_VERSION, documentArraysAsBuffers } from "../protocol/version.js";
+import { documentFormat } from "../protocol/document-format.js";
+import { LATEST_BOKEH_VERSION, majorMinor } from "../protocol/version.js";
 import { Decoder, type ModelFactory } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError } from "../serialization/errors.js";
@@ -45,6 +46,17 @@ export type ChangeListener = (event: DocumentChangedEvent) => void;
  */
 export type ChangeGuard = (setter: Setter, count: number) => void;
 
+export interface DocumentOptions {
+  title?: string;
+  roots?: Model[];
+  /**
+   * The Bokeh release the document is for ("3.9.2"): its models' defaults and validation
+   * follow that release's catalog, and `toJSON` writes it. Default: the newest stable
+   * release (LATEST_BOKEH_VERSION).
+   */
+  bokehVersion?: string;
+}
+
 export type ModelClass = abstract new (...args: never[]) => Model;
 
 export interface ModelSelector {
@@ -78,10 +90,24 @@ export class Document {
    * is kept as the JSON it came in and written back unchanged.
    */
   private _config: unknown = undefined;
+  private _bokehVersion: string;
 
-  constructor(options: { title?: string; roots?: Model[] } = {}) {
+  constructor(options: DocumentOptions = {}) {
+    const version = options.bokehVersion ?? LATEST_BOKEH_VERSION;
+    if (!isBokehVersion(version)) throw new DocumentError(`not a Bokeh version: ${JSON.stringify(version)} (e.g. "3.9.2")`);
+    this._bokehVersion = version;
     this._title = options.title ?? DEFAULT_TITLE;
     for (const root of options.roots ?? []) this.addRoot(root);
+  }
+
+  /**
+   * The Bokeh release this document is for: the one given to the constructor, the server's
+   * for a pulled document (the `version` of its JSON), else the newest stable release.
+   * Typed models follow its catalog (defaults, validation); a version bokeh-client has no
+   * catalog of its own for uses the nearest one (docs/models.md, "Versions").
+   */
+  get bokehVersion(): string {
+    return this._bokehVersion;
   }
 
   get roots(): readonly Model[] {
@@ -181,27 +207,34 @@ export class Document {
     this._emit({ kind: "MessageSent", msg_type: "bokeh_event", msg_data: { type: "event", name, values } }, undefined);
   }
 
-  /** This document in Bokeh's JSON form, with array bytes inlined as base64. */
+  /**
+   * This document in Bokeh's JSON form for its `bokehVersion`, with array bytes inlined as
+   * base64 (of gzipped bytes for Bokeh 3.8 and later, as those releases write and read them).
+   */
   toJSON(): DocJson {
-    return this._toJSON(new Encoder());
+    return this._toJSON(new Encoder({ gzipInline: documentFormat(this._bokehVersion).gzipInline }));
   }
 
-  /** @internal The JSON form written with a given encoder (for frames, see patch.ts documentContent). */
-  _toJSON(encoder: Encoder, config: ConfigMode = "keep"): DocJson {
-    const json: DocJson = { version: BOKEH_VERSION, title: this._title, roots: this._roots.map((root) => encoder.encode(root)) };
+  /**
+   * @internal The JSON form written with a given encoder (for frames, see patch.ts
+   * documentContent), saying it is for Bokeh `version` (the document's by default).
+   */
+  _toJSON(encoder: Encoder, config: ConfigMode = "keep", version: string = this._bokehVersion): DocJson {
+    const json: DocJson = { version, title: this._title, roots: this._roots.map((root) => encoder.encode(root)) };
     if (config === "ensure") json.config = this._config ?? { type: "object", name: "DocumentConfig", id: makeId() };
     else if (config === "keep" && this._config !== undefined) json.config = this._config;
     return json;
   }
 
   /**
-   * A document from Bokeh's JSON form. Types without a class become generic models.
+   * A document from Bokeh's JSON form, for the Bokeh release its `version` names (the
+   * newest stable one if it names none). Types without a class become generic models.
    * `buffers` holds the bytes of `{"type":"bytes","data":{"id"}}` references, if any.
    */
   static fromJSON(json: DocJson, buffers?: ReadonlyMap<string, Uint8Array>): Document {
     if (!isPlainObject(json) || !Array.isArray(json.roots)) throw new DeserializationError("a document needs a 'roots' list");
-    const document = new Document();
-    const decoder = new Decoder({ models: document._modelFactory(), buffers, gzipInline: documentArraysAsBuffers(json.version) });
+    const document = new Document({ bokehVersion: isBokehVersion(json.version) ? json.version : LATEST_BOKEH_VERSION });
+    const decoder = new Decoder({ models: document._modelFactory(), buffers, gzipInline: documentFormat(String(json.version ?? "")).gzipInline });
     const roots = json.roots.map((rep) => {
       const root = decoder.decode(rep);
       if (!(root instanceof Model)) throw new DeserializationError("a document root is not a model");
@@ -291,6 +324,11 @@ export class Document {
     this._config = source._config; // as Bokeh's destructive move does
   }
 
+  /** @internal A re-pulled document takes the server's version (the `version` of its JSON), if it names one. */
+  _adoptBokehVersion(version: unknown): void {
+    if (isBokehVersion(version)) this._bokehVersion = version;
+  }
+
   /** @internal Keeps the `config` of a pulled or pushed document (see `_config`). */
   _setConfig(config: unknown): void {
     if (isPlainObject(config)) this._config = config;
@@ -347,6 +385,11 @@ export class Document {
     this._models = reachable;
     this._stale = false;
   }
+}
+
+/** Whether `version` looks like a Bokeh release ("3.9.2", "3.8.0.dev1", "4.0.0-dev.5"): it starts with major.minor. */
+function isBokehVersion(version: unknown): version is string {
+  return majorMinor(version) !== null && (version as string).length <= 64;
 }
 
 function describe(selector: ModelSelector): string {

@@ -1,16 +1,27 @@
-export { Document, DocumentError, DEFAULT_TITLE, type DocJson, type ChangeListener, type ModelSelector, type ModelClass } from "./document.js";
+export {
+  Document,
+  DocumentError,
+  DEFAULT_TITLE,
+  type DocJson,
+  type DocumentOptions,
+  type ChangeListener,
+  type ModelSelector,
+  type ModelClass,
+} from "./document.js";
 export { Model, type AttributeListener, type Attributes, type ModelOptions, type ModelFactoryFn } from "./model.js";
 export {
-  ColumnDataSource,
+  ColumnDataError,
   checkColumns,
   columnDataChangeEvent,
   patchCells,
   rowCount,
   streamRows,
   updateColumns,
-  type ColumnDataSourceAttributes,
-} from "./column-data-source.js";
-export { ColumnDataError, type DataColumn, type ColumnData, type ColumnPatches, type PatchIndex } from "./columns.js";
+  type DataColumn,
+  type ColumnData,
+  type ColumnPatches,
+  type PatchIndex,
+} from "./columns.js";
 export { applyPatch, documentContent, serializePatch, type ApplyResult, type PatchJson, type SerializedPatch, type SerializeOptions } from "./patch.js";
 export type * from "./events.js";
 export { EVENT_KINDS } from "./events.js";

@@ -3,8 +3,10 @@
  *
  * A generic Model works for any Bokeh type, including ones bokeh-client has no
  * class for: it stores exactly the attributes it was given or received and
- * writes them back unchanged. Typed subclasses (ColumnDataSource, the generated
- * catalog) add accessors, defaults and validation by overriding the protected hooks.
+ * writes them back unchanged. Typed subclasses (the generated catalog, src/models)
+ * add accessors, defaults and validation by overriding the protected hooks; the
+ * registry below says which class a model received from a peer becomes
+ * (docs/module-state.md).
  */
 import { makeId } from "../protocol/ids.js";
 import { isPlainObject, MODEL_BRAND, setEntry, type SerializableModel } from "../serialization/values.js";

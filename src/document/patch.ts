@@ -9,6 +9,7 @@
 import { contentFrame, type TextPieces } from "../protocol/content.js";
 import { documentFormat } from "../protocol/document-format.js";
 import { makeId } from "../protocol/ids.js";
+import { BOKEH_VERSION } from "../protocol/version.js";
 import { Decoder } from "../serialization/decoder.js";
 import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError, UnknownReferenceError } from "../serialization/errors.js";
@@ -234,7 +235,10 @@ export function documentContent(
   const blobs = new Map<string, Uint8Array>();
   // Bokeh 3.8+: the arrays travel as binary buffer frames after the content.
   const encoder = buffers ? new Encoder({ binary: true }) : new Encoder({ blobs, gzipInline: format?.gzipInline ?? false });
-  const written = document._toJSON(encoder, config === "omit" ? "omit" : "keep");
+  // Without a release to write for, inline bytes are plain base64, which a document must then
+  // say is 3.7's: a 3.8+ version tells readers to gunzip them.
+  const plain = format === null && !buffers && documentFormat(document.bokehVersion).gzipInline;
+  const written = document._toJSON(encoder, config === "omit" ? "omit" : "keep", plain ? BOKEH_VERSION : document.bokehVersion);
   let configJson = written.config;
   if (configJson === undefined && config === "ensure") {
     configJson = defaultConfig();

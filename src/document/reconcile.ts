@@ -15,6 +15,7 @@ import { Model, type Attributes } from "./model.js";
 
 export function reconcile(document: Document, json: DocJson, buffers: ReadonlyMap<string, Uint8Array>, setter: Setter): { removed: Model[] } {
   if (!isPlainObject(json) || !Array.isArray(json.roots)) throw new DeserializationError("a document needs a 'roots' list");
+  document._adoptBokehVersion(json.version); // before anything reads defaults: they follow the version
   const existing = new Map(document._index());
   const kept = new Map<Model, Attributes>();
   const decoder = new Decoder<Model>({

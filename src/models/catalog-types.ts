@@ -1,5 +1,5 @@
 /**
- * The shapes of the model catalog (src/models/catalog.json, described in
+ * The shapes of the model catalogs (src/models/catalogs, described in
  * docs/model-catalog.md) as the run time reads them: kind descriptors, default
  * descriptors and per-model entries. The generator embeds the catalog in
  * src/models/generated/catalog-data.ts; this file only describes it.
@@ -42,7 +42,9 @@ export type DefaultDescriptor =
   | { type: "mutable"; value: unknown }
   | { type: "computed"; value: unknown }
   | { type: "model"; name: string; attributes: Readonly<Record<string, DefaultDescriptor>> }
-  | { type: "list"; items: readonly DefaultDescriptor[] };
+  | { type: "list"; items: readonly DefaultDescriptor[] }
+  /** An object only BokehJS can make (internal properties only): none exists here. */
+  | { type: "opaque" };
 
 export interface CatalogProperty {
   kind: KindDescriptor;

@@ -64,6 +64,7 @@ const PYTHON_MATERIALIZED: Readonly<Record<string, readonly string[]>> = {
 export function instantiateDefault(desc: DefaultDescriptor): unknown {
   switch (desc.type) {
     case "none":
+    case "opaque":
       return undefined;
     case "plain":
     case "computed":

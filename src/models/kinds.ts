@@ -28,13 +28,19 @@ export class ValidationError extends BokehError {
   readonly expected: string | null;
   /** The value that was given. */
   readonly value: unknown;
+  /** The Bokeh version whose catalog the value was checked against (the model's document's), when known. */
+  readonly bokehVersion: string | null;
 
-  constructor(message: string, details: { modelType: string; property: string; expected: string | null; value: unknown }) {
+  constructor(
+    message: string,
+    details: { modelType: string; property: string; expected: string | null; value: unknown; bokehVersion?: string | null },
+  ) {
     super("ERR_BOKEH_VALIDATION", message);
     this.modelType = details.modelType;
     this.property = details.property;
     this.expected = details.expected;
     this.value = details.value;
+    this.bokehVersion = details.bokehVersion ?? null;
   }
 }
 

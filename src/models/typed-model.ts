@@ -20,13 +20,17 @@
 import type { Document } from "../document/document.js";
 import { Model, type Attributes, type ModelOptions } from "../document/model.js";
 import type { Setter } from "../document/events.js";
-import { catalogEntry, noAccessors } from "./catalog.js";
+import { LATEST_BOKEH_VERSION } from "../protocol/version.js";
+import { accessorsOf, isKnownType, versionsWithType, type CatalogVersion } from "./catalog.js";
+import type { DefaultDescriptor } from "./catalog-types.js";
 import { convertValue } from "./conversions.js";
 import { INVALID } from "./dataspec.js";
 import { equalsPlainDefault, instantiateDefault, plainDefault, type DefaultAttributesTarget } from "./defaults.js";
 import { describeKind, describeValue, explainFailure, ValidationError } from "./kinds.js";
-import { KIND_CONTEXT, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
+import { infoIn, kindContext, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
+import { pythonDefault } from "./python-defaults.js";
 import { closestName } from "./suggest.js";
+import { catalogVersion } from "./versions.js";
 
 /** Where a model's attributes came from, which decides how its default models are created. */
 type Origin =
@@ -85,6 +89,7 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     }
     switch (prop.default.type) {
       case "none":
+      case "opaque":
         return undefined;
       case "plain":
       case "computed":
@@ -92,7 +97,7 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     }
     // Internal properties are BokehJS's own business: never stored, never sent.
     if (prop.internal || attr === this._assigning || this._reconciling) return undefined;
-    const value = instantiateDefault(prop.default);
+    const value = instantiateDefault(this.defaultOf(prop));
     if (prop.default.type === "mutable") {
       this._attributes.set(attr, value); // the peer has the same default: nothing to send
     } else {
@@ -110,10 +115,10 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     const checked = prop.coerce(value);
     if (checked === INVALID) {
       const expected = describeKind(prop.kind);
-      const detail = explainFailure(prop.kind, value, KIND_CONTEXT);
+      const detail = explainFailure(prop.kind, value, kindContext(this._info.version));
       throw new ValidationError(
         `invalid value for ${this.type}.${attr}: expected ${expected}, got ${describeValue(value)}${detail === null ? "" : ` (${detail})`}`,
-        { modelType: this.type, property: attr, expected, value },
+        { modelType: this.type, property: attr, expected, value, bokehVersion: this.bokehVersion },
       );
     }
     return convertValue(prop, checked);
@@ -156,7 +161,7 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     this._origin = "attached";
     for (const attr of this._info.factoryAttributes) {
       const prop = this._info.properties.get(attr);
-      if (prop !== undefined && !this._attributes.has(attr)) this._attributes.set(attr, instantiateDefault(prop.default));
+      if (prop !== undefined && !this._attributes.has(attr)) this._attributes.set(attr, instantiateDefault(this.defaultOf(prop)));
     }
   }
 
@@ -172,20 +177,44 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
 
   // ---- internals ---------------------------------------------------------------------
 
-  // Looked up by type name (a Map lookup) rather than stored, to keep instances small.
+  /**
+   * The Bokeh version whose catalog gives this model its defaults and checks: its document's
+   * (`document.bokehVersion`); in no document, the latest stable release (for a type that
+   * release lacks, the newest release that has it).
+   */
+  get bokehVersion(): string {
+    return this.document?.bokehVersion ?? newestWith(this.type);
+  }
+
+  // The catalog version of bokehVersion.
+  private get _version(): CatalogVersion {
+    const document = this.document;
+    return document === null ? newestWith(this.type) : catalogVersion(document.bokehVersion);
+  }
+
+  // Looked up by type name and version (Map lookups) rather than stored, to keep instances small.
+  // For a type its version lacks, the newest catalog that has the type gives the defaults.
   private get _info(): ModelInfo {
-    return modelInfo(this.type);
+    const document = this.document;
+    const info = infoIn(this.type, document === null ? LATEST : catalogVersion(document.bokehVersion));
+    return info ?? modelInfo(this.type, newestWith(this.type));
   }
 
   // The settable property `attr`; throws for unknown, internal and read-only ones.
   private property(attr: string, value: unknown): PropertyInfo {
-    const prop = this._info.properties.get(attr);
+    const version = this._version;
     const fail = (message: string): never => {
-      throw new ValidationError(`${this.type}.${attr}: ${message}`, { modelType: this.type, property: attr, expected: null, value });
+      throw new ValidationError(`${this.type}.${attr}: ${message}`, { modelType: this.type, property: attr, expected: null, value, bokehVersion: this.bokehVersion });
     };
+    if (!isKnownType(this.type, version)) {
+      return fail(`${this.type} is not in Bokeh ${this.describeVersion()} (it is in ${versionsWithType(this.type).join(", ")})`);
+    }
+    const prop = this._info.properties.get(attr);
     if (prop === undefined) {
       const alias = this._info.aliases.get(attr);
       if (alias !== undefined) return fail(`'${attr}' is an alias; set '${alias}' instead`);
+      const elsewhere = versionsWithType(this.type).filter((v) => modelInfo(this.type, v).properties.has(attr));
+      if (elsewhere.length > 0) return fail(`'${attr}' is not in Bokeh ${this.describeVersion()} (it is in ${elsewhere.join(", ")})`);
       const names = this.propertyNames();
       const guess = closestName(attr, names);
       return fail(`${this.type} has no property '${attr}'${guess === null ? "" : ` (did you mean '${guess}'?)`}`);
@@ -193,6 +222,18 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     if (prop.internal) return fail(`'${attr}' is internal to BokehJS and is not synchronized`);
     if (prop.readonly) return fail(`'${attr}' is read-only (set by Bokeh, not by users)`);
     return prop;
+  }
+
+  // The default a model or list default is made from: Python's where it differs from BokehJS's (python-defaults.ts).
+  private defaultOf(prop: PropertyInfo): DefaultDescriptor {
+    return pythonDefault(this.type, prop.name, this.bokehVersion) ?? prop.default;
+  }
+
+  // "3.7.3", or "3.7.0 (catalog 3.7.3)" when the version has no catalog of its own.
+  private describeVersion(): string {
+    const version = this.bokehVersion;
+    const catalog = this._version;
+    return version === catalog ? version : `${version} (catalog ${catalog})`;
   }
 
   // Model.setAttribute, without creating a default just to report it as the old value.
@@ -225,17 +266,26 @@ export function registerModel(cls: TypedModelClass & (abstract new (...args: nev
   Model.register(cls.modelType, (id) => new create(undefined, { id }));
 }
 
+/** The catalog version that has `type`, preferring the latest stable release, else the newest (the latest for unknown types). */
+function newestWith(type: string): CatalogVersion {
+  return isKnownType(type, LATEST) ? LATEST : (versionsWithType(type).at(-1) ?? LATEST);
+}
+
+/** The catalog of the newest stable release. */
+const LATEST: CatalogVersion = catalogVersion(LATEST_BOKEH_VERSION);
+
 /** Classes whose accessors, and those of their bases, are defined. */
 const withAccessors = new WeakSet<object>();
 
 /**
  * Defines the property accessors of a generated class and of its bases, on their prototypes,
- * when the first instance of the class is made: for each property its catalog entry defines, a
- * getter (`this.get(attr)`) and, unless the property is read-only, a setter (`this.set(attr,
- * value)`), so defaults, validation and events are those of `get` / `set`. Internal properties get
- * none, nor do the names the generator rejects (`noAccessors`). The accessors' types are declared
- * by the interface merged with the class. Deferred to the first instance so that loading the
- * catalog's 452 classes parses no catalog entry (docs/models.md, "Load cost").
+ * when the first instance of the class is made: for each property its type defines in any Bokeh
+ * version (catalog.ts accessorsOf), a getter (`this.get(attr)`) and, unless the property is
+ * read-only in every version, a setter (`this.set(attr, value)`), so defaults, validation and
+ * events are those of `get` / `set`, in the version of the model's document. Internal properties
+ * get none, nor do the names the generator rejects. The accessors' types are declared by the
+ * interface merged with the class. Deferred to the first instance so that loading the catalog's
+ * classes parses no catalog entry (docs/models.md, "Load cost").
  */
 function defineAccessors(cls: TypedModelClass): void {
   for (let c: object = cls; c !== TypedModel && !withAccessors.has(c); c = Object.getPrototypeOf(c) as object) {
@@ -243,22 +293,18 @@ function defineAccessors(cls: TypedModelClass): void {
     // A class of the catalog owns its `modelType`; a user's subclass, or a class of a custom type, has no entry.
     if (!Object.prototype.hasOwnProperty.call(c, "modelType")) continue;
     const { modelType, prototype } = c as TypedModelClass;
-    const entry = catalogEntry(modelType);
-    if (entry === undefined) continue;
-    const skipped = noAccessors(modelType);
-    for (const [attr, prop] of Object.entries(entry.properties)) {
-      if (prop.internal || skipped.includes(attr)) continue;
+    for (const [attr, settable] of accessorsOf(modelType)) {
       Object.defineProperty(prototype, attr, {
         configurable: true,
         enumerable: false,
         get(this: TypedModel): unknown {
           return this.get(attr);
         },
-        set: prop.readonly
-          ? undefined
-          : function (this: TypedModel, value: unknown): void {
+        set: settable
+          ? function (this: TypedModel, value: unknown): void {
               this.set(attr, value);
-            },
+            }
+          : undefined,
       });
     }
   }

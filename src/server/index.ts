@@ -1,3 +1,4 @@
+import "../models/registry.js"; // typed models in the apps' documents, whatever else the program imports (docs/module-state.md)
 export { BokehServer, type BokehServerOptions } from "./server.js";
 export type { Application, SessionContext, SessionRequest } from "./application.js";
 export { ServerSession, type Log } from "./server-session.js";

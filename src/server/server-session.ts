@@ -21,12 +21,10 @@ export class ServerSession implements SessionContext {
   readonly id: string;
   readonly appPath: string;
   readonly request: SessionRequest;
-  /**
-   * The server's Bokeh release and how it writes messages. Until documents carry a version
-   * of their own (`document.bokehVersion`), the session holds it for its document.
-   */
+  /** The server's Bokeh release and how it writes messages. */
   readonly behaviour: ServerBehaviour;
-  readonly document = new Document();
+  /** The session's document, for the server's release (its defaults and validation follow it). */
+  readonly document: Document;
   readonly connections = new Set<ServerConnection>();
   /** When the last connection left (or the session was created without one). */
   lastUsed = Date.now();
@@ -39,6 +37,7 @@ export class ServerSession implements SessionContext {
   constructor(id: string, appPath: string, request: SessionRequest, log: Log, behaviour: ServerBehaviour) {
     this.id = id;
     this.behaviour = behaviour;
+    this.document = new Document({ bokehVersion: behaviour.version });
     this.appPath = appPath;
     this.request = request;
     this.log = log;

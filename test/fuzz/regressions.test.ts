@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from "vitest";
 import { applyPatch, serializePatch } from "../../src/document/patch.js";
-import { ColumnDataSource } from "../../src/document/column-data-source.js";
+import { ColumnDataSource } from "../../src/models/index.js";
 import { Document } from "../../src/document/document.js";
 import { Model } from "../../src/document/model.js";
 import { Decoder } from "../../src/serialization/decoder.js";

@@ -27,7 +27,7 @@ import {
 
 let bokeh: LoadedBokehJS;
 beforeAll(() => {
-  bokeh = loadBokehJS();
+  bokeh = loadBokehJS({ package: "bokehjs-3.10" }); // the release new documents are for (LATEST_BOKEH_VERSION)
   bokeh.Bokeh.set_log_level("error");
 });
 afterAll(() => bokeh?.dispose());

@@ -1,5 +1,5 @@
-// The generated ColumnDataSource has the core's column operations (shared functions of
-// src/document/column-data-source.ts) and reports data changes as Bokeh does.
+// The generated ColumnDataSource (the only one) has the column operations of
+// src/document/columns.ts and reports data changes as Bokeh does.
 import { expect, test } from "vitest";
 import { ColumnDataError, Document, type DocumentChangedEvent } from "../../src/document/index.js";
 import { Slice } from "../../src/serialization/index.js";

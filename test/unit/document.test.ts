@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ColumnDataError, Document, DocumentError, Model, NDArray, Slice, type DocumentChangedEvent } from "../../src/index.js";
-import { ColumnDataSource } from "../../src/document/column-data-source.js";
+import { ColumnDataSource } from "../../src/models/index.js";
 import { applyPatch } from "../../src/document/patch.js";
 
 function events(doc: Document): DocumentChangedEvent[] {
@@ -27,7 +27,7 @@ describe("Model", () => {
     const { ColumnDataSource: TypedSource } = await import("../../src/index.js");
     const custom = Model.create("SomethingCustom", "id1");
     expect(custom.constructor).toBe(Model);
-    expect(Model.create("ColumnDataSource", "id2")).toBeInstanceOf(TypedSource); // the typed catalog registered it
+    expect(Model.create("ColumnDataSource", "id2")).toBeInstanceOf(TypedSource); // the registry (src/models/registry.ts) holds the typed class
   });
 });
 
@@ -161,7 +161,8 @@ describe("ColumnDataSource", () => {
     expect(() => cds.patch({ z: [[0, 1]] })).toThrow(/no such column/);
     expect(() => cds.patch({ x: [[5, 1]] })).toThrow(/out-of-bounds index \(5\)/);
     expect(() => cds.patch({ x: [[new Slice({ start: 0, stop: 1 }), [1, 2]]] })).toThrow(/2 values for a slice of 1 rows/);
-    expect(() => (cds.data = { x: "nope" } as never)).toThrow(/must be a list or a typed array/);
+    // the typed ColumnDataSource (the only one) checks `data` as it checks every property
+    expect(() => (cds.data = { x: "nope" } as never)).toThrow(/invalid value for ColumnDataSource\.data: .*entry "x" is "nope", expected Arrayable/);
     expect(cds.data).toEqual({ x: [1], y: [2] });
   });
 

@@ -27,6 +27,7 @@ import type { Figure } from "../generated/plots.js";
 import { GlyphRenderer, type GlyphRendererAttributes } from "../generated/renderers.js";
 import { ColumnDataSource, type ColumnarDataSource } from "../generated/sources.js";
 import { modelInfo, type PropertyInfo } from "../model-info.js";
+import { catalogVersion } from "../versions.js";
 import type { TypedModelClass } from "../typed-model.js";
 import type { Color, FieldSpec, ValueSpec } from "../types.js";
 
@@ -72,7 +73,7 @@ const FEATURES = new Set<string>(["line", "fill", "hatch", "text", "global"]);
 /** Adds a renderer of a `cls` glyph to `figure` (see the module comment). */
 export function addGlyph(figure: Figure, cls: GlyphClass, args: object): GlyphRenderer {
   const kwargs: Record<string, unknown> = { ...args };
-  const properties = modelInfo(cls.modelType).properties;
+  const properties = modelInfo(cls.modelType, catalogVersion(figure.bokehVersion)).properties;
   const { source, created } = dataSource(kwargs);
   const legend = pick(kwargs, LEGEND_ARGS);
   if (Object.keys(legend).length > 1) throw new GlyphArgumentError(`only one of ${LEGEND_ARGS.join(", ")} may be given`);
