@@ -186,6 +186,32 @@ describe("models a resync replaced", () => {
     const byOld = new Map(info.replaced.map(({ old, replacement }) => [old, replacement]));
     expect(byOld.get(oldDiv)).toBe(newDiv);
     expect(byOld.get(oldSource)).toBe(session.document!.getModelByName("source"));
+
+    // An edit through a reference kept from before the restart goes nowhere, and says so.
+    const detached = new Promise<{ model: Model; change: DocumentChangedEvent; replacement: Model | null }>((r) => session.once("detachedChange", r));
+    oldDiv.set("text", "edited through a stale reference");
+    const report = await detached;
+    expect(report.model).toBe(oldDiv);
+    expect(report.replacement).toBe(newDiv);
+    expect(report.change).toMatchObject({ kind: "ModelChanged", attr: "text", new: "edited through a stale reference" });
+    await session.flush();
+    expect(newDiv.get("text")).toBe("hello");
+  });
+
+  test("a model another client removed: a local edit to it is reported, at once or when it would have been sent", async () => {
+    const { server } = await setup();
+    const session = track(await pullSession({ url: server.url }));
+    const other = track(await pullSession({ url: server.url, sessionId: session.id }));
+    const div = session.document!.getModelByName("div")!;
+    const removed = new Promise((r) => session.document!.onChange((e) => e.kind === "RootRemoved" && r(e)));
+    other.document!.removeRoot(other.document!.getModelByName("div")!);
+    await other.flush();
+    await removed;
+    const reports: DocumentChangedEvent[] = [];
+    session.on("detachedChange", ({ change }) => reports.push(change));
+    div.set("text", "into the void");
+    await session.flush();
+    expect(reports.map((c) => c.kind === "ModelChanged" && c.new)).toEqual(["into the void"]);
   });
 });
 

@@ -115,6 +115,13 @@ export interface ClientSessionEvents {
   resynced: [info: ResyncInfo];
   /** With `reconnect`: every attempt failed; the session is down (a `close` event follows). */
   gaveUp: [error: BokehError];
+  /**
+   * A local change to a model that is no longer in the session's document (removed, or
+   * replaced when a resync pulled a restarted server's document): it is not sent. `replacement`
+   * is the model of the same type and name in the document now, if there is exactly one.
+   * Without a listener, a warning is printed once per model.
+   */
+  detachedChange: [info: { model: Model; change: DocumentChangedEvent; replacement: Model | null }];
 }
 
 /** Python's `DEFAULT_SESSION_ID`. */
@@ -154,6 +161,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private pushEcho: PushEcho | null = null;
   private serverInfo: Promise<ServerInfo> | null = null;
   private lastError: LastError = NO_ERROR;
+  /** Models a `detachedChange` warning was printed for (when nobody listens). */
+  private readonly warnedDetached = new WeakSet<Model>();
   private closing: Promise<void> | null = null;
 
   constructor(options: ClientSessionOptions = {}) {
@@ -622,10 +631,25 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     const unguard = document._addGuard((setter, count) => {
       if (setter !== this) this.queue.admit(count);
     });
+    const undetached = document.onDetachedChange((change) => this.detachedChange(document, change));
     this.stopListening = () => {
       unsubscribe();
       unguard();
+      undetached();
     };
+  }
+
+  private detachedChange(document: Document, change: DocumentChangedEvent): void {
+    if (!("model" in change)) return;
+    const model = change.model;
+    const replacement = replacements([model], document)[0]?.replacement ?? null;
+    if (this.listenerCount("detachedChange") > 0) {
+      this.emit("detachedChange", { model, change, replacement });
+    } else if (!this.warnedDetached.has(model)) {
+      this.warnedDetached.add(model);
+      const instead = replacement !== null ? `; the document now holds ${replacement} in its place` : "";
+      console.warn(`bokeh-client: session ${this.id}: ${model} is no longer in the session's document, so its ${change.kind} is not sent${instead}`);
+    }
   }
 
   private detach(): void {

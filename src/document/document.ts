@@ -77,6 +77,7 @@ export class Document {
   private _title: string;
   private readonly _listeners = new Set<ChangeListener>();
   private readonly _guards = new Set<ChangeGuard>();
+  private readonly _detachedListeners = new Set<ChangeListener>();
   /** Models known to be reachable; may still hold removed ones while `_stale`. */
   private _models = new Map<string, Model>();
   private _stale = false;
@@ -190,6 +191,17 @@ export class Document {
   }
 
   /**
+   * Subscribes to local changes made to models that were part of this document and left it
+   * (a root removed, a model no longer referenced, models a resync replaced): such a change
+   * reaches no peer through this document. The event is the change as it would have been
+   * reported had the model still been here. Returns a function that unsubscribes.
+   */
+  onDetachedChange(listener: ChangeListener): () => void {
+    this._detachedListeners.add(listener);
+    return () => this._detachedListeners.delete(listener);
+  }
+
+  /**
    * Calls `callback` for each UI event named `name` ("button_click", ...), from a
    * browser or a client. `values` holds the event's fields (e.g. `model`).
    */
@@ -275,6 +287,13 @@ export class Document {
       }
     }
     if (failure !== null) throw failure.error;
+  }
+
+  /** @internal A model that left this document was changed locally (see onDetachedChange). */
+  _detachedChange(_model: Model, init: EventInit): void {
+    if (this._detachedListeners.size === 0) return;
+    const event = { ...init, document: this, setter: undefined } as DocumentChangedEvent;
+    for (const listener of [...this._detachedListeners]) listener(event);
   }
 
   /** @internal Called by a model after one of its attributes changed. */

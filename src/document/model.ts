@@ -43,6 +43,8 @@ export class Model implements SerializableModel {
   private _listeners: Map<string, Set<AttributeListener>> | null = null;
 
   private _document: Document | null = null;
+  /** The document this model left (removed from it, or replaced by a resync), until it joins one again. */
+  private _formerDocument: Document | null = null;
 
   constructor(type: string, attributes: Attributes = {}, options: ModelOptions = {}) {
     if (typeof type !== "string" || type.length === 0) throw new TypeError("a model needs a non-empty type name");
@@ -159,8 +161,18 @@ export class Model implements SerializableModel {
     if (old === checked && (typeof checked !== "object" || checked === null)) return;
     this._document?._admit(setter);
     this._attributes.set(attr, checked);
-    this._document?._modelChanged(this, old, checked, this.changeEvent(attr, old, eventValue(checked)), setter);
+    const init = this.changeEvent(attr, old, eventValue(checked));
+    if (this._document !== null) this._document._modelChanged(this, old, checked, init, setter);
+    else this.changedWhileDetached(init, setter);
     this.notify(attr, old, checked);
+  }
+
+  /**
+   * A local change to a model that left a document reaches no peer through it: the document
+   * it left reports the change (`Document.onDetachedChange`), so it is never lost silently.
+   */
+  private changedWhileDetached(init: EventInit, setter: Setter): void {
+    if (setter === undefined) this._formerDocument?._detachedChange(this, init);
   }
 
   /** Runs the `onChange` listeners of `attr`; like document listeners, all run and the first error is rethrown. */
@@ -207,7 +219,7 @@ export class Model implements SerializableModel {
     this._document?._admit(setter);
     const data = this.columnsOf(attr);
     for (const [name, column] of Object.entries(rows)) setEntry(data, name, streamColumn(ownColumn(data, name), column, rollover, name));
-    this._document?._emit({ kind: "ColumnsStreamed", model: this, attr, data: rows, rollover }, setter);
+    this.report({ kind: "ColumnsStreamed", model: this, attr, data: rows, rollover }, setter);
     this.notify(attr, data, data);
   }
 
@@ -220,7 +232,7 @@ export class Model implements SerializableModel {
       if (column === undefined) throw new ColumnDataError(`can't patch column '${name}': no such column`);
       patchColumn(column, name, list);
     }
-    this._document?._emit({ kind: "ColumnsPatched", model: this, attr, patches }, setter);
+    this.report({ kind: "ColumnsPatched", model: this, attr, patches }, setter);
     this.notify(attr, data, data);
   }
 
@@ -235,8 +247,14 @@ export class Model implements SerializableModel {
       setEntry(data, name, column);
       setEntry(changed, name, column);
     }
-    this._document?._emit({ kind: "ColumnDataChanged", model: this, attr, cols, data: eventValue(changed) as ColumnData }, setter);
+    this.report({ kind: "ColumnDataChanged", model: this, attr, cols, data: eventValue(changed) as ColumnData }, setter);
     this.notify(attr, data, data);
+  }
+
+  /** Reports a change of columns to the document, or to the one this model left. */
+  private report(init: EventInit, setter: Setter): void {
+    if (this._document !== null) this._document._emit(init, setter);
+    else this.changedWhileDetached(init, setter);
   }
 
   private columnsOf(attr: string): ColumnData {
@@ -250,8 +268,9 @@ export class Model implements SerializableModel {
     return data as ColumnData;
   }
 
-  /** @internal */
+  /** @internal Joins `document`, or leaves the current one (null). */
   _attach(document: Document | null): void {
+    this._formerDocument = document === null ? (this._document ?? this._formerDocument) : null;
     this._document = document;
   }
 

@@ -159,7 +159,8 @@ export interface SerializeOptions {
 
 /**
  * Writes events as PATCH-DOC content. Events about models that are no longer in
- * the document are left out (the server no longer has them either).
+ * the document are left out (the server no longer has them either); the local ones
+ * are reported to the document's `onDetachedChange` listeners.
  */
 export function serializePatch(document: Document, events: readonly DocumentChangedEvent[], options: SerializeOptions = {}): SerializedPatch {
   const encoder = new Encoder({ binary: true, isKnown: (model) => document._isSynced(model as Model) });
@@ -167,6 +168,7 @@ export function serializePatch(document: Document, events: readonly DocumentChan
   for (const event of events) {
     const written = eventToJson(event, encoder, document, options.eventModelsInFull ?? false);
     if (written !== null) json.push(written);
+    else if (event.setter === undefined && "model" in event) document._detachedChange(event.model, event); // a local change nobody will get
   }
   return { content: { events: json }, buffers: encoder.buffers, newModels: encoder.newModels as Model[] };
 }
