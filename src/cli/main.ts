@@ -19,9 +19,10 @@ import { EXIT_USAGE, exitCodeFor, parseCommandLine, UsageError, type Command } f
 import { info } from "./info.js";
 import { pull } from "./pull.js";
 import { push } from "./push.js";
+import { serve } from "./serve.js";
 import { watch } from "./watch.js";
 
-const COMMANDS: readonly Command[] = [info, pull, push, watch] as unknown as Command[];
+const COMMANDS: readonly Command[] = [info, pull, push, watch, serve] as unknown as Command[];
 
 const debug = debugLog("cli");
 

@@ -47,7 +47,7 @@ test("info on an app the server does not have: refused, exit 3", async () => {
 });
 
 test("--help on each command, --version, and usage errors exit 1", async () => {
-  for (const name of ["info", "pull", "push", "watch"]) {
+  for (const name of ["info", "pull", "push", "watch", "serve"]) {
     const { code, stdout } = await runCli([name, "--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Usage: bokeh-client ${name} `));
