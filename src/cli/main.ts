@@ -17,12 +17,13 @@ import { BokehError } from "../util/errors.js";
 import { debugLog } from "../util/debug.js";
 import { EXIT_USAGE, exitCodeFor, parseCommandLine, UsageError, type Command } from "./command.js";
 import { info } from "./info.js";
+import { load } from "./load.js";
 import { pull } from "./pull.js";
 import { push } from "./push.js";
 import { serve } from "./serve.js";
 import { watch } from "./watch.js";
 
-const COMMANDS: readonly Command[] = [info, pull, push, watch, serve] as unknown as Command[];
+const COMMANDS: readonly Command[] = [info, pull, push, watch, serve, load] as unknown as Command[];
 
 const debug = debugLog("cli");
 

@@ -47,7 +47,7 @@ test("info on an app the server does not have: refused, exit 3", async () => {
 });
 
 test("--help on each command, --version, and usage errors exit 1", async () => {
-  for (const name of ["info", "pull", "push", "watch", "serve"]) {
+  for (const name of ["info", "pull", "push", "watch", "serve", "load"]) {
     const { code, stdout } = await runCli([name, "--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Usage: bokeh-client ${name} `));
@@ -57,7 +57,7 @@ test("--help on each command, --version, and usage errors exit 1", async () => {
   expect((await runCli(["--version"])).stdout).toBe(`${pkg.version}\n`);
   const list = await runCli(["--help"]);
   expect(list.code).toBe(0);
-  expect(list.stdout).toMatch(/info URL[\s\S]*pull URL[\s\S]*push FILE URL/);
+  expect(list.stdout).toMatch(/info URL[\s\S]*pull URL[\s\S]*push FILE URL[\s\S]*watch URL[\s\S]*serve APP\.\.\.[\s\S]*load URL/);
 
   const none = await runCli([]);
   expect(none.code).toBe(1);
