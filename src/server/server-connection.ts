@@ -47,6 +47,7 @@ export class ServerConnection {
   /** Bytes of the frames of the message being received (for its debug line). */
   private received = 0;
 
+  /** @internal Made by the server for each accepted websocket (`ws` types stay out of the published API). */
   constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log) {
     this.ws = ws;
     this.session = session;
