@@ -29,10 +29,14 @@ export type ModelFactoryFn = (id: string) => Model;
 
 const registry = new Map<string, ModelFactoryFn>();
 
+/** A Bokeh model of any type: its id, type and attributes. Typed classes (`Plot`, `Slider`, ...) extend it. */
 export class Model implements SerializableModel {
+  /** Marks models for the serializer without an import cycle (serialization/values.ts). */
   declare readonly [MODEL_BRAND]: true;
 
+  /** The model's id, unique in its document (and across processes: see docs/decisions.md). */
   readonly id: string;
+  /** The Bokeh type name (`"Plot"`, `"Slider"`, or any name for a model without a class). */
   readonly type: string;
 
   /** Explicitly set attributes, in the order they were set. Only these are serialized. */
