@@ -68,3 +68,6 @@ export {
   type SigningOptions,
 } from "./protocol/index.js";
 export { BokehError } from "./util/errors.js";
+export type { EventMap, Listener } from "./util/emitter.js";
+export type { ModelFactoryFn } from "./document/model.js";
+export type { SerializableModel } from "./serialization/values.js";

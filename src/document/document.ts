@@ -17,14 +17,20 @@ import type { DocumentChangedEvent, EventInit, Setter } from "./events.js";
 import { Model } from "./model.js";
 import { containsModel, forEachModel } from "./references.js";
 
+/** The title of a document nobody named (as in Bokeh). */
 export const DEFAULT_TITLE = "Bokeh Application";
 
 /** A document in Bokeh's JSON form (`PULL-DOC-REPLY` / `PUSH-DOC` content `doc`). */
 export interface DocJson {
+  /** The Bokeh version that wrote it ("3.7.3"); decides how arrays are encoded. */
   version?: string;
+  /** The document's title. */
   title?: string;
+  /** The root models, as Bokeh's serialized objects (`{type: "object", name, id, attributes}`). */
   roots: unknown[];
+  /** Definitions of custom model types (kept as received). */
   defs?: unknown[];
+  /** JavaScript callbacks by event (kept as received). */
   callbacks?: unknown;
   /** Bokeh 3.8+: the document's `DocumentConfig` model (kept as sent, see `_config`). */
   config?: unknown;
@@ -37,11 +43,15 @@ export interface DocJson {
  */
 export type ConfigMode = "keep" | "ensure" | "omit";
 
+/** A listener of every change of a document (`document.onChange`). */
 export type ChangeListener = (event: DocumentChangedEvent) => void;
 
+/** A model class (`Slider`, `Plot`, ...), for `select({ type })`. */
 export type ModelClass = abstract new (...args: never[]) => Model;
 
+/** What `select()` and `selectOne()` look for: every given criterion must match. */
 export interface ModelSelector {
+  /** The model's `name` property. */
   name?: string;
   /** A Bokeh type name ("ColumnDataSource") or a model class. */
   type?: string | ModelClass;
@@ -54,6 +64,10 @@ export class DocumentError extends BokehError {
   }
 }
 
+/**
+ * A Bokeh document: root models (and every model they reach), a title, and the
+ * change events of all of them (`onChange`), which sessions send to their peer.
+ */
 export class Document {
   private _roots: Model[] = [];
   private _title: string;
@@ -77,18 +91,22 @@ export class Document {
     for (const root of options.roots ?? []) this.addRoot(root);
   }
 
+  /** The root models, in order. */
   get roots(): readonly Model[] {
     return this._roots;
   }
 
+  /** The document's title (a `TitleChanged` event when set). */
   get title(): string {
     return this._title;
   }
 
+  /** Sets the title (as `setTitle(title)`). */
   set title(title: string) {
     this.setTitle(title);
   }
 
+  /** Sets the title; `setter` names who did it (a session, so it is not sent back). */
   setTitle(title: string, setter?: Setter): void {
     if (typeof title !== "string") throw new TypeError("a document title must be a string");
     if (title === this._title) return;
@@ -96,6 +114,7 @@ export class Document {
     this._emit({ kind: "TitleChanged", title }, setter);
   }
 
+  /** Adds a root model (nothing if it is one already). A model belongs to one document at a time: a DocumentError otherwise. */
   addRoot(model: Model, setter?: Setter): void {
     if (this._roots.includes(model)) return;
     this._checkAttachable(model);
@@ -104,6 +123,7 @@ export class Document {
     this._emit({ kind: "RootAdded", model }, setter);
   }
 
+  /** Removes a root model (nothing if it is not one). */
   removeRoot(model: Model, setter?: Setter): void {
     const index = this._roots.indexOf(model);
     if (index < 0) return;
@@ -122,10 +142,12 @@ export class Document {
     return [...this._index().values()];
   }
 
+  /** The model with this id among every model reachable from the roots, or null. */
   getModelById(id: string): Model | null {
     return this._index().get(id) ?? null;
   }
 
+  /** The first model whose `name` is `name`, or null. */
   getModelByName(name: string): Model | null {
     return this.select({ name })[0] ?? null;
   }

@@ -14,11 +14,13 @@ import type { Document } from "./document.js";
 import type { EventInit, Setter } from "./events.js";
 import { forEachModel } from "./references.js";
 
+/** A model's attributes by name. */
 export type Attributes = Record<string, unknown>;
 
 /** A listener of one model's attribute: `(attr, old, new)`, as Python's `on_change` callbacks. */
 export type AttributeListener = (attr: string, old: unknown, value: unknown) => void;
 
+/** Options of a new model. */
 export interface ModelOptions {
   /** Use this id instead of a generated one (e.g. to mirror an existing model). */
   id?: string;
