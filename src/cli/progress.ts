@@ -1,7 +1,9 @@
 /**
  * Progress of long work on stderr: a bar redrawn in place on a terminal, plain
  * lines when stderr is piped or a file (a line when the work starts, at each
- * tenth of a counted task, and when it ends), so logs stay readable.
+ * tenth of a counted task, and when it ends), so logs stay readable. On a
+ * terminal the bar also shows the time spent, redrawn while nothing else moves
+ * (a pull or push whose size is not known yet).
  */
 import type { WriteStream } from "node:tty";
 
@@ -18,16 +20,20 @@ export class Progress {
   private lastTenth = -1;
   private drawn = false;
   private readonly started = performance.now();
+  private last: { done: number; total: number | null; detail: string } = { done: 0, total: null, detail: "" };
+  private readonly ticker: NodeJS.Timeout | null;
 
   constructor(label: string, stream: ProgressStream = process.stderr) {
     this.stream = stream;
     this.tty = stream.isTTY === true;
     this.label = label;
     if (!this.tty) this.stream.write(`${label}...\n`);
+    this.ticker = this.tty ? setInterval(() => this.draw(this.last.done, this.last.total, this.last.detail), 500).unref() : null;
   }
 
   /** `done` of `total` units (total null: not known, only the count and time are shown). */
   update(done: number, total: number | null, detail = ""): void {
+    this.last = { done, total, detail };
     if (this.tty) {
       const now = performance.now();
       if (now - this.lastDraw < REDRAW_MS && done !== total) return;
@@ -46,6 +52,7 @@ export class Progress {
   phase(label: string): void {
     this.label = label;
     this.lastTenth = -1;
+    this.last = { done: 0, total: null, detail: "" };
     if (this.tty) this.draw(0, null, "");
     else this.stream.write(`${label}...\n`);
   }
@@ -58,6 +65,7 @@ export class Progress {
 
   /** Removes the bar (before printing something else, or on failure). */
   clear(): void {
+    if (this.ticker !== null) clearInterval(this.ticker);
     if (this.tty && this.drawn) this.stream.write("\r\x1b[2K");
     this.drawn = false;
   }
