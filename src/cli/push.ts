@@ -42,12 +42,13 @@ open the printed URL before that, or use --keep.`,
     }
     try {
       progress.finish(`pushed ${document.models.length} models in ${formatMs(performance.now() - start)}`);
+      const stopped = values.keep ? waitForSignal() : null; // listening before anything says we are ready
       const sessionUrl = withQueryArguments(`${target.url}/`, { "bokeh-session-id": session.id });
       process.stdout.write(`${sessionUrl}\n`);
       if (values.show) await session.show();
       if (values.keep) {
         process.stderr.write("connected; Ctrl-C to close the session\n");
-        await Promise.race([waitForSignal(), session.waitUntilClosed()]);
+        await Promise.race([stopped, session.waitUntilClosed()]);
       }
     } finally {
       await session.close();

@@ -74,6 +74,7 @@ served at /<file or folder name>. TypeScript needs Node 22.18+ or tsx installed.
       if (requested !== undefined && requested !== served) {
         throw new UsageError(`this server serves Bokeh ${served}, not ${requested}`);
       }
+      const stopped = waitForSignal(); // listening before anything says we are ready
       process.stdout.write(`Bokeh ${served} server listening on ${server.url}\n`);
       for (const path of Object.keys(apps)) process.stdout.write(`app ${path}: ${server.appUrl(path)}\n`);
       if (values.show) {
@@ -84,7 +85,7 @@ served at /<file or folder name>. TypeScript needs Node 22.18+ or tsx installed.
         }
       }
       process.stderr.write("Ctrl-C to stop\n");
-      await waitForSignal();
+      await stopped;
       process.stderr.write("stopping\n");
     } finally {
       await server.close();

@@ -27,11 +27,12 @@ to watch what a browser does, pass its session id (the bokeh-session-id of its p
   async run(values, [url]) {
     const session = await pullSession(sessionTarget(url as string, values.session));
     const document = session.document!;
+    const stopped = waitForSignal(); // listening before anything says we are ready
     process.stderr.write(`watching session ${session.id} of ${url} (${document.models.length} models); Ctrl-C to stop\n`);
     const off = document.onChange((event) => process.stdout.write(`${values.json ? JSON.stringify(eventJson(event)) : eventLine(event)}\n`));
     let lost: unknown = null;
     session.on("close", (error) => (lost = error));
-    await Promise.race([waitForSignal(), session.waitUntilClosed()]);
+    await Promise.race([stopped, session.waitUntilClosed()]);
     off();
     await session.close().catch(() => {});
     if (lost !== null) {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { Document, pullSession, type Slider } from "../../src/index.js";
 import type { BokehServer } from "../../src/server/index.js";
-import { FIXTURES, killAll, runCli } from "./run.js";
+import { FIXTURES, killAll, runCli, startCli } from "./run.js";
+import { until } from "../helpers/until.js";
 import { closedPort, startServer } from "./server.js";
 
 let server: BokehServer;
@@ -105,4 +106,19 @@ test("push of a file that is not a document exits 1 with why; to no server 2", a
   const file = join(dir, "ok.json");
   writeFileSync(file, JSON.stringify(new Document().toJSON()));
   expect((await runCli(["push", file, `http://127.0.0.1:${await closedPort()}/myapp`])).code).toBe(2);
+});
+
+test("push --keep stays connected (so the server keeps the session) until Ctrl-C", async () => {
+  const own = await startServer();
+  try {
+    const cli = startCli(["push", join(FIXTURES, "document.ts"), own.appUrl("/myapp"), "--keep"]);
+    const [, id] = await cli.waitFor(/bokeh-session-id=(\S+)\n/);
+    await cli.waitFor(/connected; Ctrl-C to close the session/, "stderr");
+    expect(own.connectionCount).toBe(1);
+    expect((await own.getSession(id!))!.document.title).toBe("Pushed");
+    expect(await cli.interrupt()).toBe(0);
+    await until(() => own.connectionCount === 0, "the connection to close");
+  } finally {
+    await own.close();
+  }
 });

@@ -4,7 +4,10 @@
  * NODE_DEBUG=bokeh-client lines.
  */
 import { afterEach, expect, test } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { until } from "../helpers/until.js";
 import { BOKEH_VERSION, ClientSession, pullSession, websocketUrlForServerUrl } from "../../src/index.js";
 import { FIXTURES, killAll, runCli, startCli } from "./run.js";
 
@@ -98,4 +101,25 @@ test("NODE_DEBUG=bokeh-client: the server logs its connection states and each me
   await (await pullSession({ url: `${quietRoot}counter` })).close();
   expect(await quiet.interrupt()).toBe(0);
   expect(quiet.stderr()).not.toContain("BOKEH-CLIENT");
+});
+
+test("serve --show and push --show open the app and the pushed session in the browser ($BROWSER)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bokeh-client-show-"));
+  const log = join(dir, "opened.txt");
+  const env = { BROWSER: `${process.execPath} ${join(FIXTURES, "record-url.mjs")} %s`, BROWSER_LOG: log };
+  try {
+    const cli = startCli(["serve", join(FIXTURES, "counter.js"), join(FIXTURES, "sine.ts"), "--port", "0", "--show"], { env });
+    const [, root] = await cli.waitFor(/listening on (\S+)\n/);
+    const opened = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(0, -1) : []);
+    await until(() => opened().length === 1, "the browser to be started");
+    expect(readFileSync(log, "utf8")).toBe(`${root}counter\n`);
+
+    const pushed = await runCli(["push", join(FIXTURES, "document.ts"), `${root}counter`, "--show"], { env });
+    expect(pushed.code).toBe(0);
+    await until(() => opened().length === 2, "the second browser to be started");
+    expect(opened()[1]).toBe(pushed.stdout.trim());
+    expect(await cli.interrupt()).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
