@@ -111,7 +111,11 @@ async function findApps(url: string): Promise<string[]> {
   const location = response.headers.get("location");
   if (response.status >= 300 && response.status < 400 && location !== null) return [new URL(location, `${url}/`).pathname];
   if (!response.ok) return [];
-  const html = await response.text();
-  const links = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string).filter((href) => !/^[a-z]+:/i.test(href) || href.startsWith(url));
-  return [...new Set(links.map((href) => new URL(href, `${url}/`).pathname))];
+  // Links to this server's own pages, not to its root or static files (Bokeh's index page also links to bokeh.org...).
+  const base = new URL(`${url}/`);
+  const paths = [...(await response.text()).matchAll(/href="([^"]+)"/g)]
+    .map((m) => new URL(m[1] as string, base))
+    .filter((link) => link.origin === base.origin && link.pathname !== "/" && !link.pathname.startsWith("/static/"))
+    .map((link) => link.pathname.replace(/\/+$/, ""));
+  return [...new Set(paths)];
 }
