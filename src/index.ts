@@ -61,6 +61,9 @@ export {
 } from "./serialization/index.js";
 export {
   BOKEH_VERSION,
+  KNOWN_BOKEH_VERSIONS,
+  LATEST_BOKEH_VERSION,
+  type KnownBokehVersion,
   MessageTooLargeError,
   ProtocolError,
   TokenError,
@@ -72,3 +75,6 @@ export {
   type SigningOptions,
 } from "./protocol/index.js";
 export { BokehError } from "./util/errors.js";
+export type { Listener } from "./util/emitter.js";
+export type { ModelFactoryFn } from "./document/model.js";
+export type { SerializableModel } from "./serialization/values.js";

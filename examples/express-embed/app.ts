@@ -8,9 +8,13 @@
  *
  *   npm run example:express      then open the printed URL (try ?user=Ada)
  *
- * Environment: PORT (Express, default 8000), BOKEH_PORT (default 5006),
- * BOKEH_URL (use a running Bokeh server's app instead of the embedded one).
+ * Environment (see the README): PORT (Express, default 8000), BOKEH_PORT (the embedded
+ * Bokeh server, default 5006): when a port is taken, a free one is used instead, as
+ * the demo does; 0 always takes a free one. BOKEH_URL: a running Bokeh server's app
+ * URL, used instead of the embedded server.
  */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import express from "express";
 import { ColumnDataSource, figure, pullSession, serverSession, Slider, type Figure } from "bokeh-client";
 import { BokehServer, type Application } from "bokeh-client/server";
@@ -43,22 +47,48 @@ function page(user: string, script: string): string {
 </html>`;
 }
 
+/** A port from the environment; undefined or not a port is the default. */
+function portFrom(value: string | undefined, fallback: number): number {
+  const port = Number(value ?? fallback);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port: ${value}`);
+  return port;
+}
+
+/** Runs `start(port)`; when the port is taken, `start(0)` (any free port) instead. */
+async function withFreePort<T>(port: number, what: string, start: (port: number) => Promise<T>): Promise<T> {
+  try {
+    return await start(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw error;
+    console.log(`${what}: port ${port} is taken, using a free one`);
+    return start(0);
+  }
+}
+
+function listen(web: express.Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = web.listen(port, "127.0.0.1");
+    server.once("listening", () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
 async function main(): Promise<void> {
   const web = express();
-  const httpServer = await new Promise<import("node:http").Server>((resolve) => {
-    const s = web.listen(Number(process.env.PORT ?? 8000), "127.0.0.1", () => resolve(s));
-  });
-  const webPort = (httpServer.address() as import("node:net").AddressInfo).port;
+  const httpServer = await withFreePort(portFrom(process.env.PORT, 8000), "Express", (port) => listen(web, port));
+  const webPort = (httpServer.address() as AddressInfo).port;
 
   let bokehUrl = process.env.BOKEH_URL;
   let bokeh: BokehServer | null = null;
   if (bokehUrl === undefined) {
-    bokeh = await BokehServer.start({
-      port: Number(process.env.BOKEH_PORT ?? 5006),
-      apps: { "/sine": sineApp },
-      // The page comes from Express, so BokehJS's websocket carries Express's origin.
-      allowWebsocketOrigin: [`localhost:${webPort}`, `127.0.0.1:${webPort}`],
-    });
+    bokeh = await withFreePort(portFrom(process.env.BOKEH_PORT, 5006), "Bokeh", (port) =>
+      BokehServer.start({
+        port,
+        apps: { "/sine": sineApp },
+        // The page comes from Express, so BokehJS's websocket carries Express's origin.
+        allowWebsocketOrigin: [`localhost:${webPort}`, `127.0.0.1:${webPort}`],
+      }),
+    );
     bokehUrl = bokeh.appUrl("/sine");
   }
   const appUrl = bokehUrl;

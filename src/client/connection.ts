@@ -58,7 +58,9 @@ export interface ConnectionOptions {
   heartbeat?: number | false;
 }
 
+/** The default `timeout`: milliseconds to wait for the connection and for each reply. */
 export const DEFAULT_TIMEOUT = 30_000;
+/** The default `maxTotalMessageSize`: 512 MiB. */
 export const DEFAULT_MAX_TOTAL_MESSAGE_SIZE = 512 * 1024 * 1024;
 
 export type ConnectionState = "connecting" | "awaiting-ack" | "open" | "closing" | "closed";

@@ -187,6 +187,7 @@ export class ChangesRejectedError extends BokehError {
  * `changes` are the changes themselves, oldest first.
  */
 export class ChangesLostError extends BokehError {
+  /** The changes, oldest first: those sent but not confirmed, then those never sent. */
   readonly changes: readonly DocumentChangedEvent[];
 
   constructor(unconfirmed: readonly DocumentChangedEvent[], pending: readonly DocumentChangedEvent[], cause: BokehError | null) {

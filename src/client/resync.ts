@@ -18,6 +18,7 @@ import { valuesEqual } from "../document/equal.js";
 import { BokehError } from "../util/errors.js";
 import { AbortError, HttpError, SessionRefusedError, SessionStateError, UrlError } from "./errors.js";
 
+/** How a session with `reconnect` tries again: attempts and backoff. */
 export interface ReconnectOptions {
   /** Attempts before giving up. Default 10. */
   attempts?: number;
@@ -31,12 +32,15 @@ export interface ReconnectOptions {
   jitter?: number;
 }
 
+/** The reconnect options, resolved: how many attempts, and the wait before each. */
 export interface ReconnectPolicy {
+  /** Attempts before giving up. */
   readonly attempts: number;
   /** Milliseconds to wait before attempt `attempt` (1-based). */
   delay(attempt: number): number;
 }
 
+/** The policy for a `reconnect` option: null when reconnecting is off (the default, as in Python). */
 export function reconnectPolicy(option: boolean | ReconnectOptions | undefined): ReconnectPolicy | null {
   if (option === undefined || option === false) return null;
   const o = option === true ? {} : option;

@@ -92,7 +92,25 @@ export interface ResyncInfo {
    * Models that left the document with the re-pull (a restarted server gives every model a
    * new id), each with the model that took its place: same type and name, when there is one.
    */
-  replaced: readonly { old: Model; replacement: Model | null }[];
+  replaced: readonly ReplacedModel[];
+}
+
+/** A model that left the document when a resync pulled it again (`ResyncInfo.replaced`). */
+export interface ReplacedModel {
+  /** The model that left. */
+  old: Model;
+  /** The model of the same type and name in the document now, if there is exactly one. */
+  replacement: Model | null;
+}
+
+/** A local change to a model that is no longer in the session's document (`detachedChange`). */
+export interface DetachedChange {
+  /** The model changed. */
+  model: Model;
+  /** The change, as it would have been reported had the model still been in the document. */
+  change: DocumentChangedEvent;
+  /** The model of the same type and name in the document now, if there is exactly one. */
+  replacement: Model | null;
 }
 
 export interface ClientSessionEvents {
@@ -121,7 +139,7 @@ export interface ClientSessionEvents {
    * is the model of the same type and name in the document now, if there is exactly one.
    * Without a listener, a warning is printed once per model.
    */
-  detachedChange: [info: { model: Model; change: DocumentChangedEvent; replacement: Model | null }];
+  detachedChange: [info: DetachedChange];
 }
 
 /** Python's `DEFAULT_SESSION_ID`. */

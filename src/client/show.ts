@@ -7,12 +7,15 @@ import { resolveServerUrl, serverUrlForWebsocketUrl } from "./urls.js";
 
 /** What showSession needs of a session. */
 export interface ShowableSession {
+  /** The session id. */
   readonly id: string;
   /** The websocket URL. */
   readonly url: string;
+  /** How to open a URL; undefined: the system browser. */
   readonly opener: BrowserOpener | undefined;
 }
 
+/** What `showSession` takes: a session, or a session id and a server URL; and how to open it. */
 export interface ShowSessionOptions extends OpenOptions {
   /** Show this session (its server and id). */
   session?: ShowableSession;

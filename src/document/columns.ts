@@ -14,11 +14,14 @@ import { BokehError } from "../util/errors.js";
 import type { EventInit } from "./events.js";
 import type { Model } from "./model.js";
 
+/** One column of a ColumnDataSource: a list, a typed array, or an n-dimensional array. */
 export type DataColumn = unknown[] | TypedArray | NDArray;
+/** A ColumnDataSource's `data`: columns by name. */
 export type ColumnData = Record<string, DataColumn>;
 
 /** One patch: an index or slice (or, for n-d cells, `[index, ...slices]`) and the new value(s). */
 export type PatchIndex = number | Slice | readonly (number | Slice)[];
+/** Patches by column: `[index or slice, new value(s)]` pairs, as Python's `patch()` takes them. */
 export type ColumnPatches = Record<string, readonly (readonly [PatchIndex, unknown])[]>;
 
 /** Invalid column data, stream or patch. */

@@ -18,14 +18,20 @@ import type { DocumentChangedEvent, EventInit, Setter } from "./events.js";
 import { Model } from "./model.js";
 import { containsModel, forEachModel } from "./references.js";
 
+/** The title of a document nobody named (as in Bokeh). */
 export const DEFAULT_TITLE = "Bokeh Application";
 
 /** A document in Bokeh's JSON form (`PULL-DOC-REPLY` / `PUSH-DOC` content `doc`). */
 export interface DocJson {
+  /** The Bokeh version that wrote it ("3.7.3"); decides how arrays are encoded. */
   version?: string;
+  /** The document's title. */
   title?: string;
+  /** The root models, as Bokeh's serialized objects (`{type: "object", name, id, attributes}`). */
   roots: unknown[];
+  /** Definitions of custom model types (kept as received). */
   defs?: unknown[];
+  /** JavaScript callbacks by event (kept as received). */
   callbacks?: unknown;
   /** Bokeh 3.8+: the document's `DocumentConfig` model (kept as sent, see `_config`). */
   config?: unknown;
@@ -38,6 +44,7 @@ export interface DocJson {
  */
 export type ConfigMode = "keep" | "ensure" | "omit";
 
+/** A listener of every change of a document (`document.onChange`). */
 export type ChangeListener = (event: DocumentChangedEvent) => void;
 
 /**
@@ -46,8 +53,11 @@ export type ChangeListener = (event: DocumentChangedEvent) => void;
  */
 export type ChangeGuard = (setter: Setter, count: number) => void;
 
+/** What `new Document(...)` takes. */
 export interface DocumentOptions {
+  /** The title browsers show. Default "Bokeh Application". */
   title?: string;
+  /** The root models, in order. */
   roots?: Model[];
   /**
    * The Bokeh release the document is for ("3.9.2"): its models' defaults and validation
@@ -57,9 +67,12 @@ export interface DocumentOptions {
   bokehVersion?: string;
 }
 
+/** A model class (`Slider`, `Plot`, ...), for `select({ type })`. */
 export type ModelClass = abstract new (...args: never[]) => Model;
 
+/** What `select()` and `selectOne()` look for: every given criterion must match. */
 export interface ModelSelector {
+  /** The model's `name` property. */
   name?: string;
   /** A Bokeh type name ("ColumnDataSource") or a model class. */
   type?: string | ModelClass;
@@ -72,6 +85,10 @@ export class DocumentError extends BokehError {
   }
 }
 
+/**
+ * A Bokeh document: root models (and every model they reach), a title, and the
+ * change events of all of them (`onChange`), which sessions send to their peer.
+ */
 export class Document {
   private _roots: Model[] = [];
   private _title: string;
@@ -111,18 +128,23 @@ export class Document {
     return this._bokehVersion;
   }
 
+
+  /** The root models, in order. */
   get roots(): readonly Model[] {
     return this._roots;
   }
 
+  /** The document's title (a `TitleChanged` event when set). */
   get title(): string {
     return this._title;
   }
 
+  /** Sets the title (as `setTitle(title)`). */
   set title(title: string) {
     this.setTitle(title);
   }
 
+  /** Sets the title; `setter` names who did it (a session, so it is not sent back). */
   setTitle(title: string, setter?: Setter): void {
     if (typeof title !== "string") throw new TypeError("a document title must be a string");
     if (title === this._title) return;
@@ -131,6 +153,7 @@ export class Document {
     this._emit({ kind: "TitleChanged", title }, setter);
   }
 
+  /** Adds a root model (nothing if it is one already). A model belongs to one document at a time: a DocumentError otherwise. */
   addRoot(model: Model, setter?: Setter): void {
     if (this._roots.includes(model)) return;
     this._checkAttachable(model);
@@ -140,6 +163,7 @@ export class Document {
     this._emit({ kind: "RootAdded", model }, setter);
   }
 
+  /** Removes a root model (nothing if it is not one). */
   removeRoot(model: Model, setter?: Setter): void {
     const index = this._roots.indexOf(model);
     if (index < 0) return;
@@ -159,10 +183,12 @@ export class Document {
     return [...this._index().values()];
   }
 
+  /** The model with this id among every model reachable from the roots, or null. */
   getModelById(id: string): Model | null {
     return this._index().get(id) ?? null;
   }
 
+  /** The first model whose `name` is `name`, or null. */
   getModelByName(name: string): Model | null {
     return this.select({ name })[0] ?? null;
   }

@@ -10,65 +10,101 @@ import type { ColumnData, ColumnPatches } from "./columns.js";
 export type Setter = object | undefined;
 
 interface EventBase {
+  /** The document that changed. */
   readonly document: Document;
+  /** Who made the change (a session or connection), undefined for local code. */
   readonly setter: Setter;
 }
 
+/** An attribute of a model was set. */
 export interface ModelChangedEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "ModelChanged";
+  /** The model concerned. */
   readonly model: Model;
+  /** The attribute concerned (`data` for a ColumnDataSource's columns). */
   readonly attr: string;
+  /** The value before. */
   readonly old: unknown;
+  /** The value now. */
   readonly new: unknown;
 }
 
 /** `data` replaced (`cols` null) or some of its columns replaced (`cols` lists them). */
 export interface ColumnDataChangedEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "ColumnDataChanged";
+  /** The model concerned. */
   readonly model: Model;
+  /** The attribute concerned (`data` for a ColumnDataSource's columns). */
   readonly attr: string;
+  /** The replaced columns, or null when all of `data` was replaced. */
   readonly cols: readonly string[] | null;
   /** The columns set: all of them (`cols` null) or the listed ones. */
   readonly data: ColumnData;
 }
 
+/** Rows were appended to a ColumnDataSource's columns (`stream()`), the oldest dropped beyond `rollover`. */
 export interface ColumnsStreamedEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "ColumnsStreamed";
+  /** The model concerned. */
   readonly model: Model;
+  /** The attribute concerned (`data` for a ColumnDataSource's columns). */
   readonly attr: string;
+  /** The appended rows, by column. */
   readonly data: ColumnData;
+  /** Most rows kept (older rows are dropped), or null for no limit. */
   readonly rollover: number | null;
 }
 
+/** Cells of a ColumnDataSource's columns were replaced (`patch()`). */
 export interface ColumnsPatchedEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "ColumnsPatched";
+  /** The model concerned. */
   readonly model: Model;
+  /** The attribute concerned (`data` for a ColumnDataSource's columns). */
   readonly attr: string;
+  /** The replaced cells by column: `[index or slice, new value(s)]` pairs. */
   readonly patches: ColumnPatches;
 }
 
+/** A model became a root of the document. */
 export interface RootAddedEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "RootAdded";
+  /** The model concerned. */
   readonly model: Model;
 }
 
+/** A root was removed from the document. */
 export interface RootRemovedEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "RootRemoved";
+  /** The model concerned. */
   readonly model: Model;
 }
 
+/** The document's title changed. */
 export interface TitleChangedEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "TitleChanged";
+  /** The new title. */
   readonly title: string;
 }
 
 /** A message between the two ends, e.g. a UI event: `msg_type` "bokeh_event", `msg_data` `{type: "event", name, values}`. */
 export interface MessageSentEvent extends EventBase {
+  /** Which event this is. */
   readonly kind: "MessageSent";
+  /** The message type (`"bokeh_event"` for UI events). */
   readonly msg_type: string;
+  /** The message, as sent. */
   readonly msg_data: unknown;
 }
 
+/** Any change of a document, told apart by `kind`. */
 export type DocumentChangedEvent =
   | ModelChangedEvent
   | ColumnDataChangedEvent
@@ -79,8 +115,10 @@ export type DocumentChangedEvent =
   | TitleChangedEvent
   | MessageSentEvent;
 
+/** The name of a kind of document event: `"ModelChanged"`, `"RootAdded"`, ... */
 export type DocumentEventKind = DocumentChangedEvent["kind"];
 
+/** Every kind of document event, in Bokeh's order. */
 export const EVENT_KINDS: readonly DocumentEventKind[] = [
   "ModelChanged",
   "ColumnDataChanged",

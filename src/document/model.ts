@@ -16,11 +16,13 @@ import type { Document } from "./document.js";
 import type { EventInit, Setter } from "./events.js";
 import { forEachModel } from "./references.js";
 
+/** A model's attributes by name. */
 export type Attributes = Record<string, unknown>;
 
 /** A listener of one model's attribute: `(attr, old, new)`, as Python's `on_change` callbacks. */
 export type AttributeListener = (attr: string, old: unknown, value: unknown) => void;
 
+/** Options of a new model. */
 export interface ModelOptions {
   /** Use this id instead of a generated one (e.g. to mirror an existing model). */
   id?: string;
@@ -31,10 +33,14 @@ export type ModelFactoryFn = (id: string) => Model;
 
 const registry = new Map<string, ModelFactoryFn>();
 
+/** A Bokeh model of any type: its id, type and attributes. Typed classes (`Plot`, `Slider`, ...) extend it. */
 export class Model implements SerializableModel {
+  /** Marks models for the serializer without an import cycle (serialization/values.ts). */
   declare readonly [MODEL_BRAND]: true;
 
+  /** The model's id, unique in its document (and across processes: see docs/decisions.md). */
   readonly id: string;
+  /** The Bokeh type name (`"Plot"`, `"Slider"`, or any name for a model without a class). */
   readonly type: string;
 
   /** Explicitly set attributes, in the order they were set. Only these are serialized. */

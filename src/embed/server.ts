@@ -31,6 +31,7 @@ interface CommonOptions {
   withCredentials?: boolean;
 }
 
+/** Options of `serverSession()`: the tag for an existing session. */
 export interface ServerSessionOptions extends CommonOptions {
   /** The session to embed (e.g. `session.id` of a pulled ClientSession). Required. */
   sessionId: string;
@@ -38,6 +39,7 @@ export interface ServerSessionOptions extends CommonOptions {
   model?: Model;
 }
 
+/** Options of `serverDocument()`: the tag for a new session of an app. */
 export interface ServerDocumentOptions extends CommonOptions {
   /** Query arguments for the new session (names starting with `bokeh-` are left out, as in Python). */
   arguments?: Record<string, string | number | boolean>;

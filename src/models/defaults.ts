@@ -85,6 +85,7 @@ export function instantiateDefault(desc: DefaultDescriptor): unknown {
 
 /** Hook for typed models: sets catalog-given attributes without validating them (they come from BokehJS). */
 export interface DefaultAttributesTarget {
+  /** @internal (left out of the published types, like TypedModel's implementation) */
   _setDefaultAttributes(attributes: Record<string, unknown>): void;
 }
 

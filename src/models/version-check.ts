@@ -65,6 +65,7 @@ const IDS_NAMED = 5;
 export class VersionMismatchError extends BokehError {
   /** The version that lacks them, as given. */
   readonly bokehVersion: string;
+  /** Each model type or set property the version lacks, in document order. */
   readonly mismatches: readonly VersionMismatch[];
 
   constructor(bokehVersion: string, mismatches: readonly VersionMismatch[]) {

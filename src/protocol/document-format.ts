@@ -26,6 +26,7 @@
  */
 import { bokehAtLeast } from "./version.js";
 
+/** How one Bokeh release writes a whole document and inline bytes (see the table above). */
 export interface DocumentFormat {
   /** What the document's `version` field says. */
   readonly version: string;

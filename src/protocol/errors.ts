@@ -38,6 +38,7 @@ export class MessageTooLargeError extends BokehError {
 
 /** A Bokeh version that bokeh-client does not know, or cannot speak where it was asked for. */
 export class UnsupportedVersionError extends BokehError {
+  /** The version asked for, as given. */
   readonly version: unknown;
 
   constructor(version: unknown, message: string) {

@@ -3,7 +3,7 @@ export { Receiver, DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE, type ReceiverO
 export { messageFrames, type Frame } from "./sender.js";
 export { MessageTooLargeError, ProtocolError, type ProtocolErrorKind } from "./errors.js";
 export { makeId } from "./ids.js";
-export { BOKEH_VERSION } from "./version.js";
+export { BOKEH_VERSION, KNOWN_BOKEH_VERSIONS, LATEST_BOKEH_VERSION, type KnownBokehVersion } from "./version.js";
 export {
   DEFAULT_TOKEN_EXPIRATION,
   TOKEN_ZLIB_KEY,

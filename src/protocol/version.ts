@@ -10,6 +10,7 @@
  */
 export const KNOWN_BOKEH_VERSIONS = ["3.7.3", "3.8.2", "3.9.2", "3.10.0", "4.0.0-dev.5"] as const;
 
+/** One of KNOWN_BOKEH_VERSIONS. */
 export type KnownBokehVersion = (typeof KNOWN_BOKEH_VERSIONS)[number];
 
 /** The newest stable release: new documents and the embedded server default to it. */

@@ -16,6 +16,7 @@ export class DeserializationError extends BokehError {
 
 /** A `{"id": ...}` reference to a model the receiver does not have. */
 export class UnknownReferenceError extends DeserializationError {
+  /** The id nothing is known by. */
   readonly id: string;
 
   constructor(id: string) {

@@ -26,8 +26,11 @@ export type TypedArray =
   | Float32Array
   | Float64Array;
 
+/** The element type of a typed array, as Bokeh names it. */
 export type DataType = "uint8" | "int8" | "uint16" | "int16" | "uint32" | "int32" | "float32" | "float64";
+/** The element type of an NDArray: a typed array's, or `bool` / `object`. */
 export type NDDataType = DataType | "bool" | "object";
+/** The byte order of an array's bytes on the wire. */
 export type ByteOrder = "little" | "big";
 
 /** Plain objects with one of these `type`s are Bokeh structs, not maps. */
@@ -35,8 +38,11 @@ export const STRUCT_TYPES: ReadonlySet<string> = new Set(["value", "field", "exp
 
 /** A Python-style slice, used by `ColumnDataSource.patch`. `null` means "omitted". */
 export class Slice {
+  /** First index, or null for the start. */
   readonly start: number | null;
+  /** Index after the last one, or null for the end. */
   readonly stop: number | null;
+  /** Step between indices, or null for 1. */
   readonly step: number | null;
 
   constructor({ start = null, stop = null, step = null }: { start?: number | null; stop?: number | null; step?: number | null } = {}) {
@@ -70,8 +76,11 @@ export class Slice {
 
 /** An n-dimensional array, or a 1-D array whose dtype a typed array cannot carry (`bool`, `object`). */
 export class NDArray {
+  /** The elements, flat, in row-major order. */
   readonly array: TypedArray | unknown[];
+  /** The size of each dimension. */
   readonly shape: readonly number[];
+  /** The element type. */
   readonly dtype: NDDataType;
 
   constructor(array: TypedArray | unknown[], shape: readonly number[], dtype: NDDataType) {
@@ -83,7 +92,9 @@ export class NDArray {
 
 /** A serialized non-model object (`{"type": "object", "name": ...}` without an id), kept as received. */
 export class ObjectValue {
+  /** The object's type name. */
   readonly name: string;
+  /** Its attributes, as received. */
   readonly attributes: Record<string, unknown>;
 
   constructor(name: string, attributes: Record<string, unknown> = {}) {
@@ -94,7 +105,9 @@ export class ObjectValue {
 
 /** What the serializer needs from a model: its identity and its explicitly set attributes. */
 export interface SerializableModel {
+  /** The model's id. */
   readonly id: string;
+  /** The Bokeh type name. */
   readonly type: string;
   /** Attributes to write when the model is sent in full. */
   serializableAttributes(): Iterable<[string, unknown]>;

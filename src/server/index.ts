@@ -7,3 +7,4 @@ export { originAllowed } from "./origin.js";
 export { ServerBusyError, type ServerLimits } from "./limits.js";
 export { SERVER_BOKEH_VERSIONS, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
 export { UnsupportedVersionError } from "../protocol/errors.js";
+export type { DocumentFormat } from "../protocol/document-format.js";

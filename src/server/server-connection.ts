@@ -19,6 +19,7 @@ import { createMessage, type Message, type MsgType } from "../protocol/message.j
 import { Receiver } from "../protocol/receiver.js";
 import { messageFrames, sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
 import { isPlainObject } from "../serialization/values.js";
+import { debugLog, summarizeFrames, type DebugLog } from "../util/debug.js";
 import type { ServerLimits } from "./limits.js";
 import type { Log, ServerSession } from "./server-session.js";
 
@@ -38,13 +39,19 @@ export class ServerConnection {
   private readonly maxBacklog: number;
   private pings = 0;
   private awaitingPong = false;
+  /** NODE_DEBUG=bokeh-client lines for this connection (docs/debugging.md). */
+  private readonly debug: DebugLog;
+  /** Bytes of the frames of the message being received (for its debug line). */
+  private received = 0;
 
+  /** @internal Made by the server for each accepted websocket (`ws` types stay out of the published API). */
   constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log) {
     this.ws = ws;
     this.session = session;
     this.log = log;
     this.receiver = new Receiver(limits);
     this.maxBacklog = limits.maxBacklog;
+    this.debug = debugLog(`server session=${session.id}`).child(`conn=${session._connectionNumber()}`);
   }
 
   get isOpen(): boolean {
@@ -57,9 +64,13 @@ export class ServerConnection {
     this.ws.on("pong", () => {
       this.awaitingPong = false;
     });
-    this.ws.on("close", () => this.session.unsubscribe(this));
+    this.ws.on("close", (code: number, reason: Buffer) => {
+      this.debug.state("open", "closed", { code, reason: reason.toString() || undefined });
+      this.session.unsubscribe(this);
+    });
     this.ws.on("error", (error) => this.log("debug", `session ${this.session.id}: websocket error: ${error.message}`));
     this.session.subscribe(this);
+    this.debug.state("connecting", "open");
     this.send(createMessage("ACK", makeId(), {}));
     for (const [data, isBinary] of early) this.onFrame(data, isBinary);
   }
@@ -74,6 +85,7 @@ export class ServerConnection {
       this.close(CLOSE_TOO_SLOW, text);
       return;
     }
+    if (this.debug.enabled) this.debug.message("out", summarizeFrames(frames));
     // The server does not mask, so ws sends a buffer without copying it: TextPieces go whole.
     sendFrames(frames, (data, options) => this.ws.send(data instanceof TextPieces ? data.toBuffer() : data, options));
   }
@@ -113,6 +125,7 @@ export class ServerConnection {
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     let message: Message | null;
+    this.received += data.length;
     try {
       message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
     } catch (error) {
@@ -122,7 +135,13 @@ export class ServerConnection {
       this.close(code, (error as Error).message);
       return;
     }
-    if (message !== null) this.handle(message);
+    if (message === null) return;
+    if (this.debug.enabled) {
+      const { msgtype, msgid, reqid } = message.header;
+      this.debug.message("in", { msgtype, msgid, reqid, bytes: this.received, buffers: message.buffers.size });
+    }
+    this.received = 0;
+    this.handle(message);
   }
 
   private handle(message: Message): void {

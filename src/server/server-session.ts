@@ -12,6 +12,7 @@ import type { ServerBehaviour } from "./versions.js";
 import { makeId } from "../protocol/ids.js";
 import { createMessage } from "../protocol/message.js";
 import { messageFrames } from "../protocol/sender.js";
+import { debugLog, type DebugLog } from "../util/debug.js";
 import type { SessionContext, SessionRequest } from "./application.js";
 import type { ServerConnection } from "./server-connection.js";
 
@@ -33,6 +34,8 @@ export class ServerSession implements SessionContext {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly destroyCallbacks: (() => void)[] = [];
   private destroyed = false;
+  private connectionsMade = 0;
+  private readonly debug: DebugLog;
 
   constructor(id: string, appPath: string, request: SessionRequest, log: Log, behaviour: ServerBehaviour) {
     this.id = id;
@@ -41,7 +44,14 @@ export class ServerSession implements SessionContext {
     this.appPath = appPath;
     this.request = request;
     this.log = log;
+    this.debug = debugLog(`server session=${id}`);
+    this.debug.log("created", { app: appPath });
     this.document.onChange((event) => this.broadcast(event));
+  }
+
+  /** @internal Numbers this session's connections (1, 2, ...) for debug lines. */
+  _connectionNumber(): number {
+    return ++this.connectionsMade;
   }
 
   get isDestroyed(): boolean {
@@ -85,6 +95,7 @@ export class ServerSession implements SessionContext {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.debug.log("destroyed");
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const callback of this.destroyCallbacks.splice(0)) this.run(callback);

@@ -13,13 +13,16 @@ import { bokehAtLeast, KNOWN_BOKEH_VERSIONS, LATEST_BOKEH_VERSION, type KnownBok
 /** A release the embedded server speaks: the 3.x ones bokeh-client knows. */
 export type ServerBokehVersion = Extract<KnownBokehVersion, `3.${string}`>;
 
+/** The Bokeh releases the embedded server can be (`BokehServer.start({ bokehVersion })`). */
 export const SERVER_BOKEH_VERSIONS: readonly ServerBokehVersion[] = KNOWN_BOKEH_VERSIONS.filter(
   (version): version is ServerBokehVersion => version.startsWith("3."),
 );
 
 export const DEFAULT_SERVER_VERSION = LATEST_BOKEH_VERSION as ServerBokehVersion;
 
+/** Everything in which the embedded server behaves differently from one Bokeh release to another. */
 export interface ServerBehaviour {
+  /** The release. */
   readonly version: ServerBokehVersion;
   /** How whole documents and inline bytes are written and read. */
   readonly document: DocumentFormat;

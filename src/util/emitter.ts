@@ -6,6 +6,7 @@
  * A listener that throws does not unwind the emitter: the exception is handed
  * to `onListenerError` and the remaining listeners still run.
  */
+/** A listener of an event, called with the event's arguments. */
 export type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 /**
@@ -21,6 +22,7 @@ export class Emitter<Events extends { [E in keyof Events]: unknown[] }> {
     console.error(`bokeh-client: a listener for "${String(event)}" threw`, error);
   };
 
+  /** Calls `listener` on each `event`; returns a function that unsubscribes it. */
   on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void {
     let set = this.listeners.get(event);
     if (set === undefined) {
@@ -31,6 +33,7 @@ export class Emitter<Events extends { [E in keyof Events]: unknown[] }> {
     return () => this.off(event, listener);
   }
 
+  /** Calls `listener` on the next `event` only; returns a function that unsubscribes it. */
   once<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void {
     const off = this.on(event, ((...args: Events[E]) => {
       off();
@@ -39,14 +42,17 @@ export class Emitter<Events extends { [E in keyof Events]: unknown[] }> {
     return off;
   }
 
+  /** Unsubscribes `listener` from `event`. */
   off<E extends keyof Events>(event: E, listener: Listener<Events[E]>): void {
     this.listeners.get(event)?.delete(listener);
   }
 
+  /** How many listeners `event` has. */
   listenerCount(event: keyof Events): number {
     return this.listeners.get(event)?.size ?? 0;
   }
 
+  /** Calls every listener of `event` with `args` (a listener that throws goes to `onListenerError`). */
   protected emit<E extends keyof Events>(event: E, ...args: Events[E]): void {
     const set = this.listeners.get(event);
     if (set === undefined) return;

@@ -5,6 +5,7 @@
  * can branch on the kind of failure without parsing messages.
  */
 export class BokehError extends Error {
+  /** A stable code for the kind of failure (`ERR_BOKEH_HTTP`, `ERR_BOKEH_VALIDATION`, ...). */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {

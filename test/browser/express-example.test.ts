@@ -4,6 +4,7 @@
  * does not send pending changes before closing), and the embedded session is live.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo, type Server as NetServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
@@ -13,27 +14,63 @@ import { inPageDocument, launch, openPage, waitForBokeh } from "../helpers/brows
 const APP = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist-examples", "express-embed", "app.js");
 
 let browser: Browser;
-let example: ChildProcess;
 let pageUrl: string;
+const examples: ChildProcess[] = [];
+
+/** Starts the example; resolves with its page URL (without the query) and everything it printed by then. */
+function startExample(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: string }> {
+  const child = spawn(process.execPath, [APP], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  examples.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Express app: (\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1]!.replace(/\?.*$/, ""), output: out });
+    });
+    child.on("exit", (code) => reject(new Error(`the example exited (${code}); run npm run build:examples`)));
+  });
+}
 
 beforeAll(async () => {
   browser = await launch();
-  example = spawn(process.execPath, [APP], { env: { ...process.env, PORT: "0", BOKEH_PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });
-  pageUrl = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    example.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Express app: (\S+)/.exec(out);
-      if (match) resolve(match[1]!.replace(/\?.*$/, ""));
-    });
-    example.on("exit", (code) => reject(new Error(`the example exited (${code}); run npm run build:examples`)));
-  });
+  ({ url: pageUrl } = await startExample({ PORT: "0", BOKEH_PORT: "0" }));
 }, 30_000);
 
 afterAll(async () => {
-  example?.kill("SIGTERM");
+  await Promise.all(
+    examples.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      return exited;
+    }),
+  );
   await browser?.close();
 });
+
+test("when its ports are taken, it takes free ones (as the demo does) and works", async () => {
+  const taken = await Promise.all([listening(), listening()]);
+  try {
+    const [web, bokeh] = taken.map((server) => (server.address() as AddressInfo).port) as [number, number];
+    const { url, output } = await startExample({ PORT: String(web), BOKEH_PORT: String(bokeh) });
+    expect(output).toContain(`Express: port ${web} is taken, using a free one`);
+    expect(output).toContain(`Bokeh: port ${bokeh} is taken, using a free one`);
+    expect(new URL(url).port).not.toBe(String(web));
+    const html = await (await fetch(`${url}?user=Lin`)).text();
+    expect(html).toContain("<h1>Hello, Lin</h1>");
+    expect(html).toMatch(/<script id="[^"]+">[\s\S]*autoload\.js/);
+  } finally {
+    await Promise.all(taken.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+});
+
+function listening(): Promise<NetServer> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
 
 test("the title customized for the visitor is what the browser shows", async () => {
   const { page, errors } = await openPage(browser);
