@@ -45,7 +45,6 @@ export interface ChangeQueueHost {
 
 interface Batch {
   readonly events: DocumentChangedEvent[];
-  readonly reply: Promise<unknown>;
 }
 
 export class ChangeQueue {
@@ -57,6 +56,8 @@ export class ChangeQueue {
   private failures: BokehError[] = [];
   private sendScheduled = false;
   private waitingForDrain = false;
+  /** Callers of `settled()` waiting for the in-flight batches to be gone. */
+  private settledWaiters: (() => void)[] = [];
   /** For each stream: its column's local length right after it (see resync.ts, appliedPrefix). */
   private readonly streamEnds = new WeakMap<DocumentChangedEvent, number>();
 
@@ -111,8 +112,13 @@ export class ChangeQueue {
   }
 
   /** Resolves once no batch is in flight (each confirmed, rejected, or moved to unconfirmed). */
-  async settled(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all([...this.inflight].map((batch) => batch.reply.catch(() => {})));
+  settled(): Promise<void> {
+    if (this.inflight.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private checkSettled(): void {
+    if (this.inflight.size === 0) for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   /**
@@ -123,6 +129,7 @@ export class ChangeQueue {
   connectionLost(): void {
     for (const batch of this.inflight) this.unconfirmed.push(...batch.events);
     this.inflight = new Set();
+    this.checkSettled();
   }
 
   /**
@@ -170,18 +177,15 @@ export class ChangeQueue {
       this.sendBatch(connection, document, events.slice(half));
       return;
     }
-    const reply = connection.request("PATCH-DOC", patch.content, { buffers: patch.buffers, contentJson: json });
-    document._markSynced(patch.newModels);
-    const batch: Batch = { events, reply };
+    const batch: Batch = { events };
     this.inflight.add(batch);
-    reply.then(
-      () => this.settle(batch, null),
-      (error: unknown) => this.settle(batch, error instanceof BokehError ? error : new BokehError("ERR_BOKEH_INTERNAL", String(error), { cause: error })),
-    );
+    connection.post("PATCH-DOC", patch.content, { buffers: patch.buffers, contentJson: json }, (error) => this.settle(batch, error));
+    document._markSynced(patch.newModels);
   }
 
   private settle(batch: Batch, error: BokehError | null): void {
     if (!this.inflight.delete(batch)) return; // moved to unconfirmed when the connection was lost
+    this.checkSettled();
     if (error === null) return;
     if (error instanceof ServerError || this.host.sendingConnection() !== null) {
       // The server refused it, or the connection is fine but the answer did not come in time.

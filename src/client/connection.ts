@@ -77,11 +77,22 @@ export interface ConnectionHandlers {
   readsBuffers?(header: Header, content: unknown): boolean;
 }
 
+/** How a request ends: its reply, or why there is none (an ERROR reply is a ServerError). */
+export type ReplyCallback = (error: BokehError | null, reply: Message | null) => void;
+
+/** What a request may carry and do besides its content. */
+export interface RequestOptions {
+  buffers?: Buffers;
+  /** The content frame, already written (protocol/content.ts), instead of `JSON.stringify(content)`. */
+  contentJson?: FrameText;
+  /** Runs synchronously when the reply arrives, before any later message is handled; a throw fails the request. */
+  onReply?: (message: Message) => void;
+}
+
 interface Pending {
   what: MsgType;
   onReply: ((message: Message) => void) | undefined;
-  resolve(message: Message): void;
-  reject(error: Error): void;
+  done: ReplyCallback;
   /** When the request times out (performance.now() ms), or Infinity. */
   deadline: number;
 }
@@ -105,6 +116,8 @@ export class ClientConnection {
   private ackTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly keepAlive = new KeepAlive();
+  /** A check whether to acknowledge an incomplete reply with a pong is scheduled (onReadEnd). */
+  private ackCheckScheduled = false;
   /** What the server said it accepts beyond Bokeh 3.7 (protocol/features.ts): only our embedded server says anything. */
   private features: ReadonlySet<string> = new Set();
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), CLOSE_NORMAL, "aborted");
@@ -179,20 +192,28 @@ export class ClientConnection {
    * `onReply` runs synchronously when the reply arrives, before any later message
    * is handled (a pull adopts its document before the patches that follow it).
    */
-  request(
-    msgtype: MsgType,
-    content: unknown,
-    options: { buffers?: Buffers; contentJson?: FrameText; onReply?: (message: Message) => void } = {},
-  ): Promise<Message> {
-    if (this._state !== "open") return Promise.reject(this.notOpen(msgtype));
-    const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
+  request(msgtype: MsgType, content: unknown, options: RequestOptions = {}): Promise<Message> {
     return new Promise<Message>((resolve, reject) => {
-      const timeout = this.timeout();
-      const deadline = timeout > 0 ? performance.now() + timeout : Number.POSITIVE_INFINITY;
-      this.pending.set(message.header.msgid, { what: msgtype, onReply: options.onReply, resolve, reject, deadline });
-      if (this.requestTimer === undefined && timeout > 0) this.scheduleTimeouts(timeout);
-      this.transport?.send(messageFrames(message, options.contentJson));
+      this.post(msgtype, content, options, (error, reply) => (error === null ? resolve(reply as Message) : reject(error)));
     });
+  }
+
+  /**
+   * `request` with a callback instead of a promise: lighter for the thousands of PATCH-DOCs
+   * a session may keep in flight. `done` is called once, never synchronously.
+   */
+  post(msgtype: MsgType, content: unknown, options: RequestOptions, done: ReplyCallback): void {
+    if (this._state !== "open") {
+      const error = this.notOpen(msgtype);
+      queueMicrotask(() => done(error, null));
+      return;
+    }
+    const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
+    const timeout = this.timeout();
+    const deadline = timeout > 0 ? performance.now() + timeout : Number.POSITIVE_INFINITY;
+    this.pending.set(message.header.msgid, { what: msgtype, onReply: options.onReply, done, deadline });
+    if (this.requestTimer === undefined && timeout > 0) this.scheduleTimeouts(timeout);
+    this.transport?.send(messageFrames(message, options.contentJson));
   }
 
   /**
@@ -210,7 +231,7 @@ export class ClientConnection {
           return;
         }
         this.pending.delete(id);
-        entry.reject(new RequestTimeoutError(`${entry.what} to ${this.url}`, this.timeout()));
+        entry.done(new RequestTimeoutError(`${entry.what} to ${this.url}`, this.timeout()), null);
       }
     }, delay);
     this.requestTimer.unref();
@@ -275,7 +296,20 @@ export class ClientConnection {
    * smallest frame a peer ignores (RFC 6455 5.5.3). docs/decisions.md, "The 44 ms stall".
    */
   private onReadEnd(betweenFrames: boolean): void {
-    if (betweenFrames && this.receiver.inMessage) this.transport?.pong();
+    const transport = this.transport;
+    if (!betweenFrames || !this.receiver.inMessage || transport === null || this.ackCheckScheduled) return;
+    // Not at once: when we are about to write anyway (the next change of a stream of edits,
+    // queued for the next turn of the event loop), that write carries the ACK and no pong is
+    // needed. Two turns later, a pong goes out only if nothing was written meanwhile and the
+    // message is still incomplete. (A few microseconds of latency; a write saved per reply.)
+    this.ackCheckScheduled = true;
+    const writes = transport.writes;
+    setImmediate(() =>
+      setImmediate(() => {
+        this.ackCheckScheduled = false;
+        if (transport.writes === writes && this.receiver.inMessage) transport.pong();
+      }),
+    );
   }
 
   /** A large binary payload is about to be read: skip it if it belongs to a message whose buffers will not be read. */
@@ -309,15 +343,16 @@ export class ClientConnection {
       this.pending.delete(reqid as string);
       if (msgtype === "ERROR") {
         const content = message.content as Partial<ErrorContent>;
-        entry.reject(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null));
-      } else {
-        try {
-          entry.onReply?.(message);
-          entry.resolve(message);
-        } catch (error) {
-          entry.reject(error as Error);
-        }
+        entry.done(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null), null);
+        return;
       }
+      try {
+        entry.onReply?.(message);
+      } catch (error) {
+        entry.done(error instanceof BokehError ? error : new BokehError("ERR_BOKEH_REPLY", String(error), { cause: error }), null);
+        return;
+      }
+      entry.done(null, message);
       return;
     }
     this.handlers.onMessage(message);
@@ -373,7 +408,8 @@ export class ClientConnection {
 
     const error = closedByUs ? null : this.explain(ending, wasOpen);
     const forPending = error ?? new ConnectionClosedError(this.url, ending?.code ?? 1000, ending?.reason ?? "", { byClient: true });
-    for (const entry of this.pending.values()) entry.reject(forPending);
+    // Each failed request learns it in a microtask: the session hears of the loss (onClose, below) first.
+    for (const entry of this.pending.values()) queueMicrotask(() => entry.done(forPending, null));
     this.pending.clear();
     if (this.opened !== null) {
       this.opened.reject(forPending);

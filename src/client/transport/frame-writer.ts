@@ -70,13 +70,13 @@ export class FrameWriter {
 
   /** Writes the frames of one message, in order, as few socket writes as their sizes allow. */
   message(frames: readonly OutgoingFrame[]): void {
-    let small: { opcode: number; payload: Buffer }[] = [];
+    let small: SmallFrame[] = [];
     for (const frame of frames) {
       const opcode = "binary" in frame ? OP_BINARY : OP_TEXT;
       const data = "binary" in frame ? frame.binary : frame.text;
       const size = largeSize(data);
       if (size === null) {
-        small.push({ opcode, payload: smallPayload(data) });
+        small.push(smallFrame(opcode, data));
         continue;
       }
       if (small.length > 0) this.socket.write(encodeFrames(small));
@@ -86,12 +86,12 @@ export class FrameWriter {
     if (small.length > 0) this.socket.write(encodeFrames(small));
   }
 
-  ping(payload: Uint8Array = Buffer.alloc(0)): void {
-    this.socket.write(encodeFrames([{ opcode: OP_PING, payload: Buffer.from(payload) }]));
+  ping(payload: Uint8Array = EMPTY): void {
+    this.socket.write(encodeFrames([smallFrame(OP_PING, payload)]));
   }
 
-  pong(payload: Uint8Array = Buffer.alloc(0)): void {
-    this.socket.write(encodeFrames([{ opcode: OP_PONG, payload: Buffer.from(payload) }]));
+  pong(payload: Uint8Array = EMPTY): void {
+    this.socket.write(encodeFrames([smallFrame(OP_PONG, payload)]));
   }
 
   /** A close frame: `code` null sends an empty one. */
@@ -102,7 +102,7 @@ export class FrameWriter {
       payload.writeUInt16BE(code, 0);
       payload.write(reason, 2, "utf8");
     }
-    this.socket.write(encodeFrames([{ opcode: OP_CLOSE, payload }]));
+    this.socket.write(encodeFrames([smallFrame(OP_CLOSE, payload)]));
   }
 
   private large(opcode: number, data: string | Uint8Array | TextPieces, size: number): void {
@@ -121,10 +121,20 @@ function largeSize(data: string | Uint8Array | TextPieces): number | null {
   return size < LARGE ? null : size;
 }
 
-function smallPayload(data: string | Uint8Array | TextPieces): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (data instanceof TextPieces) return data.toBuffer();
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+const EMPTY = Buffer.alloc(0);
+
+/** A frame under LARGE bytes: a string is written straight into the frames' buffer (no copy of its own). */
+interface SmallFrame {
+  opcode: number;
+  text: string | null;
+  bytes: Uint8Array;
+  length: number;
+}
+
+function smallFrame(opcode: number, data: string | Uint8Array | TextPieces): SmallFrame {
+  if (typeof data === "string") return { opcode, text: data, bytes: EMPTY, length: Buffer.byteLength(data, "utf8") };
+  const bytes = data instanceof TextPieces ? data.toBuffer() : data;
+  return { opcode, text: null, bytes, length: bytes.byteLength };
 }
 
 function headerSize(length: number): number {
@@ -150,17 +160,22 @@ function writeHeader(out: Buffer, at: number, opcode: number, length: number, ke
   return at + 4;
 }
 
-/** Small frames, masked, in one buffer. */
-function encodeFrames(frames: readonly { opcode: number; payload: Buffer }[]): Buffer {
+/** Small frames, masked, in one buffer: text is written in place, then masked there. */
+function encodeFrames(frames: readonly SmallFrame[]): Buffer {
   let total = 0;
-  for (const { payload } of frames) total += headerSize(payload.length) + 4 + payload.length;
+  for (const { length } of frames) total += headerSize(length) + 4 + length;
   const out = Buffer.allocUnsafe(total);
   let at = 0;
-  for (const { opcode, payload } of frames) {
+  for (const { opcode, text, bytes, length } of frames) {
     const key = nextKey();
-    at = writeHeader(out, at, opcode, payload.length, key);
-    mask(payload, key, out, at, payload.length);
-    at += payload.length;
+    at = writeHeader(out, at, opcode, length, key);
+    if (text !== null) {
+      out.write(text, at, length, "utf8");
+      mask(out.subarray(at, at + length), key, out, at, length);
+    } else {
+      mask(bytes, key, out, at, length);
+    }
+    at += length;
   }
   return out;
 }

@@ -62,6 +62,7 @@ export class Transport {
   private initiator: TransportEnding["initiator"] | null = null;
   private error: Error | null = null;
   private graceTimer: NodeJS.Timeout | undefined;
+  private _writes = 0;
 
   /** The 101's headers (lower-case names). */
   readonly headers: Upgraded["headers"];
@@ -104,6 +105,11 @@ export class Transport {
     return this._state;
   }
 
+  /** How many times something was written to the socket so far (each write carries an ACK of what was read). */
+  get writes(): number {
+    return this._writes;
+  }
+
   /** Bytes queued in the socket, not yet handed to the kernel. */
   get bufferedAmount(): number {
     return this.socket.writableLength;
@@ -127,17 +133,22 @@ export class Transport {
   /** Writes the frames of one message. False if the transport is no longer open (nothing written). */
   send(frames: readonly OutgoingFrame[]): boolean {
     if (this._state !== "open") return false;
+    this._writes += 1;
     this.writer.message(frames);
     return true;
   }
 
   ping(payload?: Uint8Array): void {
-    if (this._state === "open") this.writer.ping(payload);
+    if (this._state !== "open") return;
+    this._writes += 1;
+    this.writer.ping(payload);
   }
 
   /** An unsolicited pong (RFC 6455 5.5.3: a unidirectional heartbeat), which peers ignore. */
   pong(payload?: Uint8Array): void {
-    if (this._state === "open") this.writer.pong(payload);
+    if (this._state !== "open") return;
+    this._writes += 1;
+    this.writer.pong(payload);
   }
 
   /** Starts the closing handshake; the socket is dropped if the peer does not finish it in time. */
