@@ -19,6 +19,7 @@ import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType } from "../protocol/message.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
 import { messageFrames, type FrameText } from "../protocol/sender.js";
+import { debugLog, summarizeFrames, type DebugFields, type DebugLog } from "../util/debug.js";
 import { BokehError } from "../util/errors.js";
 import { AbortError, ConnectionClosedError, NetworkError, RequestTimeoutError, ServerError, SessionRefusedError } from "./errors.js";
 import { Transport, type TransportEnding } from "./transport/transport.js";
@@ -120,10 +121,15 @@ export class ClientConnection {
   private ackCheckScheduled = false;
   /** What the server said it accepts beyond Bokeh 3.7 (protocol/features.ts): only our embedded server says anything. */
   private features: ReadonlySet<string> = new Set();
+  /** NODE_DEBUG=bokeh-client lines: states, and each message in and out (docs/debugging.md). */
+  private readonly debug: DebugLog;
+  /** Bytes of the frames of the message being received, for its debug line. */
+  private receivedBytes = 0;
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), CLOSE_NORMAL, "aborted");
 
-  constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers) {
+  constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers, debug: DebugLog = debugLog("client")) {
     this.url = url;
+    this.debug = debug;
     this.subprotocols = subprotocols;
     this.options = options;
     this.handlers = handlers;
@@ -172,7 +178,7 @@ export class ClientConnection {
           }
           this.transport = transport;
           this.features = acceptedFeatures(transport.headers[ACCEPTS_HEADER]);
-          this._state = "awaiting-ack";
+          this.setState("awaiting-ack");
         },
         onText: (payload) => this.onFrame(payload, false),
         onBinary: (payload) => this.onFrame(payload, true),
@@ -213,7 +219,9 @@ export class ClientConnection {
     const deadline = timeout > 0 ? performance.now() + timeout : Number.POSITIVE_INFINITY;
     this.pending.set(message.header.msgid, { what: msgtype, onReply: options.onReply, done, deadline });
     if (this.requestTimer === undefined && timeout > 0) this.scheduleTimeouts(timeout);
-    this.transport?.send(messageFrames(message, options.contentJson));
+    const frames = messageFrames(message, options.contentJson);
+    if (this.debug.enabled) this.debug.message("out", summarizeFrames(frames));
+    this.transport?.send(frames);
   }
 
   /**
@@ -246,7 +254,7 @@ export class ClientConnection {
       this.fail(new AbortError(`connection to ${this.url}`), code, reason);
       return done;
     }
-    this._state = "closing";
+    this.setState("closing");
     this.transport.close(code, reason);
     return done;
   }
@@ -270,6 +278,11 @@ export class ClientConnection {
     };
   }
 
+  private setState(next: ConnectionState, fields?: DebugFields): void {
+    this.debug.state(this._state, next, fields);
+    this._state = next;
+  }
+
   private timeout(): number {
     const t = this.options.timeout ?? DEFAULT_TIMEOUT;
     return Number.isFinite(t) && t > 0 ? t : 0;
@@ -278,6 +291,7 @@ export class ClientConnection {
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (this._state !== "awaiting-ack" && this._state !== "open") return;
     let message: Message | null;
+    this.receivedBytes += data.byteLength;
     try {
       message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
     } catch (error) {
@@ -285,7 +299,13 @@ export class ClientConnection {
       this.fail(error as BokehError, tooLarge ? CLOSE_TOO_LARGE : CLOSE_PROTOCOL_ERROR, tooLarge ? "message too large" : (error as Error).message);
       return;
     }
-    if (message !== null) this.dispatch(message);
+    if (message === null) return;
+    if (this.debug.enabled) {
+      const { msgtype, msgid, reqid } = message.header;
+      this.debug.message("in", { msgtype, msgid, reqid, bytes: this.receivedBytes, buffers: message.buffers.size }, message.skippedBuffers ? { skipped: true } : undefined);
+    }
+    this.receivedBytes = 0;
+    this.dispatch(message);
   }
 
   /**
@@ -331,7 +351,7 @@ export class ClientConnection {
         this.fail(new ProtocolError(`expected ACK as the first message, got ${msgtype}`), CLOSE_PROTOCOL_ERROR, "expected ACK");
         return;
       }
-      this._state = "open";
+      this.setState("open");
       clearTimeout(this.ackTimer);
       this.startHeartbeat();
       this.opened?.resolve();
@@ -368,7 +388,7 @@ export class ClientConnection {
       this.finish(null);
       return;
     }
-    this._state = "closing";
+    this.setState("closing", { error: error.code });
     if (transport.state === "open") transport.close(code, reason);
     else transport.terminate();
   }
@@ -399,7 +419,7 @@ export class ClientConnection {
     if (this._state === "closed") return;
     const wasOpen = this.opened === null && ending !== null;
     const closedByUs = this._state === "closing" && this.failure === null;
-    this._state = "closed";
+    this.setState("closed", { code: ending?.code, reason: ending?.reason || undefined, by: ending?.initiator });
     clearTimeout(this.ackTimer);
     clearTimeout(this.requestTimer);
     clearInterval(this.heartbeatTimer);

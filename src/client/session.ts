@@ -27,6 +27,7 @@ import type { Model } from "../document/model.js";
 import { applyPatch, documentContent, type DocumentContentOptions } from "../document/patch.js";
 import { checkBokehVersion } from "../models/version-check.js";
 import { isPlainObject } from "../serialization/values.js";
+import { debugLog, type DebugLog } from "../util/debug.js";
 import { Emitter } from "../util/emitter.js";
 import { BokehError } from "../util/errors.js";
 import type { BrowserOpener, OpenOptions } from "./browser.js";
@@ -179,6 +180,9 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private pushEcho: PushEcho | null = null;
   private serverInfo: Promise<ServerInfo> | null = null;
   private lastError: LastError = NO_ERROR;
+  /** NODE_DEBUG=bokeh-client lines (docs/debugging.md); each connection logs under it. */
+  private readonly debug: DebugLog;
+  private connections = 0;
   /** Models a `detachedChange` warning was printed for (when nobody listens). */
   private readonly warnedDetached = new WeakSet<Model>();
   private closing: Promise<void> | null = null;
@@ -194,6 +198,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     this.ended = new Promise<void>((resolve) => (this.markEnded = resolve));
     this.policy = reconnectPolicy(options.reconnect);
     this.highWaterMark = options.highWaterMark ?? 16 * 1024 * 1024;
+    this.debug = debugLog("client").child(`session=${this.id}`);
     this.queue = new ChangeQueue(
       {
         maxQueued: options.maxQueuedChanges ?? 100_000,
@@ -390,6 +395,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     if (!canTransition(this.state.name, next.name)) {
       throw new Error(`bokeh-client: session ${this.id} cannot go from ${this.state.name} to ${next.name}`); // a bug here, not a user error
     }
+    if (this.debug.enabled) this.debug.state(`session ${this.state.name}`, next.name, next.name === "closed" ? { error: next.error?.code, byUser: next.byUser } : undefined);
     this.state = next;
   }
 
@@ -423,6 +429,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
         onClose: (error) => this.onConnectionClosed(connection, error),
         readsBuffers: (header, content) => this.readsBuffers(header, content),
       },
+      this.debug.child(`conn=${++this.connections}`),
     );
     return connection;
   }
@@ -440,7 +447,10 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     const abort = new AbortController();
     const done: Promise<void> = reconnectLoop(
       {
-        disconnected: (last, attempt, delay) => this.emit("disconnected", { error: last, attempt, delay }),
+        disconnected: (last, attempt, delay) => {
+          this.debug.log("reconnect", { attempt, delay, error: last.code });
+          this.emit("disconnected", { error: last, attempt, delay });
+        },
         attempt: (attempt) => this.reconnectAttempt(attempt),
       },
       policy,
@@ -448,6 +458,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       abort.signal,
     ).catch((final: BokehError) => {
       if (this.state.name === "reconnecting" && this.state.done === done) {
+        this.debug.log("gave up", { error: final.code });
         this.setError(final);
         this.emit("gaveUp", final);
         this.end(final);
@@ -475,6 +486,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     }
     this.to({ name: "open", connection });
     this.setError(null);
+    this.debug.log("resync", { mode: info.mode, replayed: info.replayed, skipped: info.skipped, rejected: info.rejected, replaced: info.replaced.length });
     this.emit("resynced", info);
     this.queue.send();
   }
