@@ -2,16 +2,16 @@
  * pullSession / pushSession: the one-call way to open a session, as in Python.
  */
 import type { Document } from "../document/document.js";
-import { ClientSession, type ClientSessionOptions } from "./session.js";
+import { ClientSession, type ClientSessionOptions, type TransferOptions } from "./session.js";
 import { resolveServerUrl, websocketUrlForServerUrl } from "./urls.js";
 
-export interface SessionOptions extends Omit<ClientSessionOptions, "websocketUrl"> {
+export interface SessionOptions extends Omit<ClientSessionOptions, "websocketUrl">, TransferOptions {
   /** The app's http(s) URL, e.g. `http://localhost:5006/myapp`. Default "default" (`http://localhost:5006`). */
   url?: string;
 }
 
 function sessionFor(options: SessionOptions): ClientSession {
-  const { url, ...rest } = options;
+  const { url, onProgress: _onProgress, ...rest } = options;
   return new ClientSession({ ...rest, websocketUrl: websocketUrlForServerUrl(resolveServerUrl(url)) });
 }
 
@@ -19,7 +19,7 @@ function sessionFor(options: SessionOptions): ClientSession {
 export async function pullSession(options: SessionOptions = {}): Promise<ClientSession> {
   const session = sessionFor(options);
   try {
-    await session.pull();
+    await session.pull({ onProgress: options.onProgress });
   } catch (error) {
     await session.close().catch(() => {});
     throw error;
@@ -31,7 +31,7 @@ export async function pullSession(options: SessionOptions = {}): Promise<ClientS
 export async function pushSession(document: Document, options: SessionOptions = {}): Promise<ClientSession> {
   const session = sessionFor(options);
   try {
-    await session.push(document);
+    await session.push(document, { onProgress: options.onProgress });
   } catch (error) {
     await session.close().catch(() => {});
     throw error;

@@ -19,9 +19,10 @@ import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType } from "../protocol/message.js";
 import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
 import { messageFrames, type FrameText } from "../protocol/sender.js";
-import { debugLog, summarizeFrames, type DebugFields, type DebugLog } from "../util/debug.js";
+import { debugLog, frameBytes, summarizeFrames, type DebugFields, type DebugLog } from "../util/debug.js";
 import { BokehError } from "../util/errors.js";
 import { AbortError, ConnectionClosedError, NetworkError, RequestTimeoutError, ServerError, SessionRefusedError } from "./errors.js";
+import { announcedArrayBytes, PROGRESS_THRESHOLD, type TransferProgress } from "./progress.js";
 import { Transport, type TransportEnding } from "./transport/transport.js";
 
 export interface ConnectionOptions {
@@ -76,6 +77,8 @@ export interface ConnectionHandlers {
    * buffers read. If not, large ones are skipped on the socket.
    */
   readsBuffers?(header: Header, content: unknown): boolean;
+  /** Progress of a large message in or out (client/progress.ts). */
+  onProgress?(progress: TransferProgress): void;
 }
 
 /** How a request ends: its reply, or why there is none (an ERROR reply is a ServerError). */
@@ -123,8 +126,10 @@ export class ClientConnection {
   private features: ReadonlySet<string> = new Set();
   /** NODE_DEBUG=bokeh-client lines: states, and each message in and out (docs/debugging.md). */
   private readonly debug: DebugLog;
-  /** Bytes of the frames of the message being received, for its debug line. */
+  /** Bytes of the frames of the message being received (its debug line, progress). */
   private receivedBytes = 0;
+  /** The large message being received, once progress was reported for it: its type and expected size. */
+  private incoming: { msgtype: string | null; total: number } | null = null;
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), CLOSE_NORMAL, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers, debug: DebugLog = debugLog("client")) {
@@ -184,6 +189,7 @@ export class ClientConnection {
         onBinary: (payload) => this.onFrame(payload, true),
         skipBinary: (length) => this.canSkipPayload(length),
         onReadEnd: (betweenFrames) => this.onReadEnd(betweenFrames),
+        onPayloadProgress: (done, total) => this.onPayloadProgress(done, total),
         onPong: () => this.keepAlive.pong(),
         onEnd: (ending) => this.finish(ending),
       }).catch((error: unknown) => {
@@ -221,7 +227,45 @@ export class ClientConnection {
     if (this.requestTimer === undefined && timeout > 0) this.scheduleTimeouts(timeout);
     const frames = messageFrames(message, options.contentJson);
     if (this.debug.enabled) this.debug.message("out", summarizeFrames(frames));
-    this.transport?.send(frames);
+    const transport = this.transport;
+    if (transport === null) return;
+    const queuedBefore = transport.bufferedAmount;
+    transport.send(frames);
+    if (this.handlers.onProgress !== undefined) {
+      const bytes = frames.reduce((n, frame) => n + frameBytes(frame), 0);
+      if (bytes >= PROGRESS_THRESHOLD) this.followSend(transport, msgtype, bytes, queuedBefore);
+    }
+  }
+
+  /** Reports the progress of a large message written to the socket as the kernel takes its bytes. */
+  private followSend(transport: Transport, msgtype: string, total: number, queuedBefore: number): void {
+    const report = (): boolean => {
+      const queued = Math.min(total, Math.max(0, transport.bufferedAmount - queuedBefore));
+      const gone = transport.state === "closed";
+      this.handlers.onProgress?.({ direction: "out", msgtype, done: total - queued, total });
+      return queued === 0 || gone;
+    };
+    if (report()) return;
+    const timer = setInterval(() => report() && clearInterval(timer), 50);
+    timer.unref();
+  }
+
+  /** A large frame of the incoming message advanced: report the message's progress. */
+  private onPayloadProgress(done: number, frameTotal: number): void {
+    if (this.handlers.onProgress === undefined) return;
+    const sofar = this.receivedBytes + done;
+    let total = this.receivedBytes + frameTotal;
+    const announced = this.receiver.awaitedPayload(0); // while a buffer is read: the message's header and content
+    if (announced !== null) {
+      this.incoming ??= { msgtype: announced.header.msgtype, total: this.receivedBytes + announcedArrayBytes(announced.content) };
+      total = Math.max(total, this.incoming.total);
+    } else if (sofar < PROGRESS_THRESHOLD && this.incoming === null) {
+      return;
+    }
+    this.incoming ??= { msgtype: null, total };
+    this.incoming.total = Math.max(this.incoming.total, total);
+    if (this.incoming.total < PROGRESS_THRESHOLD) return;
+    this.handlers.onProgress({ direction: "in", msgtype: this.incoming.msgtype, done: sofar, total: this.incoming.total });
   }
 
   /**
@@ -300,6 +344,11 @@ export class ClientConnection {
       return;
     }
     if (message === null) return;
+    if (this.incoming !== null) {
+      // The last report of a large message: all of it.
+      this.handlers.onProgress?.({ direction: "in", msgtype: message.header.msgtype, done: this.receivedBytes, total: this.receivedBytes });
+      this.incoming = null;
+    }
     if (this.debug.enabled) {
       const { msgtype, msgid, reqid } = message.header;
       this.debug.message("in", { msgtype, msgid, reqid, bytes: this.receivedBytes, buffers: message.buffers.size }, message.skippedBuffers ? { skipped: true } : undefined);

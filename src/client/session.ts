@@ -34,6 +34,7 @@ import type { BrowserOpener, OpenOptions } from "./browser.js";
 import { ChangeQueue } from "./change-queue.js";
 import { ClientConnection, type ConnectionOptions } from "./connection.js";
 import { ChangesLostError, ChangesRejectedError, ConnectionClosedError, ConnectionError, ServerError, SessionStateError, type ErrorReason } from "./errors.js";
+import type { TransferProgress } from "./progress.js";
 import { patchToApply, type PushEcho } from "./push-echo.js";
 import { appliedPrefix, isRetryable, reconnectLoop, reconnectPolicy, replay, type ReconnectOptions, type ReconnectPolicy } from "./resync.js";
 import { canTransition, type SessionState } from "./session-state.js";
@@ -141,6 +142,14 @@ export interface ClientSessionEvents {
    * Without a listener, a warning is printed once per model.
    */
   detachedChange: [info: DetachedChange];
+  /** Progress of a message of 1 MiB or more, sent or received (a large pull or push): bytes done of the total. */
+  progress: [progress: TransferProgress];
+}
+
+/** Options of a single pull or push. */
+export interface TransferOptions {
+  /** Called as a large document goes out or comes in (messages of 1 MiB or more): bytes done of the total. */
+  onProgress?: (progress: TransferProgress) => void;
 }
 
 /** Python's `DEFAULT_SESSION_ID`. */
@@ -280,16 +289,32 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   /** Fetches the session's document from the server; it stays in sync from then on. */
-  async pull(): Promise<Document> {
-    await this.retrying(async (connection) => {
-      await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
-    });
+  async pull(options: TransferOptions = {}): Promise<Document> {
+    await this.withProgress(options, () =>
+      this.retrying(async (connection) => {
+        await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
+      }),
+    );
     this.origin ??= "pull";
     return this._document as Document;
   }
 
   /** Sends `document` (default: the session's) to the server, replacing the session's document there. */
-  async push(document?: Document): Promise<void> {
+  async push(document?: Document, options: TransferOptions = {}): Promise<void> {
+    await this.withProgress(options, () => this.pushNow(document));
+  }
+
+  private async withProgress<T>(options: TransferOptions, run: () => Promise<T>): Promise<T> {
+    const listener = options.onProgress;
+    const off = listener === undefined ? null : this.on("progress", listener);
+    try {
+      return await run();
+    } finally {
+      off?.();
+    }
+  }
+
+  private async pushNow(document: Document | undefined): Promise<void> {
     const doc = document ?? this._document;
     if (doc === null) throw new SessionStateError("push() needs a document: pass one, or pull() first");
     if (this._document !== null && doc !== this._document) {
@@ -428,6 +453,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
         onMessage: (message) => this.onMessage(message),
         onClose: (error) => this.onConnectionClosed(connection, error),
         readsBuffers: (header, content) => this.readsBuffers(header, content),
+        onProgress: (progress) => this.emit("progress", progress),
       },
       this.debug.child(`conn=${++this.connections}`),
     );

@@ -183,7 +183,7 @@ export class FrameParser {
     const n = Math.min(end - at, this.length - this.filled);
     if (!this.skipping) bytes.copy(this.payload, this.filled, at, at + n);
     this.filled += n;
-    if (this.length >= SKIPPABLE) this.handler.onPayloadProgress?.(this.filled, this.length);
+    if (this.length >= SKIPPABLE && !this.skipping) this.handler.onPayloadProgress?.(this.filled, this.length);
     if (this.filled === this.length) this.endFrame();
     return at + n;
   }

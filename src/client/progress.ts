@@ -1,0 +1,54 @@
+/**
+ * TransferProgress of large transfers: how many bytes of a message went out or came in, of how many.
+ *
+ * Sent: the message's frames are all known when it is written, so the total is exact; `done`
+ * follows the socket's queue as the kernel takes the bytes. Received: a message's size is not
+ * announced up front (Bokeh's header does not give the buffers' sizes), so the total is what is
+ * known so far: the frames seen, plus the arrays the content announces (an ndarray's shape and
+ * dtype give its bytes). For the arrays of numpy and typed-array columns, which make most large
+ * documents, that is exact from the content frame on; the last report always has done === total.
+ */
+import { constructorFor, isDataType } from "../serialization/arrays.js";
+import { isPlainObject } from "../serialization/values.js";
+
+/** One progress report of a large message. */
+export interface TransferProgress {
+  /** "out" while a message is sent, "in" while one is received. */
+  readonly direction: "in" | "out";
+  /** The message's type, when known ("PULL-DOC-REPLY"; null until its header was read). */
+  readonly msgtype: string | null;
+  /** Bytes of the message sent or received so far. */
+  readonly done: number;
+  /** Bytes of the whole message: exact when sending; when receiving, what is known so far (it may grow). */
+  readonly total: number;
+}
+
+/** Messages at least this large report progress. */
+export const PROGRESS_THRESHOLD = 1024 * 1024;
+
+/**
+ * The bytes of the binary buffers `content` announces as arrays (ndarray references with a
+ * shape and a dtype). Buffers referenced as plain bytes are not counted: their size is unknown.
+ */
+export function announcedArrayBytes(content: unknown): number {
+  let total = 0;
+  const seen = new Set<string>();
+  const pending: unknown[] = [content];
+  for (let value = pending.pop(); value !== undefined || pending.length > 0; value = pending.pop()) {
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === "object" && item !== null) pending.push(item);
+      continue;
+    }
+    if (!isPlainObject(value)) continue;
+    if (value.type === "ndarray" && isPlainObject(value.array) && isPlainObject(value.array.data) && Array.isArray(value.shape) && isDataType(value.dtype)) {
+      const id = value.array.data.id;
+      if (typeof id === "string" && !seen.has(id)) {
+        seen.add(id);
+        total += (value.shape as number[]).reduce((n, d) => n * (Number.isFinite(d) ? d : 0), 1) * constructorFor(value.dtype).BYTES_PER_ELEMENT;
+      }
+      continue;
+    }
+    for (const item of Object.values(value)) if (typeof item === "object" && item !== null) pending.push(item);
+  }
+  return total;
+}
