@@ -44,6 +44,21 @@ export class FaultProxy {
     this.pairs.clear();
   }
 
+  /** Resets one open connection, chosen by `pick(count)` (an index below count); false if none is open. */
+  resetOne(pick: (count: number) => number): boolean {
+    const pairs = [...this.pairs];
+    if (pairs.length === 0) return false;
+    const [client, upstream] = pairs[pick(pairs.length)]!;
+    client.resetAndDestroy();
+    upstream.resetAndDestroy();
+    return true;
+  }
+
+  /** Drops every armed `resetOn` (their promises never resolve). */
+  disarm(): void {
+    this.armed = [];
+  }
+
   /** Keeps connections open but forwards nothing more, in either direction (a dead peer). */
   blackhole(on = true): void {
     this.blackholed = on;
