@@ -7,14 +7,18 @@
  * applied, sent to the other connections, then OK; SERVER-INFO-REQ -> reply.
  * A request that cannot be applied gets ERROR and the connection stays open.
  * A malformed frame closes this connection only (see docs/server.md for codes).
+ *
+ * Close codes, the close grace period and keep-alive pings are the client's too
+ * (protocol/close.ts, protocol/keepalive.ts).
  */
 import type WebSocket from "ws";
 import { Document, type DocJson } from "../document/document.js";
 import { applyPatch, documentContent } from "../document/patch.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
-import { closeReason } from "../protocol/close.js";
+import { CLOSE_GRACE_MS, CLOSE_INTERNAL_ERROR, CLOSE_POLICY, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE, closeReason } from "../protocol/close.js";
 import { TextPieces } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
+import { KeepAlive } from "../protocol/keepalive.js";
 import { createMessage, type Message, type MsgType } from "../protocol/message.js";
 import { Receiver } from "../protocol/receiver.js";
 import { messageFrames, sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
@@ -24,20 +28,13 @@ import type { Log, ServerSession } from "./server-session.js";
 
 export type ConnectionLimits = Pick<ServerLimits, "maxMessageSize" | "maxBuffers" | "maxBacklog">;
 
-/** Close codes we use where the real server sends 10000 / 10001 (outside the RFC 6455 range). */
-export const CLOSE_PROTOCOL_ERROR = 1002; // Bokeh: 10001
-export const CLOSE_UNEXPECTED = 1011; // Bokeh: 10000
-export const CLOSE_TOO_LARGE = 1009;
-export const CLOSE_TOO_SLOW = 1008; // policy violation: the client stopped reading
-
 export class ServerConnection {
   readonly session: ServerSession;
   private readonly ws: WebSocket;
   private readonly receiver: Receiver;
   private readonly log: Log;
   private readonly maxBacklog: number;
-  private pings = 0;
-  private awaitingPong = false;
+  private readonly keepAlive = new KeepAlive();
 
   constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log) {
     this.ws = ws;
@@ -54,9 +51,7 @@ export class ServerConnection {
   /** Subscribes to the session and sends ACK, then handles `early`: frames that came before it. */
   start(early: readonly [Buffer, boolean][] = []): void {
     this.ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
-    this.ws.on("pong", () => {
-      this.awaitingPong = false;
-    });
+    this.ws.on("pong", () => this.keepAlive.pong());
     this.ws.on("close", () => this.session.unsubscribe(this));
     this.ws.on("error", (error) => this.log("debug", `session ${this.session.id}: websocket error: ${error.message}`));
     this.session.subscribe(this);
@@ -71,7 +66,7 @@ export class ServerConnection {
     if (this.ws.bufferedAmount > this.maxBacklog) {
       const text = `client too slow: ${this.ws.bufferedAmount} bytes unsent (maxBacklog ${this.maxBacklog})`;
       this.log("warn", `session ${this.session.id}: closing a connection: ${text}`);
-      this.close(CLOSE_TOO_SLOW, text);
+      this.close(CLOSE_POLICY, text);
       return;
     }
     // The server does not mask, so ws sends a buffer without copying it: TextPieces go whole.
@@ -79,22 +74,23 @@ export class ServerConnection {
   }
 
   /**
-   * Keep-alive: a ping whose payload counts up ("0", "1", ...) like the real
-   * server's. Returns false when the previous ping was never answered.
+   * Keep-alive (protocol/keepalive.ts, as the client decides it): a ping whose payload
+   * counts up ("0", "1", ...) like the real server's. Returns false when the previous
+   * ping was never answered: the peer is gone.
    */
   ping(): boolean {
     if (!this.isOpen) return true;
-    if (this.awaitingPong) return false;
-    this.awaitingPong = true;
-    this.ws.ping(String(this.pings++));
+    const payload = this.keepAlive.beat();
+    if (payload === null) return false;
+    this.ws.ping(payload);
     return true;
   }
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.CLOSED) return;
     this.ws.close(code, closeReason(reason));
-    // A client that never answers the close frame is dropped after a grace period.
-    const timer = setTimeout(() => this.ws.terminate(), 2000);
+    // A client that never answers the close frame is dropped after the grace period the client gives a server too.
+    const timer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
     timer.unref();
     this.ws.once("close", () => clearTimeout(timer));
   }
@@ -116,8 +112,9 @@ export class ServerConnection {
     try {
       message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
     } catch (error) {
+      // Where Bokeh closes with 10000 / 10001, outside the RFC 6455 range, we close with 1011 / 1002.
       const code =
-        error instanceof MessageTooLargeError ? CLOSE_TOO_LARGE : error instanceof ProtocolError && error.kind === "unexpected" ? CLOSE_UNEXPECTED : CLOSE_PROTOCOL_ERROR;
+        error instanceof MessageTooLargeError ? CLOSE_TOO_LARGE : error instanceof ProtocolError && error.kind === "unexpected" ? CLOSE_INTERNAL_ERROR : CLOSE_PROTOCOL_ERROR;
       this.log("warn", `session ${this.session.id}: closing a connection: ${(error as Error).message}`);
       this.close(code, (error as Error).message);
       return;
@@ -143,7 +140,7 @@ export class ServerConnection {
         default: {
           const text = `Message '${msgtype}' content: ${JSON.stringify(message.content)} not expected on server`;
           this.log("warn", `session ${this.session.id}: ${text}`);
-          this.close(CLOSE_UNEXPECTED, text);
+          this.close(CLOSE_INTERNAL_ERROR, text);
           return;
         }
       }

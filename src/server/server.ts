@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer } from "ws";
+import { CLOSE_GOING_AWAY } from "../protocol/close.js";
 import { ACCEPTS_HEADER, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
 import { resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
@@ -207,7 +208,7 @@ export class BokehServer {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
-    for (const connection of this.connections) connection.close(1001, "server shutting down");
+    for (const connection of this.connections) connection.close(CLOSE_GOING_AWAY, "server shutting down");
     for (const client of this.wss.clients) client.terminate();
     for (const session of this.sessions.values()) void session.then((s) => s.destroy(), () => {});
     this.sessions.clear();
