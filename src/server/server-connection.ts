@@ -4,24 +4,27 @@
  * Requests are answered the way the real Bokeh server answers them:
  * PULL-DOC-REQ -> PULL-DOC-REPLY; PUSH-DOC -> the document is replaced (the
  * change events go to every connection, this one included) then OK; PATCH-DOC ->
- * applied, sent to the other connections, then OK; SERVER-INFO-REQ -> reply.
+ * applied, sent to the other connections, then OK; SERVER-INFO-REQ (Bokeh 3) ->
+ * reply; SYNC (Bokeh 4) -> OK, after everything that came before it.
  * A request that cannot be applied gets ERROR and the connection stays open.
  * A malformed frame closes this connection only (see docs/server.md for codes).
  *
- * Close codes, the close grace period and keep-alive pings are the client's too
- * (protocol/close.ts, protocol/keepalive.ts).
+ * Messages are read and written by the codec of the server's release (protocol/codec.ts);
+ * its framing decides which of the message types above can arrive at all. Close codes,
+ * the close grace period and keep-alive pings are the client's too (protocol/close.ts,
+ * protocol/keepalive.ts).
  */
 import type WebSocket from "ws";
 import { Document, type DocJson } from "../document/document.js";
 import { applyPatch, documentContent } from "../document/patch.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
 import { CLOSE_GRACE_MS, CLOSE_INTERNAL_ERROR, CLOSE_POLICY, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE, closeReason } from "../protocol/close.js";
+import { Codec } from "../protocol/codec.js";
 import { TextPieces } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
 import { KeepAlive } from "../protocol/keepalive.js";
 import { createMessage, type Message, type MsgType } from "../protocol/message.js";
-import { Receiver } from "../protocol/receiver.js";
-import { messageFrames, sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
+import { sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
 import { isPlainObject } from "../serialization/values.js";
 import type { ServerLimits } from "./limits.js";
 import type { Log, ServerSession } from "./server-session.js";
@@ -31,7 +34,7 @@ export type ConnectionLimits = Pick<ServerLimits, "maxMessageSize" | "maxBuffers
 export class ServerConnection {
   readonly session: ServerSession;
   private readonly ws: WebSocket;
-  private readonly receiver: Receiver;
+  private readonly codec: Codec;
   private readonly log: Log;
   private readonly maxBacklog: number;
   private readonly keepAlive = new KeepAlive();
@@ -40,7 +43,7 @@ export class ServerConnection {
     this.ws = ws;
     this.session = session;
     this.log = log;
-    this.receiver = new Receiver(limits);
+    this.codec = Codec.of(session.behaviour.framing, limits);
     this.maxBacklog = limits.maxBacklog;
   }
 
@@ -100,7 +103,7 @@ export class ServerConnection {
   }
 
   private send(message: Message, contentJson?: FrameText): void {
-    this.sendFrames(messageFrames(message, contentJson));
+    this.sendFrames(this.codec.frames(message, contentJson));
   }
 
   private reply(request: Message, msgtype: MsgType, content: unknown): void {
@@ -110,7 +113,7 @@ export class ServerConnection {
   private onFrame(data: Buffer, isBinary: boolean): void {
     let message: Message | null;
     try {
-      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
+      message = isBinary ? this.codec.consumeBinary(data) : this.codec.consumeText(data);
     } catch (error) {
       // Where Bokeh closes with 10000 / 10001, outside the RFC 6455 range, we close with 1011 / 1002.
       const code =
@@ -137,6 +140,9 @@ export class ServerConnection {
           const version = this.session.behaviour.version;
           return this.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: version, server: version } });
         }
+        case "SYNC":
+          // Messages are handled in order, so everything sent before it has been.
+          return this.reply(message, "OK", {});
         default: {
           const text = `Message '${msgtype}' content: ${JSON.stringify(message.content)} not expected on server`;
           this.log("warn", `session ${this.session.id}: ${text}`);

@@ -9,8 +9,9 @@
  * of bad tokens after the 101 (an empty close frame, or a dropped connection),
  * ACK on open, sessions created by running the app on first connection.
  * It is one Bokeh release (`bokehVersion`, default the newest stable one): it
- * writes and reads that release's document format, reports it in
- * SERVER-INFO-REPLY and gives browsers that release's BokehJS (versions.ts).
+ * frames messages as that release does (Bokeh 4: one JSON envelope), writes and reads
+ * its document format, reports it in SERVER-INFO-REPLY (Bokeh 3 has it) and gives
+ * browsers that release's BokehJS (versions.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -34,9 +35,10 @@ export interface BokehServerOptions extends SigningOptions {
   /** Applications by path: `{ "/": app, "/demo": other }`. */
   apps: Record<string, Application>;
   /**
-   * The Bokeh release this server is ("3.7.3", "3.8.2", "3.9.2", "3.10.0"): its document
-   * format, its SERVER-INFO-REPLY, its BokehJS for browsers. Default "3.10.0", the newest
-   * stable release. Any other value is an `UnsupportedVersionError` from `start()`.
+   * The Bokeh release this server is ("3.7.3", "3.8.2", "3.9.2", "3.10.0", "4.0.0-dev.5"): its
+   * framing (Bokeh 4's envelope from 4.0), its document format, its SERVER-INFO-REPLY (Bokeh 3),
+   * its BokehJS for browsers. Default "3.10.0", the newest stable release. Any other value is
+   * an `UnsupportedVersionError` from `start()`.
    */
   bokehVersion?: ServerBokehVersion;
   /** Port to listen on; 0 picks a free one. Default 5006. */

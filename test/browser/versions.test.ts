@@ -55,7 +55,7 @@ async function pixelsOf(page: Page, rgb: readonly [number, number, number]): Pro
 }
 
 describe("each Bokeh release in Chromium, with its own BokehJS", () => {
-  test.each(SERVER_BOKEH_VERSIONS.map((v) => [v]))("%s: a pushed figure() renders, a slider moved in the page reaches the client, no console errors", async (bokehVersion) => {
+  test.each(SERVER_BOKEH_VERSIONS.filter((v) => v.startsWith("3.")).map((v) => [v]))("%s: a pushed figure() renders, a slider moved in the page reaches the client, no console errors", async (bokehVersion) => {
     const server = await BokehServer.start({ port: 0, bokehVersion, apps: { "/": () => {} }, log: () => {} });
     cleanup.push(() => server.close());
 

@@ -39,3 +39,66 @@ export function sentByBokehJS(message: BokehJSMessage): (string | ArrayBuffer)[]
   message.send({ send: (data) => frames.push(data) });
   return frames;
 }
+
+/**
+ * A Bokeh 4 client on the wire as a browser's BokehJS 4 is: a websocket (ws) whose frames
+ * BokehJS 4's Receiver reads and whose messages BokehJS 4's `Message.send` writes.
+ * Every message is kept; `next()` waits for the next one that matches.
+ */
+export class BokehJS4Peer {
+  readonly received: BokehJSMessage[] = [];
+  /** The first frame as it came (the ACK envelope's text). */
+  firstFrame: string | null = null;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly waiters: { match: (m: BokehJSMessage) => boolean; from: number; resolve: (m: BokehJSMessage) => void; reject: (e: Error) => void }[] = [];
+  private ended: Error | null = null;
+
+  constructor(
+    private readonly bjs: BokehJS4Protocol,
+    readonly ws: import("ws").WebSocket,
+  ) {
+    const receiver = new bjs.Receiver();
+    ws.binaryType = "arraybuffer";
+    ws.on("message", (data: ArrayBuffer | Buffer, isBinary: boolean) => {
+      const frame = isBinary ? (data as ArrayBuffer) : Buffer.from(data as ArrayBuffer).toString("utf8");
+      this.firstFrame ??= typeof frame === "string" ? frame : null;
+      receiver.consume(frame);
+      const message = receiver.message;
+      if (message === null) return;
+      this.received.push(message);
+      for (const waiter of [...this.waiters]) {
+        if (this.received.length - 1 >= waiter.from && waiter.match(message)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(message);
+        }
+      }
+    });
+    this.closed = new Promise((resolve) => {
+      ws.on("close", (code: number, reason: Buffer) => {
+        this.ended = new Error(`closed with ${code} (${reason.toString()}) while waiting for a message`);
+        for (const waiter of this.waiters.splice(0)) waiter.reject(this.ended);
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+  }
+
+  /** The first message from now on (or already received since `from`) that `match` accepts. */
+  next(match: (m: BokehJSMessage) => boolean, from = this.received.length): Promise<BokehJSMessage> {
+    const found = this.received.slice(from).find(match);
+    if (found !== undefined) return Promise.resolve(found);
+    if (this.ended !== null) return Promise.reject(this.ended);
+    return new Promise((resolve, reject) => this.waiters.push({ match, from, resolve, reject }));
+  }
+
+  /** Sends a message as BokehJS 4 does; resolves with the reply to it. */
+  request(msgtype: string, content: unknown): Promise<BokehJSMessage> {
+    const message = this.bjs.Message.create(msgtype, content);
+    const reply = this.next((m) => m.header.reqid === message.header.msgid);
+    this.send(message);
+    return reply;
+  }
+
+  send(message: BokehJSMessage): void {
+    message.send({ send: (data) => this.ws.send(data) });
+  }
+}
