@@ -7,18 +7,23 @@
  *        └── HTTP error, ────┴── closed before ─┴── closed or dropped ─────────┘
  *            unreachable         ACK (refused)      by the server
  *
- * It frames and unframes messages (protocol/), matches replies to requests by
- * `reqid`, and hands every other message to the session. Every way it can end
- * is turned into one typed error, given to the pending requests and the session.
+ * It frames and unframes messages with its codec (protocol/codec.ts), matches replies
+ * to requests by `reqid`, and hands every other message to the session. Every way it
+ * can end is turned into one typed error, given to the pending requests and the session.
+ *
+ * The codec learns the server's framing from its first frame, the ACK: Bokeh 3's header
+ * frame or Bokeh 4's envelope. Nothing else here knows which; a request Bokeh 4 has no
+ * message for is made the way the codec says (SERVER-INFO-REQ as a SYNC round trip).
  */
 import { CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE } from "../protocol/close.js";
 import { ACCEPTS_HEADER, acceptedFeatures, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { makeId } from "../protocol/ids.js";
 import { KeepAlive } from "../protocol/keepalive.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
-import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType } from "../protocol/message.js";
-import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
-import { messageFrames, type FrameText } from "../protocol/sender.js";
+import { Codec, type RequestForm } from "../protocol/codec.js";
+import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType, type WireVersion } from "../protocol/message.js";
+import { DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
+import type { Frame, FrameText } from "../protocol/sender.js";
 import { BokehError } from "../util/errors.js";
 import { AbortError, ConnectionClosedError, NetworkError, RequestTimeoutError, ServerError, SessionRefusedError } from "./errors.js";
 import { Transport, type TransportEnding } from "./transport/transport.js";
@@ -77,6 +82,8 @@ export interface ConnectionHandlers {
 
 interface Pending {
   what: MsgType;
+  /** How the request went on the wire; its `reply` reads the answer as the reply to `what`. */
+  form: RequestForm;
   onReply: ((message: Message) => void) | undefined;
   resolve(message: Message): void;
   reject(error: Error): void;
@@ -89,7 +96,8 @@ export class ClientConnection {
   private readonly options: ConnectionOptions;
   private readonly handlers: ConnectionHandlers;
   private readonly subprotocols: string[];
-  private readonly receiver: Receiver;
+  /** Messages to and from frames, in the server's framing (known from its ACK). */
+  private readonly codec: Codec;
   private readonly pending = new Map<string, Pending>();
   private readonly closeWaiters: (() => void)[] = [];
   private transport: Transport | null = null;
@@ -108,11 +116,16 @@ export class ClientConnection {
     this.subprotocols = subprotocols;
     this.options = options;
     this.handlers = handlers;
-    this.receiver = new Receiver({ maxMessageSize: options.maxTotalMessageSize ?? DEFAULT_MAX_TOTAL_MESSAGE_SIZE, sizeOption: "maxTotalMessageSize" });
+    this.codec = Codec.detecting({ maxMessageSize: options.maxTotalMessageSize ?? DEFAULT_MAX_TOTAL_MESSAGE_SIZE, sizeOption: "maxTotalMessageSize" });
   }
 
   get state(): ConnectionState {
     return this._state;
+  }
+
+  /** The framing the server speaks (3 or 4, its Bokeh major version), known once its ACK arrived; null before. */
+  get wireVersion(): WireVersion | null {
+    return this.codec.framing?.wire ?? null;
   }
 
   /** The server reads a whole document's arrays as binary buffers although it may say it is 3.7 (protocol/features.ts). */
@@ -179,10 +192,17 @@ export class ClientConnection {
     options: { buffers?: Buffers; contentJson?: FrameText; onReply?: (message: Message) => void } = {},
   ): Promise<Message> {
     if (this._state !== "open") return Promise.reject(this.notOpen(msgtype));
-    const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
+    const form = this.codec.request(msgtype);
+    const message = createMessage(form.send, makeId(), content, { buffers: options.buffers });
+    let frames: Frame[];
+    try {
+      frames = this.codec.frames(message, options.contentJson); // a message the server's framing cannot carry: ProtocolError
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<Message>((resolve, reject) => {
       const timeout = this.timeout();
-      const entry: Pending = { what: msgtype, onReply: options.onReply, resolve, reject, timer: undefined };
+      const entry: Pending = { what: msgtype, form, onReply: options.onReply, resolve, reject, timer: undefined };
       if (timeout > 0) {
         entry.timer = setTimeout(() => {
           this.pending.delete(message.header.msgid);
@@ -190,7 +210,7 @@ export class ClientConnection {
         }, timeout);
       }
       this.pending.set(message.header.msgid, entry);
-      this.transport?.send(messageFrames(message, options.contentJson));
+      this.transport?.send(frames);
     });
   }
 
@@ -236,7 +256,7 @@ export class ClientConnection {
     if (this._state !== "awaiting-ack" && this._state !== "open") return;
     let message: Message | null;
     try {
-      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
+      message = isBinary ? this.codec.consumeBinary(data) : this.codec.consumeText(data);
     } catch (error) {
       const tooLarge = error instanceof MessageTooLargeError;
       this.fail(error as BokehError, tooLarge ? CLOSE_TOO_LARGE : CLOSE_PROTOCOL_ERROR, tooLarge ? "message too large" : (error as Error).message);
@@ -253,18 +273,18 @@ export class ClientConnection {
    * smallest frame a peer ignores (RFC 6455 5.5.3). docs/decisions.md, "The 44 ms stall".
    */
   private onReadEnd(betweenFrames: boolean): void {
-    if (betweenFrames && this.receiver.inMessage) this.transport?.pong();
+    if (betweenFrames && this.codec.inMessage) this.transport?.pong();
   }
 
   /** A large binary payload is about to be read: skip it if it belongs to a message whose buffers will not be read. */
   private canSkipPayload(length: number): boolean {
     if (this._state !== "open") return false;
-    const awaited = this.receiver.awaitedPayload(length);
+    const awaited = this.codec.awaitedPayload(length);
     if (awaited === null) return false;
     const { header, content } = awaited;
     const isReply = header.reqid !== undefined && this.pending.has(header.reqid) && REPLY_TYPES.has(header.msgtype);
     if (isReply || this.handlers.readsBuffers?.(header, content) !== false) return false;
-    this.receiver.skipPayload(length);
+    this.codec.skipPayload(length);
     return true;
   }
 
@@ -291,8 +311,9 @@ export class ClientConnection {
         entry.reject(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null));
       } else {
         try {
-          entry.onReply?.(message);
-          entry.resolve(message);
+          const reply = entry.form.reply(message);
+          entry.onReply?.(reply);
+          entry.resolve(reply);
         } catch (error) {
           entry.reject(error as Error);
         }
