@@ -106,6 +106,22 @@ describe("our client and our server, both Bokeh 4", () => {
     expect(lines.filter((line) => /unknown message type/.test(line))).toEqual([]);
   });
 
+  test("a change Bokeh 4 cannot carry (over 10,000 arrays in one event) is refused before it is sent, with a typed error; the session carries on", async () => {
+    const { server } = await start((doc) => doc.addRoot(new ColumnDataSource({ name: "s", data: columns() })));
+    const session = track(await pullSession({ url: server.url }));
+    const rejected: unknown[] = [];
+    session.on("patchRejected", (error) => rejected.push(error));
+    sourceOf(session.document).data = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`c${i}`, new Float64Array([i])]));
+    const error = await session.flush().then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: "ERR_BOKEH_PROTOCOL" });
+    expect((error as Error).message).toMatch(/cannot carry more than 10000 buffers/);
+    expect(rejected).toHaveLength(1);
+    expect(session.connected).toBe(true);
+    sourceOf(session.document).data = columns();
+    await session.flush();
+    expect(sourceOf((await server.getSession(session.id))!.document).data).toEqual(columns());
+  });
+
   test("one client process, two servers: Bokeh 3.10 and Bokeh 4, each in its own framing, no option set", async () => {
     const three = await start((doc) => doc.addRoot(new ColumnDataSource({ name: "s", data: columns() })), "3.10.0");
     const four = await start((doc) => doc.addRoot(new ColumnDataSource({ name: "s", data: columns() })));

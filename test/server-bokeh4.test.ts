@@ -115,3 +115,25 @@ describe("the server as Bokeh 4.0.0-dev.5, to BokehJS 4's own protocol code", ()
     expect(closed.reason).toMatch(reason);
   });
 });
+
+describe("what Bokeh 4's framing cannot carry", () => {
+  const manyColumns = () => Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`c${i}`, new Float64Array([i])]));
+
+  test("a server change with more than 10,000 arrays in one event closes its viewers (1011) instead of leaving them out of date", async () => {
+    const lines: string[] = [];
+    const server = await BokehServer.start({
+      port: 0,
+      bokehVersion: "4.0.0-dev.5",
+      apps: { "/": (doc) => doc.addRoot(new ColumnDataSource({ name: "s", data: { x } })) },
+      log: (level, message) => lines.push(`${level} ${message}`),
+    });
+    cleanup.push(() => server.close());
+    const peer = await connect(server, "wide");
+    await peer.request("PULL-DOC-REQ", {});
+    const source = (await server.getSession("wide"))!.document.getModelByName("s") as ColumnDataSource;
+    source.data = manyColumns();
+    const closed = await peer.closed;
+    expect(closed).toEqual({ code: 1011, reason: "a change could not be sent" });
+    expect(lines.some((line) => /error .*cannot carry more than 10000 buffers/.test(line))).toBe(true);
+  });
+});

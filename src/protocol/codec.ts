@@ -17,7 +17,7 @@
  */
 import { envelopeFrames, EnvelopeReceiver } from "./envelope.js";
 import { frameText } from "./content.js";
-import { WIRE_MESSAGE_TYPES, type Header, type Message, type MsgType, type ServerInfo, type WireVersion } from "./message.js";
+import { type Header, type Message, type MsgType, type ServerInfo, type WireVersion } from "./message.js";
 import { Receiver, type ReceiverOptions } from "./receiver.js";
 import { messageFrames, type Frame, type FrameText } from "./sender.js";
 import { bokehAtLeast } from "./version.js";
@@ -48,8 +48,6 @@ export interface RequestForm {
 /** One framing: stateless, shared by every connection that speaks it. */
 export interface Framing {
   readonly wire: WireVersion;
-  /** The message types this framing has. */
-  readonly types: ReadonlySet<MsgType>;
   /** A reader of this framing's frames. */
   reader(options: ReceiverOptions): MessageReader;
   /** The frames of `message`; `contentJson` replaces `JSON.stringify(message.content)`. */
@@ -78,7 +76,6 @@ function answered(reply: Message, msgtype: MsgType, content: unknown): Message {
 export const FRAMINGS: { readonly [W in WireVersion]: Framing } = {
   3: {
     wire: 3,
-    types: WIRE_MESSAGE_TYPES[3],
     reader: (options) => new Receiver(options),
     frames: messageFrames,
     request: (msgtype) =>
@@ -86,7 +83,6 @@ export const FRAMINGS: { readonly [W in WireVersion]: Framing } = {
   },
   4: {
     wire: 4,
-    types: WIRE_MESSAGE_TYPES[4],
     reader: (options) => new EnvelopeReceiver(options),
     frames: envelopeFrames,
     request: (msgtype) =>
