@@ -11,6 +11,7 @@ import WebSocket from "ws";
 import { generateToken, resolveSigning } from "../src/protocol/token.js";
 import { BokehServer, type BokehServerOptions } from "../src/server/index.js";
 import { appsFor } from "./helpers/apps.js";
+import { until } from "./helpers/until.js";
 import { clientTextFrame, rawUpgrade, serverFrames } from "./helpers/raw-upgrade.js";
 import {
   assemble,
@@ -202,7 +203,7 @@ describe.each(RECORDING_NAMES)("Bokeh %s recordings", (recording: Recording) => 
       const ws = new WebSocket(wsUrl(server, t), ["bokeh", tokenFor(t)]);
       const pings: string[] = [];
       ws.on("ping", (data: Buffer) => pings.push(data.toString()));
-      await new Promise((r) => setTimeout(r, 300));
+      await until(() => pings.length >= 4, "four pings");
       ws.close();
       expect(pings.slice(0, 4)).toEqual(["0", "1", "2", "3"]);
     });

@@ -7,18 +7,23 @@
  *        └── HTTP error, ────┴── closed before ─┴── closed or dropped ─────────┘
  *            unreachable         ACK (refused)      by the server
  *
- * It frames and unframes messages (protocol/), matches replies to requests by
- * `reqid`, and hands every other message to the session. Every way it can end
- * is turned into one typed error, given to the pending requests and the session.
+ * It frames and unframes messages with its codec (protocol/codec.ts), matches replies
+ * to requests by `reqid`, and hands every other message to the session. Every way it
+ * can end is turned into one typed error, given to the pending requests and the session.
+ *
+ * The codec learns the server's framing from its first frame, the ACK: Bokeh 3's header
+ * frame or Bokeh 4's envelope. Nothing else here knows which; a request Bokeh 4 has no
+ * message for is made the way the codec says (SERVER-INFO-REQ as a SYNC round trip).
  */
 import { CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE } from "../protocol/close.js";
 import { ACCEPTS_HEADER, acceptedFeatures, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { makeId } from "../protocol/ids.js";
 import { KeepAlive } from "../protocol/keepalive.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
-import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType } from "../protocol/message.js";
-import { DEFAULT_MAX_MESSAGE_SIZE, Receiver } from "../protocol/receiver.js";
-import { messageFrames, type FrameText } from "../protocol/sender.js";
+import { Codec, type RequestForm } from "../protocol/codec.js";
+import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType, type WireVersion } from "../protocol/message.js";
+import { DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
+import type { Frame, FrameText } from "../protocol/sender.js";
 import { debugLog, frameBytes, summarizeFrames, type DebugFields, type DebugLog } from "../util/debug.js";
 import { BokehError } from "../util/errors.js";
 import { AbortError, ConnectionClosedError, NetworkError, RequestTimeoutError, ServerError, SessionRefusedError } from "./errors.js";
@@ -95,6 +100,8 @@ export interface RequestOptions {
 
 interface Pending {
   what: MsgType;
+  /** How the request went on the wire; its `reply` reads the answer as the reply to `what`. */
+  form: RequestForm;
   onReply: ((message: Message) => void) | undefined;
   done: ReplyCallback;
   /** When the request times out (performance.now() ms), or Infinity. */
@@ -107,7 +114,8 @@ export class ClientConnection {
   private readonly options: ConnectionOptions;
   private readonly handlers: ConnectionHandlers;
   private readonly subprotocols: string[];
-  private readonly receiver: Receiver;
+  /** Messages to and from frames, in the server's framing (known from its ACK). */
+  private readonly codec: Codec;
   /** Requests waiting for their reply, oldest first (a Map keeps insertion order). */
   private readonly pending = new Map<string, Pending>();
   /** One timer for all pending requests: it fires at the oldest one's deadline. */
@@ -138,11 +146,16 @@ export class ClientConnection {
     this.subprotocols = subprotocols;
     this.options = options;
     this.handlers = handlers;
-    this.receiver = new Receiver({ maxMessageSize: options.maxTotalMessageSize ?? DEFAULT_MAX_TOTAL_MESSAGE_SIZE, sizeOption: "maxTotalMessageSize" });
+    this.codec = Codec.detecting({ maxMessageSize: options.maxTotalMessageSize ?? DEFAULT_MAX_TOTAL_MESSAGE_SIZE, sizeOption: "maxTotalMessageSize" });
   }
 
   get state(): ConnectionState {
     return this._state;
+  }
+
+  /** The framing the server speaks (3 or 4, its Bokeh major version), known once its ACK arrived; null before. */
+  get wireVersion(): WireVersion | null {
+    return this.codec.framing?.wire ?? null;
   }
 
   /** The server reads a whole document's arrays as binary buffers although it may say it is 3.7 (protocol/features.ts). */
@@ -220,12 +233,19 @@ export class ClientConnection {
       queueMicrotask(() => done(error, null));
       return;
     }
-    const message = createMessage(msgtype, makeId(), content, { buffers: options.buffers });
+    const form = this.codec.request(msgtype);
+    const message = createMessage(form.send, makeId(), content, { buffers: options.buffers });
+    let frames: Frame[];
+    try {
+      frames = this.codec.frames(message, options.contentJson); // a message the server's framing cannot carry: ProtocolError
+    } catch (error) {
+      queueMicrotask(() => done(error instanceof BokehError ? error : new ProtocolError(String(error)), null));
+      return;
+    }
     const timeout = this.timeout();
     const deadline = timeout > 0 ? performance.now() + timeout : Number.POSITIVE_INFINITY;
-    this.pending.set(message.header.msgid, { what: msgtype, onReply: options.onReply, done, deadline });
+    this.pending.set(message.header.msgid, { what: msgtype, form, onReply: options.onReply, done, deadline });
     if (this.requestTimer === undefined && timeout > 0) this.scheduleTimeouts(timeout);
-    const frames = messageFrames(message, options.contentJson);
     if (this.debug.enabled) this.debug.message("out", summarizeFrames(frames));
     const transport = this.transport;
     if (transport === null) return;
@@ -255,7 +275,7 @@ export class ClientConnection {
     if (this.handlers.onProgress === undefined) return;
     const sofar = this.receivedBytes + done;
     let total = this.receivedBytes + frameTotal;
-    const announced = this.receiver.awaitedPayload(0); // while a buffer is read: the message's header and content
+    const announced = this.codec.awaitedPayload(0); // while a buffer is read: the message's header and content
     if (announced !== null) {
       this.incoming ??= { msgtype: announced.header.msgtype, total: this.receivedBytes + announcedArrayBytes(announced.content) };
       total = Math.max(total, this.incoming.total);
@@ -337,7 +357,7 @@ export class ClientConnection {
     let message: Message | null;
     this.receivedBytes += data.byteLength;
     try {
-      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
+      message = isBinary ? this.codec.consumeBinary(data) : this.codec.consumeText(data);
     } catch (error) {
       const tooLarge = error instanceof MessageTooLargeError;
       this.fail(error as BokehError, tooLarge ? CLOSE_TOO_LARGE : CLOSE_PROTOCOL_ERROR, tooLarge ? "message too large" : (error as Error).message);
@@ -366,7 +386,7 @@ export class ClientConnection {
    */
   private onReadEnd(betweenFrames: boolean): void {
     const transport = this.transport;
-    if (!betweenFrames || !this.receiver.inMessage || transport === null || this.ackCheckScheduled) return;
+    if (!betweenFrames || !this.codec.inMessage || transport === null || this.ackCheckScheduled) return;
     // Not at once: when we are about to write anyway (the next change of a stream of edits,
     // queued for the next turn of the event loop), that write carries the ACK and no pong is
     // needed. Two turns later, a pong goes out only if nothing was written meanwhile and the
@@ -376,7 +396,7 @@ export class ClientConnection {
     setImmediate(() =>
       setImmediate(() => {
         this.ackCheckScheduled = false;
-        if (transport.writes === writes && this.receiver.inMessage) transport.pong();
+        if (transport.writes === writes && this.codec.inMessage) transport.pong();
       }),
     );
   }
@@ -384,12 +404,12 @@ export class ClientConnection {
   /** A large binary payload is about to be read: skip it if it belongs to a message whose buffers will not be read. */
   private canSkipPayload(length: number): boolean {
     if (this._state !== "open") return false;
-    const awaited = this.receiver.awaitedPayload(length);
+    const awaited = this.codec.awaitedPayload(length);
     if (awaited === null) return false;
     const { header, content } = awaited;
     const isReply = header.reqid !== undefined && this.pending.has(header.reqid) && REPLY_TYPES.has(header.msgtype);
     if (isReply || this.handlers.readsBuffers?.(header, content) !== false) return false;
-    this.receiver.skipPayload(length);
+    this.codec.skipPayload(length);
     return true;
   }
 
@@ -415,13 +435,15 @@ export class ClientConnection {
         entry.done(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null), null);
         return;
       }
+      let reply: Message;
       try {
-        entry.onReply?.(message);
+        reply = entry.form.reply(message);
+        entry.onReply?.(reply);
       } catch (error) {
         entry.done(error instanceof BokehError ? error : new BokehError("ERR_BOKEH_REPLY", String(error), { cause: error }), null);
         return;
       }
-      entry.done(null, message);
+      entry.done(null, reply);
       return;
     }
     this.handlers.onMessage(message);

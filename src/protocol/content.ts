@@ -140,6 +140,11 @@ export class TextPieces {
     }
   }
 
+  /** The same frame with JSON text `before` and `after` it (a Bokeh 4 envelope around its content). */
+  wrapped(before: string, after: string): TextPieces {
+    return new TextPieces([before, ...this.parts, after]);
+  }
+
   /** The whole frame as bytes. */
   toBuffer(): Buffer {
     const out = Buffer.allocUnsafe(this.byteLength);

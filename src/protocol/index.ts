@@ -1,4 +1,19 @@
-export { MESSAGE_TYPES, REPLY_TYPES, createMessage, isMsgType, type Buffers, type ErrorContent, type Header, type Message, type MsgType, type ServerInfo } from "./message.js";
+export {
+  MESSAGE_TYPES,
+  REPLY_TYPES,
+  WIRE_MESSAGE_TYPES,
+  createMessage,
+  isMsgType,
+  type Buffers,
+  type ErrorContent,
+  type Header,
+  type Message,
+  type MsgType,
+  type ServerInfo,
+  type WireVersion,
+} from "./message.js";
+export { BOKEH_4_SERVER_INFO, Codec, FRAMINGS, detectWire, framingOf, type Framing, type MessageReader, type RequestForm } from "./codec.js";
+export { EnvelopeReceiver, MAX_ENVELOPE_BUFFERS, envelopeFrames } from "./envelope.js";
 export { Receiver, DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE, type ReceiverOptions } from "./receiver.js";
 export { messageFrames, type Frame } from "./sender.js";
 export { MessageTooLargeError, ProtocolError, type ProtocolErrorKind } from "./errors.js";

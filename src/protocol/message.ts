@@ -1,9 +1,10 @@
 /**
  * Bokeh protocol messages: what travels in one logical message, independent of framing.
  *
- * On the wire a message is a header, metadata and content (three text frames),
- * followed by `num_buffers` pairs of a buffer header and a binary payload
- * (see receiver.ts and sender.ts).
+ * Two framings exist (codec.ts). Bokeh 3 writes a message as a header, metadata and
+ * content (three text frames), followed by `num_buffers` pairs of a buffer header and
+ * a binary payload (receiver.ts, sender.ts). Bokeh 4 writes one JSON envelope of
+ * header, content and buffer ids, followed by the binary payloads (envelope.ts).
  */
 
 export const MESSAGE_TYPES = [
@@ -16,15 +17,33 @@ export const MESSAGE_TYPES = [
   "PATCH-DOC",
   "SERVER-INFO-REQ",
   "SERVER-INFO-REPLY",
+  "SYNC",
 ] as const;
 
 export type MsgType = (typeof MESSAGE_TYPES)[number];
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
 
+/** Whether `value` is a message type of any Bokeh release. */
 export function isMsgType(value: unknown): value is MsgType {
   return typeof value === "string" && KNOWN_TYPES.has(value);
 }
+
+/**
+ * The framing of a Bokeh release: 3 for Bokeh 3.x (three text frames and buffer
+ * headers), 4 for Bokeh 4.0 and later (one JSON envelope; Bokeh PR 15339).
+ */
+export type WireVersion = 3 | 4;
+
+/**
+ * The message types each framing knows. Bokeh 4 dropped SERVER-INFO-REQ / -REPLY and
+ * added SYNC, a request the server answers with OK once it has handled everything
+ * sent before it (BokehJS 4's `force_roundtrip`).
+ */
+export const WIRE_MESSAGE_TYPES: { readonly [W in WireVersion]: ReadonlySet<MsgType> } = {
+  3: new Set(MESSAGE_TYPES.filter((type) => type !== "SYNC")),
+  4: new Set(MESSAGE_TYPES.filter((type) => type !== "SERVER-INFO-REQ" && type !== "SERVER-INFO-REPLY")),
+};
 
 /** Message types that answer a request and therefore carry `reqid`. */
 export const REPLY_TYPES: ReadonlySet<MsgType> = new Set(["OK", "ERROR", "PULL-DOC-REPLY", "SERVER-INFO-REPLY"]);
@@ -33,6 +52,7 @@ export interface Header {
   msgid: string;
   msgtype: MsgType;
   reqid?: string;
+  /** Bokeh 3 only: how many buffers follow (Bokeh 4 lists their ids in the envelope). */
   num_buffers?: number;
 }
 
@@ -41,6 +61,7 @@ export type Buffers = Map<string, Uint8Array>;
 
 export interface Message<Content = unknown> {
   header: Header;
+  /** Bokeh 3 only: free-form, unused by Bokeh (Bokeh 4 has none: always empty there). */
   metadata: Record<string, unknown>;
   content: Content;
   buffers: Buffers;

@@ -1,5 +1,6 @@
 /**
- * Receiver: turns a stream of websocket frames into Bokeh messages.
+ * Receiver: turns a stream of websocket frames into Bokeh messages, framed as
+ * Bokeh 3 frames them (Bokeh 4's envelope: envelope.ts).
  *
  * A plain state machine, one frame at a time:
  *
@@ -12,10 +13,11 @@
  * header is parsed when the content frame arrives. Any violation throws a
  * ProtocolError and leaves the receiver unusable (the connection must be closed).
  */
+import type { MessageReader } from "./codec.js";
 import { frameText, parseContent } from "./content.js";
 import { MessageTooLargeError, ProtocolError } from "./errors.js";
 import { describePeerValue } from "../util/describe.js";
-import { isMsgType, type Header, type Message } from "./message.js";
+import { WIRE_MESSAGE_TYPES, type Header, type Message, type MsgType } from "./message.js";
 
 export interface ReceiverOptions {
   /** Largest total size in bytes of one message (all frames). Default 20 MiB. */
@@ -31,7 +33,7 @@ export const DEFAULT_MAX_BUFFERS = 10_000;
 
 type State = "header" | "metadata" | "content" | "buffer_header" | "buffer_payload" | "failed";
 
-export class Receiver {
+export class Receiver implements MessageReader {
   private readonly maxMessageSize: number;
   private readonly maxBuffers: number;
   private readonly sizeOption: string;
@@ -194,7 +196,7 @@ function parseHeader(text: string, maxBuffers: number): Header {
   if (!isPlainObject(header)) throw new ProtocolError("header is not a JSON object", "unexpected");
   const { msgtype, msgid, reqid, num_buffers } = header;
   if (msgtype === undefined) throw new ProtocolError("No 'msgtype' in header");
-  if (!isMsgType(msgtype)) throw new ProtocolError(`unknown message type ${describePeerValue(msgtype)}`, "unexpected");
+  if (typeof msgtype !== "string" || !WIRE_MESSAGE_TYPES[3].has(msgtype as MsgType)) throw new ProtocolError(`unknown message type ${describePeerValue(msgtype)}`, "unexpected");
   if (typeof msgid !== "string") throw new ProtocolError("No 'msgid' in header");
   if (reqid !== undefined && typeof reqid !== "string") throw new ProtocolError("'reqid' in header is not a string");
   if (num_buffers !== undefined) {

@@ -4,20 +4,27 @@
  * Requests are answered the way the real Bokeh server answers them:
  * PULL-DOC-REQ -> PULL-DOC-REPLY; PUSH-DOC -> the document is replaced (the
  * change events go to every connection, this one included) then OK; PATCH-DOC ->
- * applied, sent to the other connections, then OK; SERVER-INFO-REQ -> reply.
+ * applied, sent to the other connections, then OK; SERVER-INFO-REQ (Bokeh 3) ->
+ * reply; SYNC (Bokeh 4) -> OK, after everything that came before it.
  * A request that cannot be applied gets ERROR and the connection stays open.
  * A malformed frame closes this connection only (see docs/server.md for codes).
+ *
+ * Messages are read and written by the codec of the server's release (protocol/codec.ts);
+ * its framing decides which of the message types above can arrive at all. Close codes,
+ * the close grace period and keep-alive pings are the client's too (protocol/close.ts,
+ * protocol/keepalive.ts).
  */
 import type WebSocket from "ws";
 import { Document, type DocJson } from "../document/document.js";
 import { applyPatch, documentContent } from "../document/patch.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
-import { closeReason } from "../protocol/close.js";
+import { CLOSE_GRACE_MS, CLOSE_INTERNAL_ERROR, CLOSE_POLICY, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE, closeReason } from "../protocol/close.js";
+import { Codec } from "../protocol/codec.js";
 import { TextPieces } from "../protocol/content.js";
 import { makeId } from "../protocol/ids.js";
+import { KeepAlive } from "../protocol/keepalive.js";
 import { createMessage, type Message, type MsgType } from "../protocol/message.js";
-import { Receiver } from "../protocol/receiver.js";
-import { messageFrames, sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
+import { sendFrames, type Frame, type FrameText } from "../protocol/sender.js";
 import { isPlainObject } from "../serialization/values.js";
 import { debugLog, summarizeFrames, type DebugLog } from "../util/debug.js";
 import type { ServerLimits } from "./limits.js";
@@ -25,20 +32,13 @@ import type { Log, ServerSession } from "./server-session.js";
 
 export type ConnectionLimits = Pick<ServerLimits, "maxMessageSize" | "maxBuffers" | "maxBacklog">;
 
-/** Close codes we use where the real server sends 10000 / 10001 (outside the RFC 6455 range). */
-export const CLOSE_PROTOCOL_ERROR = 1002; // Bokeh: 10001
-export const CLOSE_UNEXPECTED = 1011; // Bokeh: 10000
-export const CLOSE_TOO_LARGE = 1009;
-export const CLOSE_TOO_SLOW = 1008; // policy violation: the client stopped reading
-
 export class ServerConnection {
   readonly session: ServerSession;
   private readonly ws: WebSocket;
-  private readonly receiver: Receiver;
+  private readonly codec: Codec;
   private readonly log: Log;
   private readonly maxBacklog: number;
-  private pings = 0;
-  private awaitingPong = false;
+  private readonly keepAlive = new KeepAlive();
   /** NODE_DEBUG=bokeh-client lines for this connection (docs/debugging.md). */
   private readonly debug: DebugLog;
   /** Bytes of the frames of the message being received (for its debug line). */
@@ -49,7 +49,7 @@ export class ServerConnection {
     this.ws = ws;
     this.session = session;
     this.log = log;
-    this.receiver = new Receiver(limits);
+    this.codec = Codec.of(session.behaviour.framing, limits);
     this.maxBacklog = limits.maxBacklog;
     this.debug = debugLog(`server session=${session.id}`).child(`conn=${session._connectionNumber()}`);
   }
@@ -61,9 +61,7 @@ export class ServerConnection {
   /** Subscribes to the session and sends ACK, then handles `early`: frames that came before it. */
   start(early: readonly [Buffer, boolean][] = []): void {
     this.ws.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
-    this.ws.on("pong", () => {
-      this.awaitingPong = false;
-    });
+    this.ws.on("pong", () => this.keepAlive.pong());
     this.ws.on("close", (code: number, reason: Buffer) => {
       this.debug.state("open", "closed", { code, reason: reason.toString() || undefined });
       this.session.unsubscribe(this);
@@ -82,7 +80,7 @@ export class ServerConnection {
     if (this.ws.bufferedAmount > this.maxBacklog) {
       const text = `client too slow: ${this.ws.bufferedAmount} bytes unsent (maxBacklog ${this.maxBacklog})`;
       this.log("warn", `session ${this.session.id}: closing a connection: ${text}`);
-      this.close(CLOSE_TOO_SLOW, text);
+      this.close(CLOSE_POLICY, text);
       return;
     }
     if (this.debug.enabled) this.debug.message("out", summarizeFrames(frames));
@@ -91,22 +89,23 @@ export class ServerConnection {
   }
 
   /**
-   * Keep-alive: a ping whose payload counts up ("0", "1", ...) like the real
-   * server's. Returns false when the previous ping was never answered.
+   * Keep-alive (protocol/keepalive.ts, as the client decides it): a ping whose payload
+   * counts up ("0", "1", ...) like the real server's. Returns false when the previous
+   * ping was never answered: the peer is gone.
    */
   ping(): boolean {
     if (!this.isOpen) return true;
-    if (this.awaitingPong) return false;
-    this.awaitingPong = true;
-    this.ws.ping(String(this.pings++));
+    const payload = this.keepAlive.beat();
+    if (payload === null) return false;
+    this.ws.ping(payload);
     return true;
   }
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.CLOSED) return;
     this.ws.close(code, closeReason(reason));
-    // A client that never answers the close frame is dropped after a grace period.
-    const timer = setTimeout(() => this.ws.terminate(), 2000);
+    // A client that never answers the close frame is dropped after the grace period the client gives a server too.
+    const timer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
     timer.unref();
     this.ws.once("close", () => clearTimeout(timer));
   }
@@ -116,7 +115,7 @@ export class ServerConnection {
   }
 
   private send(message: Message, contentJson?: FrameText): void {
-    this.sendFrames(messageFrames(message, contentJson));
+    this.sendFrames(this.codec.frames(message, contentJson));
   }
 
   private reply(request: Message, msgtype: MsgType, content: unknown): void {
@@ -127,10 +126,11 @@ export class ServerConnection {
     let message: Message | null;
     this.received += data.length;
     try {
-      message = isBinary ? this.receiver.consumeBinary(data) : this.receiver.consumeText(data);
+      message = isBinary ? this.codec.consumeBinary(data) : this.codec.consumeText(data);
     } catch (error) {
+      // Where Bokeh closes with 10000 / 10001, outside the RFC 6455 range, we close with 1011 / 1002.
       const code =
-        error instanceof MessageTooLargeError ? CLOSE_TOO_LARGE : error instanceof ProtocolError && error.kind === "unexpected" ? CLOSE_UNEXPECTED : CLOSE_PROTOCOL_ERROR;
+        error instanceof MessageTooLargeError ? CLOSE_TOO_LARGE : error instanceof ProtocolError && error.kind === "unexpected" ? CLOSE_INTERNAL_ERROR : CLOSE_PROTOCOL_ERROR;
       this.log("warn", `session ${this.session.id}: closing a connection: ${(error as Error).message}`);
       this.close(code, (error as Error).message);
       return;
@@ -159,10 +159,13 @@ export class ServerConnection {
           const version = this.session.behaviour.version;
           return this.reply(message, "SERVER-INFO-REPLY", { version_info: { bokeh: version, server: version } });
         }
+        case "SYNC":
+          // Messages are handled in order, so everything sent before it has been.
+          return this.reply(message, "OK", {});
         default: {
           const text = `Message '${msgtype}' content: ${JSON.stringify(message.content)} not expected on server`;
           this.log("warn", `session ${this.session.id}: ${text}`);
-          this.close(CLOSE_UNEXPECTED, text);
+          this.close(CLOSE_INTERNAL_ERROR, text);
           return;
         }
       }

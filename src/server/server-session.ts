@@ -11,7 +11,8 @@ import { serializePatch } from "../document/patch.js";
 import type { ServerBehaviour } from "./versions.js";
 import { makeId } from "../protocol/ids.js";
 import { createMessage } from "../protocol/message.js";
-import { messageFrames } from "../protocol/sender.js";
+import type { Frame } from "../protocol/sender.js";
+import { CLOSE_INTERNAL_ERROR } from "../protocol/close.js";
 import { debugLog, type DebugLog } from "../util/debug.js";
 import type { SessionContext, SessionRequest } from "./application.js";
 import type { ServerConnection } from "./server-connection.js";
@@ -106,7 +107,17 @@ export class ServerSession implements SessionContext {
     if (targets.length === 0) return;
     const patch = serializePatch(this.document, [event]);
     if (patch.content.events.length === 0) return;
-    const frames = messageFrames(createMessage("PATCH-DOC", makeId(), patch.content, { buffers: patch.buffers, countBuffers: this.behaviour.countBuffers }));
+    const message = createMessage("PATCH-DOC", makeId(), patch.content, { buffers: patch.buffers, countBuffers: this.behaviour.countBuffers });
+    let frames: Frame[];
+    try {
+      frames = this.behaviour.framing.frames(message);
+    } catch (error) {
+      // A change this release cannot carry (Bokeh 4: over 10,000 arrays in one event). The
+      // viewers would miss it and stay out of sync without knowing: close them instead.
+      this.log("error", `session ${this.id}: a change cannot be sent: ${(error as Error).message}; closing ${targets.length} connection(s)`);
+      for (const connection of targets) connection.close(CLOSE_INTERNAL_ERROR, "a change could not be sent");
+      return;
+    }
     for (const connection of targets) connection.sendFrames(frames);
     this.document._markSynced(patch.newModels);
   }

@@ -9,13 +9,15 @@
  * of bad tokens after the 101 (an empty close frame, or a dropped connection),
  * ACK on open, sessions created by running the app on first connection.
  * It is one Bokeh release (`bokehVersion`, default the newest stable one): it
- * writes and reads that release's document format, reports it in
- * SERVER-INFO-REPLY and gives browsers that release's BokehJS (versions.ts).
+ * frames messages as that release does (Bokeh 4: one JSON envelope), writes and reads
+ * its document format, reports it in SERVER-INFO-REPLY (Bokeh 3 has it) and gives
+ * browsers that release's BokehJS (versions.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer } from "ws";
+import { CLOSE_GOING_AWAY } from "../protocol/close.js";
 import { ACCEPTS_HEADER, DOCUMENT_BUFFERS } from "../protocol/features.js";
 import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
 import { resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
@@ -33,9 +35,10 @@ export interface BokehServerOptions extends SigningOptions {
   /** Applications by path: `{ "/": app, "/demo": other }`. */
   apps: Record<string, Application>;
   /**
-   * The Bokeh release this server is ("3.7.3", "3.8.2", "3.9.2", "3.10.0"): its document
-   * format, its SERVER-INFO-REPLY, its BokehJS for browsers. Default "3.10.0", the newest
-   * stable release. Any other value is an `UnsupportedVersionError` from `start()`.
+   * The Bokeh release this server is ("3.7.3", "3.8.2", "3.9.2", "3.10.0", "4.0.0-dev.5"): its
+   * framing (Bokeh 4's envelope from 4.0), its document format, its SERVER-INFO-REPLY (Bokeh 3),
+   * its BokehJS for browsers. Default "3.10.0", the newest stable release. Any other value is
+   * an `UnsupportedVersionError` from `start()`.
    */
   bokehVersion?: ServerBokehVersion;
   /** Port to listen on; 0 picks a free one. Default 5006. */
@@ -207,7 +210,7 @@ export class BokehServer {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
-    for (const connection of this.connections) connection.close(1001, "server shutting down");
+    for (const connection of this.connections) connection.close(CLOSE_GOING_AWAY, "server shutting down");
     for (const client of this.wss.clients) client.terminate();
     for (const session of this.sessions.values()) void session.then((s) => s.destroy(), () => {});
     this.sessions.clear();

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
+import { CLOSE_INTERNAL_ERROR, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE, CLOSE_TRY_AGAIN_LATER } from "../protocol/close.js";
 import { checkTokenSignature, getSessionId, getTokenPayload, type Signing } from "../protocol/token.js";
 import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
 import { ServerBusyError, type ServerLimits } from "./limits.js";
@@ -68,8 +69,8 @@ export async function acceptWebsocket(host: WebsocketHost, ws: WebSocket, req: I
   let earlyBytes = 0;
   const onEarly = (data: Buffer, isBinary: boolean) => {
     earlyBytes += data.length;
-    if (host.behaviour.beforeAck === "close") ws.close(1002, "message received before ACK");
-    else if (earlyBytes > host.limits.maxMessageSize) ws.close(1009, "too much sent before ACK");
+    if (host.behaviour.beforeAck === "close") ws.close(CLOSE_PROTOCOL_ERROR, "message received before ACK");
+    else if (earlyBytes > host.limits.maxMessageSize) ws.close(CLOSE_TOO_LARGE, "too much sent before ACK");
     else early.push([data, isBinary]);
   };
   ws.on("message", onEarly);
@@ -83,11 +84,11 @@ export async function acceptWebsocket(host: WebsocketHost, ws: WebSocket, req: I
   } catch (error) {
     if (error instanceof ServerBusyError) {
       host.log("warn", `refused websocket: ${error.message}`);
-      ws.close(1013, error.message); // "try again later"
+      ws.close(CLOSE_TRY_AGAIN_LATER, error.message);
       return;
     }
     host.log("error", `session ${sessionId}: the application failed: ${(error as Error)?.stack ?? String(error)}`);
-    ws.close(1011, "application failed to create the session");
+    ws.close(CLOSE_INTERNAL_ERROR, "application failed to create the session");
     return;
   }
   ws.off("message", onEarly);

@@ -2,7 +2,8 @@
  * The browser matrix: for each Bokeh release the embedded server can be, a
  * `figure()` pushed by our client renders in Debian's Chromium with that
  * release's BokehJS (canvas, title, glyph pixels of the glyph's colour), a slider
- * moved in the page reaches the client, and the page logs no error. One browser
+ * moved in the page reaches the client, and the page logs no error. With 4.0.0-dev.5
+ * the page, our server and our client speak Bokeh 4's envelope protocol. One browser
  * for the file, a page per release.
  */
 import type { Browser, Page } from "playwright-core";
@@ -71,10 +72,14 @@ describe("each Bokeh release in Chromium, with its own BokehJS", () => {
 
     const { page, errors } = await openPage(browser);
     cleanup.push(() => page.close());
+    const textFrames: string[] = []; // what the page's BokehJS received on its websocket
+    page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => typeof payload === "string" && textFrames.push(payload)));
     await page.goto(`${server.url}?bokeh-session-id=${encodeURIComponent(session.id)}`);
     await waitForBokeh(page);
 
     expect(await page.evaluate("Bokeh.version")).toBe(bokehVersion);
+    // The ACK in the release's framing: a Bokeh 4 envelope, or Bokeh 3's header frame.
+    expect(Object.keys(JSON.parse(textFrames[0]!) as object)).toEqual(bokehVersion.startsWith("4.") ? ["header", "content", "buffers"] : ["msgid", "msgtype"]);
     expect(await page.title()).toBe(`Matrix ${bokehVersion}`);
     expect(await canvasCount(page)).toBeGreaterThan(0);
     // BokehJS 3 draws the plot's title on the canvas: its model in the page holds the text.
