@@ -71,8 +71,12 @@ export {
   generateToken,
   getSessionId,
   getTokenPayload,
+  type ProtocolErrorKind,
   type ServerInfo,
+  type Signing,
   type SigningOptions,
+  type TokenOptions,
+  type TokenPayload,
 } from "./protocol/index.js";
 export { BokehError } from "./util/errors.js";
 export type { Listener } from "./util/emitter.js";

@@ -7,7 +7,7 @@
 import { HttpError } from "../client/errors.js";
 import { ClientSession } from "../client/session.js";
 import { resolveServerUrl, websocketUrlForServerUrl } from "../client/urls.js";
-import { sessionTarget } from "./target.js";
+import { appUrl } from "./target.js";
 import { command, errorKind, exitCodeFor, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, integerOption } from "./command.js";
 import { formatMs, percentile } from "./stats.js";
 
@@ -25,7 +25,7 @@ Opening a session runs the app once on the server, as a browser visit does.
 Exit code 2 when the server cannot be reached, 3 when it refuses.`,
   async run(values, [url]) {
     const rounds = integerOption("rounds", values.rounds, 1) ?? 5;
-    const target = resolveServerUrl(sessionTarget(url as string).url);
+    const target = appUrl(url as string);
     let result: InfoResult;
     try {
       result = await probe(target, rounds);

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { pushSession } from "../client/api.js";
-import { withQueryArguments } from "../client/urls.js";
+import { serverUrlForWebsocketUrl, withQueryArguments } from "../client/urls.js";
 import { Document, type DocJson } from "../document/document.js";
 import { sessionTarget } from "./target.js";
 import { command, EXIT_OK, UsageError } from "./command.js";
@@ -43,7 +43,7 @@ open the printed URL before that, or use --keep.`,
     try {
       progress.finish(`pushed ${document.models.length} models in ${formatMs(performance.now() - start)}`);
       const stopped = values.keep ? waitForSignal() : null; // listening before anything says we are ready
-      const sessionUrl = withQueryArguments(`${target.url}/`, { "bokeh-session-id": session.id });
+      const sessionUrl = withQueryArguments(serverUrlForWebsocketUrl(session.url), { "bokeh-session-id": session.id });
       process.stdout.write(`${sessionUrl}\n`);
       if (values.show) await session.show();
       if (values.keep) {

@@ -1,31 +1,35 @@
 /**
- * The session a command line names: the app URL as given (a browser's address
- * works too), its query as the session's arguments, and `bokeh-session-id` from
- * the query or `--session`.
+ * The session a command line names: the app URL as given (a browser's address works
+ * too), with `bokeh-session-id` from its query or `--session`. The rest of the query
+ * stays in the URL: pullSession and pushSession send it on, and the app gets it as
+ * the session's arguments (client/urls.ts).
  */
 import type { SessionOptions } from "../client/api.js";
-import type { QueryArguments } from "../client/urls.js";
 import { UrlError } from "../client/errors.js";
+import { resolveServerUrl } from "../client/urls.js";
 
-export function sessionTarget(url: string, sessionId?: string): SessionOptions & { url: string } {
-  let parsed: URL;
+/** `url` parsed, or a UrlError that shows the expected form. */
+function parse(url: string): URL {
   try {
-    parsed = new URL(url);
+    return new URL(url);
   } catch {
     throw new UrlError(`not a valid URL: ${url} (expected http://host:port/app)`);
   }
-  const args: Record<string, string[]> = {};
-  let fromQuery: string | undefined;
-  for (const [name, value] of parsed.searchParams) {
-    if (name === "bokeh-session-id") fromQuery = value;
-    else (args[name] ??= []).push(value);
-  }
-  parsed.search = "";
+}
+
+export function sessionTarget(url: string, sessionId?: string): SessionOptions & { url: string } {
+  const parsed = parse(url);
+  const fromQuery = parsed.searchParams.get("bokeh-session-id") ?? undefined;
+  if (fromQuery !== undefined) parsed.searchParams.delete("bokeh-session-id"); // else the query stays as typed
   parsed.hash = "";
   const id = sessionId ?? fromQuery;
-  return {
-    url: parsed.href.replace(/\/+$/, ""),
-    ...(Object.keys(args).length > 0 ? { arguments: args as QueryArguments } : {}),
-    ...(id === undefined ? {} : { sessionId: id }),
-  };
+  return { url: resolveServerUrl(parsed.href), ...(id === undefined ? {} : { sessionId: id }) };
+}
+
+/** The app's URL without its query: `http://host:port/app`. */
+export function appUrl(url: string): string {
+  const parsed = parse(url);
+  parsed.search = "";
+  parsed.hash = "";
+  return resolveServerUrl(parsed.href);
 }

@@ -9,6 +9,7 @@ export type ProtocolErrorKind = "protocol" | "unexpected";
 
 /** A frame or message that does not follow the Bokeh websocket protocol. */
 export class ProtocolError extends BokehError {
+  /** Whether a rule of the protocol was broken or the message could not be parsed at all. */
   readonly kind: ProtocolErrorKind;
 
   constructor(message: string, kind: ProtocolErrorKind = "protocol", options?: { cause?: unknown }) {
@@ -23,7 +24,9 @@ export class ProtocolError extends BokehError {
  * over the total bound.
  */
 export class MessageTooLargeError extends BokehError {
+  /** The limit, in bytes. */
   readonly limit: number;
+  /** The bytes seen when the limit was passed: at least this many (the rest was not read). */
   readonly size: number;
   /** The option that set the limit. */
   readonly option: string;

@@ -74,8 +74,15 @@ export interface ErrorContent {
   traceback?: string | null;
 }
 
+/** The content of SERVER-INFO-REPLY, as Bokeh sends it (`requestServerInfo()`). */
 export interface ServerInfo {
-  version_info: { bokeh: string; server: string };
+  /** The versions the server reports. */
+  version_info: {
+    /** The server's Bokeh release, e.g. "3.10.0". */
+    bokeh: string;
+    /** The server's own version: the same as `bokeh` for Bokeh's server and ours. */
+    server: string;
+  };
 }
 
 export interface CreateOptions {

@@ -27,6 +27,7 @@ export class TokenError extends BokehError {
   }
 }
 
+/** Whether and how session ids and tokens are signed; each option falls back to Bokeh's environment variable. */
 export interface SigningOptions {
   /** Secret key for signatures. Default: `BOKEH_SECRET_KEY`. */
   secretKey?: string | Uint8Array;
@@ -34,8 +35,11 @@ export interface SigningOptions {
   signSessions?: boolean;
 }
 
+/** Signing settings once resolved from the options and the environment (`resolveSigning`). */
 export interface Signing {
+  /** Whether session ids and tokens carry a signature. */
   signed: boolean;
+  /** The key signatures are made with; null when none is set (then `signed` is false). */
   secretKey: Uint8Array | null;
 }
 
@@ -74,11 +78,13 @@ export function signature(text: string, secretKey: Uint8Array): string {
   return base64urlEncode(createHmac("sha256", secretKey).update(text, "utf8").digest());
 }
 
+/** A new session id, as Bokeh makes them: 44 random characters, followed by `.<signature>` when sessions are signed. */
 export function generateSessionId(signing: Signing = resolveSigning()): string {
   const id = randomString();
   return signing.signed ? `${id}.${signature(id, signing.secretKey as Uint8Array)}` : id;
 }
 
+/** How `generateToken` makes a token. */
 export interface TokenOptions {
   /** Seconds until the token expires. Default 300, like Python's client. */
   expiration?: number;
@@ -88,6 +94,7 @@ export interface TokenOptions {
   now?: number;
 }
 
+/** A session token for `sessionId`, as Bokeh's `generate_jwt_token` makes it: expires after `expiration` seconds, signed when sessions are signed. */
 export function generateToken(sessionId: string, signing: Signing = resolveSigning(), options: TokenOptions = {}): string {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   const payload: Record<string, unknown> = {
@@ -104,7 +111,9 @@ export function generateToken(sessionId: string, signing: Signing = resolveSigni
   return signing.signed ? `${token}.${signature(token, signing.secretKey as Uint8Array)}` : token;
 }
 
+/** What a token carries besides its session id: its expiry and any extra payload (headers, cookies, arguments of a page request). */
 export interface TokenPayload {
+  /** When the token expires, in seconds since the epoch. */
   session_expiry?: number;
   [key: string]: unknown;
 }
@@ -123,6 +132,7 @@ function decodeTokenJson(token: string): Record<string, unknown> {
   return decoded as Record<string, unknown>;
 }
 
+/** The session id a token names; a `TokenError` when the token cannot be decoded. Does not check signatures. */
 export function getSessionId(token: string): string {
   const id = decodeTokenJson(token).session_id;
   if (typeof id !== "string") throw new TokenError("malformed session token: no session_id");

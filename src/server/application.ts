@@ -4,17 +4,23 @@
  */
 import type { Document } from "../document/document.js";
 
+/** The HTTP request that created a session, as the app sees it (Bokeh's `session_context.request`). */
 export interface SessionRequest {
   /** Query arguments of the request that created the session: `{ name: [values] }`. */
   readonly arguments: Readonly<Record<string, string[]>>;
+  /** Its headers, names in lower case. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Its cookies: `{ name: value }`. */
   readonly cookies: Readonly<Record<string, string>>;
 }
 
+/** What an app knows of the session it fills (Bokeh's `curdoc().session_context`), and callbacks that end with it. */
 export interface SessionContext {
+  /** The session id. */
   readonly id: string;
   /** The application path ("/" or "/name"). */
   readonly appPath: string;
+  /** The request that created the session. */
   readonly request: SessionRequest;
   /** Runs `callback` every `period` ms while the session lives. Returns a function that stops it. */
   addPeriodicCallback(callback: () => void, period: number): () => void;

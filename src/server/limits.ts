@@ -5,6 +5,7 @@
  */
 import { BokehError } from "../util/errors.js";
 
+/** The embedded server's limits, each set by the `BokehServer.start` option of the same name (docs/server.md). */
 export interface ServerLimits {
   /** Largest message accepted from a client, in bytes (all its frames). */
   maxMessageSize: number;

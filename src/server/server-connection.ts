@@ -33,6 +33,7 @@ import type { Log, ServerSession } from "./server-session.js";
 export type ConnectionLimits = Pick<ServerLimits, "maxMessageSize" | "maxBuffers" | "maxBacklog">;
 
 export class ServerConnection {
+  /** The session this websocket views. */
   readonly session: ServerSession;
   private readonly ws: WebSocket;
   private readonly codec: Codec;
@@ -54,6 +55,7 @@ export class ServerConnection {
     this.debug = debugLog(`server session=${session.id}`).child(`conn=${session._connectionNumber()}`);
   }
 
+  /** Whether the websocket is open. */
   get isOpen(): boolean {
     return this.ws.readyState === this.ws.OPEN;
   }
@@ -73,6 +75,7 @@ export class ServerConnection {
     for (const [data, isBinary] of early) this.onFrame(data, isBinary);
   }
 
+  /** Sends one message's frames in order, unless the client is too far behind (`maxBacklog`: closed with 1008). */
   sendFrames(frames: readonly Frame[]): void {
     if (!this.isOpen) return;
     // Checked before sending, so one large message is fine but a client that stopped
@@ -101,6 +104,7 @@ export class ServerConnection {
     return true;
   }
 
+  /** Closes the websocket with `code` and `reason`, and drops it if the client does not answer the close frame. */
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.CLOSED) return;
     this.ws.close(code, closeReason(reason));
@@ -110,6 +114,7 @@ export class ServerConnection {
     this.ws.once("close", () => clearTimeout(timer));
   }
 
+  /** Drops the connection without a close frame. */
   terminate(): void {
     this.ws.terminate();
   }

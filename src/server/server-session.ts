@@ -17,16 +17,21 @@ import { debugLog, type DebugLog } from "../util/debug.js";
 import type { SessionContext, SessionRequest } from "./application.js";
 import type { ServerConnection } from "./server-connection.js";
 
+/** Where the server's log lines go (`BokehServerOptions.log`). */
 export type Log = (level: "debug" | "info" | "warn" | "error", message: string) => void;
 
+/** A session on the embedded server: its document, the connections viewing it, its callbacks (`server.getSession(id)`). */
 export class ServerSession implements SessionContext {
+  /** The session id. */
   readonly id: string;
   readonly appPath: string;
+  /** The request that created the session. */
   readonly request: SessionRequest;
   /** The server's Bokeh release and how it writes messages. */
   readonly behaviour: ServerBehaviour;
   /** The session's document, for the server's release (its defaults and validation follow it). */
   readonly document: Document;
+  /** The websockets open on the session now. */
   readonly connections = new Set<ServerConnection>();
   /** When the last connection left (or the session was created without one). */
   lastUsed = Date.now();
@@ -55,6 +60,7 @@ export class ServerSession implements SessionContext {
     return ++this.connectionsMade;
   }
 
+  /** Whether the session ended (expired unused, or the server closed). */
   get isDestroyed(): boolean {
     return this.destroyed;
   }
@@ -84,15 +90,18 @@ export class ServerSession implements SessionContext {
     this.destroyCallbacks.push(callback);
   }
 
+  /** Adds a connection to those the document's changes go to (the server calls it when a websocket opens). */
   subscribe(connection: ServerConnection): void {
     this.connections.add(connection);
   }
 
+  /** Removes a connection (when its websocket closed); the session's unused time starts with the last. */
   unsubscribe(connection: ServerConnection): void {
     this.connections.delete(connection);
     if (this.connections.size === 0) this.lastUsed = Date.now();
   }
 
+  /** Ends the session: its callbacks stop and its `onSessionDestroyed` callbacks run, once. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

@@ -31,6 +31,7 @@ import { bokehJSSource, cdnUrl, findBokehJS, StaticFiles } from "./static-files.
 import { acceptWebsocket, type WebsocketHost } from "./websocket.js";
 import { DEFAULT_SERVER_VERSION, SERVER_BOKEH_VERSIONS, serverBehaviour, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
 
+/** What `BokehServer.start` takes: the apps, and options named as `bokeh serve`'s where it has them. */
 export interface BokehServerOptions extends SigningOptions {
   /** Applications by path: `{ "/": app, "/demo": other }`. */
   apps: Record<string, Application>;
@@ -67,7 +68,12 @@ export interface BokehServerOptions extends SigningOptions {
   /** Milliseconds between checks for unused sessions. Default 17,000. */
   checkUnusedSessions?: number;
   /** Serve https/wss with this key and certificate (PEM). */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  tls?: {
+    /** The private key, PEM. */
+    key: string | Buffer;
+    /** The certificate chain, PEM. */
+    cert: string | Buffer;
+  };
   /** Seconds a token issued with an app page or autoload.js stays valid. Default 300, as Bokeh. */
   sessionTokenExpiration?: number;
   /** Where log lines go. Default: errors and warnings to the console, the rest dropped. */
@@ -79,10 +85,13 @@ const DEFAULT_LOG: Log = (level, message) => {
   else if (level === "warn") console.warn(`bokeh-client server: ${message}`);
 };
 
+/** An embedded Bokeh server: apps served to browsers and clients as one Bokeh release (`BokehServer.start`). */
 export class BokehServer {
   /** `http://<host>:<port>/` (`https:` with `tls`) */
   readonly url: string;
+  /** The port it listens on (the one chosen when `port` was 0). */
   readonly port: number;
+  /** The address it listens on. Default "127.0.0.1". */
   readonly host: string;
   /** The Bokeh release this server is. */
   readonly bokehVersion: ServerBokehVersion;
@@ -223,6 +232,7 @@ export class BokehServer {
     });
   }
 
+  /** `await using server = await BokehServer.start(...)` closes it at the end of the block (Node 24+). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

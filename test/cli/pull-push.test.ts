@@ -54,6 +54,12 @@ test("pull --session joins a live session (changed by another client) and writes
   await other.close();
 });
 
+test("a query in the URL becomes the new session's arguments (the app sees ?name=Ada)", async () => {
+  const { code, stdout } = await runCli(["pull", `${server.appUrl("/myapp")}/?name=Ada#top`, "--tree"]);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/Div \S+ "greeting"\n  text: "hello Ada"\n/);
+});
+
 test("pull from an unknown app exits 3, from no server 2", async () => {
   const refused = await runCli(["pull", server.appUrl("/nope")]);
   expect(refused.code).toBe(3);

@@ -3,10 +3,11 @@ import { createServer } from "node:net";
 import { Div, Slider } from "../../src/index.js";
 import { BokehServer, type Application, type BokehServerOptions } from "../../src/server/index.js";
 
-/** An app with a slider ("amplitude", value 1) and a Div ("greeting"). */
-export const sliderApp: Application = (doc) => {
+/** An app with a slider ("amplitude", value 1) and a Div ("greeting": "hello", or "hello NAME" with the argument `?name=NAME`). */
+export const sliderApp: Application = (doc, context) => {
+  const name = context.request.arguments.name?.[0];
   doc.addRoot(new Slider({ name: "amplitude", title: "Amplitude", start: 0, end: 10, step: 1, value: 1 }));
-  doc.addRoot(new Div({ name: "greeting", text: "hello" }));
+  doc.addRoot(new Div({ name: "greeting", text: name === undefined ? "hello" : `hello ${name}` }));
   doc.title = "CLI test app";
 };
 

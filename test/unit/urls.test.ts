@@ -32,3 +32,24 @@ test("arguments become a query string, urlencoded like Python", () => {
   expect(withQueryArguments("ws://h/ws?a=1", { b: ["1", "2"] })).toBe("ws://h/ws?a=1&b=1&b=2");
   expect(withQueryArguments("ws://h/ws", {})).toBe("ws://h/ws");
 });
+
+test("a query in the app URL stays a query of the websocket URL, after /ws", () => {
+  expect(websocketUrlForServerUrl("http://h/app?x=1")).toBe("ws://h/app/ws?x=1");
+  expect(websocketUrlForServerUrl("https://h:8443/app/?x=1&y=a+b")).toBe("wss://h:8443/app/ws?x=1&y=a+b");
+  expect(websocketUrlForServerUrl("http://h?x=1")).toBe("ws://h/ws?x=1");
+  expect(websocketUrlForServerUrl("http://h/app?next=/a/b/#top")).toBe("ws://h/app/ws?next=/a/b/");
+  expect(websocketUrlForServerUrl("http://h/app#top")).toBe("ws://h/app/ws");
+  expect(websocketUrlForServerUrl("http://h/app?")).toBe("ws://h/app/ws");
+  expect(serverUrlForWebsocketUrl("ws://h/app/ws?x=1")).toBe("http://h/app/");
+  expect(() => serverUrlForWebsocketUrl("ws://h/app?x=1/ws")).toThrow(/does not end in \/ws/);
+  // slashes at the end of the path go, those in the query stay
+  expect(resolveServerUrl("http://h/app/?next=/a/")).toBe("http://h/app?next=/a/");
+  expect(withQueryArguments(websocketUrlForServerUrl("http://h/app?x=1"), { y: 2 })).toBe("ws://h/app/ws?x=1&y=2");
+});
+
+test("a bokeh-session-id in the app URL is refused, naming the sessionId option", () => {
+  expect(() => websocketUrlForServerUrl("http://h/app/?bokeh-session-id=abc")).toThrow(
+    expect.objectContaining({ code: "ERR_BOKEH_URL", message: expect.stringContaining('pass { sessionId: "abc" }') }),
+  );
+  expect(() => websocketUrlForServerUrl("http://h/app?x=1&bokeh-session-id=abc")).toThrow(/bokeh-session-id=abc/);
+});
