@@ -5,6 +5,7 @@ import type { Document } from "../document/document.js";
 import { ClientSession, type ClientSessionOptions, type TransferOptions } from "./session.js";
 import { resolveServerUrl, websocketUrlForServerUrl } from "./urls.js";
 
+/** What `pullSession` and `pushSession` take: the app's URL, a ClientSession's options, and the transfer's. */
 export interface SessionOptions extends Omit<ClientSessionOptions, "websocketUrl">, TransferOptions {
   /** The app's http(s) URL, e.g. `http://localhost:5006/myapp`. Default "default" (`http://localhost:5006`). */
   url?: string;

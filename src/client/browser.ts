@@ -8,8 +8,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import open, { apps } from "open";
 import { BrowserError } from "./errors.js";
 
+/** Where `show()` opens a page: a new tab or a new window of the browser (Python's `new`). */
 export type NewBrowserTarget = "tab" | "window";
 
+/** How `show()` and `showSession()` open a page. */
 export interface OpenOptions {
   /** A browser to use: "chrome", "chromium", "firefox", "edge", or a command; default: $BROWSER or the system default. */
   browser?: string;
@@ -17,6 +19,7 @@ export interface OpenOptions {
   new?: NewBrowserTarget;
 }
 
+/** Opens `url` in a browser (the `opener` option replaces the system browser with it, e.g. in tests). */
 export type BrowserOpener = (url: string, options: OpenOptions) => void | Promise<void>;
 
 const NAMED: Record<string, string | readonly string[]> = {

@@ -30,6 +30,7 @@ import { AbortError, ConnectionClosedError, NetworkError, RequestTimeoutError, S
 import { announcedArrayBytes, PROGRESS_THRESHOLD, type TransferProgress } from "./progress.js";
 import { Transport, type TransportEnding } from "./transport/transport.js";
 
+/** How a session connects: headers, TLS, timeouts, size limits, heartbeat (ClientSessionOptions includes them all). */
 export interface ConnectionOptions {
   /** Extra HTTP headers for the websocket upgrade request (e.g. Authorization, Origin). */
   headers?: Record<string, string>;
@@ -39,6 +40,7 @@ export interface ConnectionOptions {
   ca?: string | Buffer | (string | Buffer)[];
   /** Client certificate and key for wss:// servers that require one. */
   cert?: string | Buffer;
+  /** The private key of `cert` (PEM). */
   key?: string | Buffer;
   /** Set false to accept a server certificate that does not verify (testing only). */
   rejectUnauthorized?: boolean;

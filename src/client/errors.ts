@@ -15,10 +15,13 @@ export type ErrorReason = "NO_ERROR" | "HTTP_ERROR" | "NETWORK_ERROR" | "SESSION
 
 /** A connection that could not be opened or was lost. */
 export class ConnectionError extends BokehError {
+  /** Python's `error_reason` for this failure. */
   readonly reason: Exclude<ErrorReason, "NO_ERROR">;
   /** The HTTP status (HTTP_ERROR) or websocket close code (1005: no code, 1006: dropped), else 0. */
   readonly errorCode: number;
+  /** What went wrong, in words (Python's `error_detail`). */
   readonly detail: string;
+  /** The websocket URL. */
   readonly url: string;
 
   constructor(
@@ -37,6 +40,7 @@ export class ConnectionError extends BokehError {
 
 /** The websocket upgrade was answered with an HTTP error (404: no such application). */
 export class HttpError extends ConnectionError {
+  /** The HTTP status the server answered the upgrade with. */
   readonly status: number;
 
   constructor(url: string, status: number, statusText: string, body = "") {
@@ -74,7 +78,9 @@ export function describeClose(code: number, reason: string): string {
  * badly signed, malformed, or the subprotocol is not "bokeh".
  */
 export class SessionRefusedError extends ConnectionError {
+  /** The close frame's code: 1005 for a close frame without one, 1006 for none at all. */
   readonly closeCode: number;
+  /** The close frame's reason, "" if none. */
   readonly closeReason: string;
 
   constructor(url: string, closeCode: number, closeReason: string, cause?: unknown) {
@@ -103,7 +109,9 @@ export class SessionRefusedError extends ConnectionError {
 
 /** An open connection was closed or dropped; pending requests are rejected with this. */
 export class ConnectionClosedError extends ConnectionError {
+  /** The close frame's code: 1005 for a close frame without one, 1006 for none at all; Bokeh's 10000 and 10001. */
   readonly closeCode: number;
+  /** The close frame's reason, "" if none. */
   readonly closeReason: string;
 
   constructor(url: string, closeCode: number, closeReason: string, options: { cause?: unknown; byClient?: boolean } = {}) {
@@ -131,6 +139,7 @@ export class ConnectionClosedError extends ConnectionError {
 export class ServerError extends BokehError {
   /** The server's error text, e.g. `UnknownReferenceError("can't resolve reference 'p9'")`. */
   readonly text: string;
+  /** The server's Python traceback, when it sent one. */
   readonly traceback: string | null;
   /** The message type of the request that failed. */
   readonly request: string;
@@ -145,6 +154,7 @@ export class ServerError extends BokehError {
 
 /** The server did not answer within the request timeout. */
 export class RequestTimeoutError extends BokehError {
+  /** The timeout that passed, in milliseconds. */
   readonly timeout: number;
 
   constructor(what: string, timeout: number) {
@@ -201,6 +211,7 @@ export class ChangesLostError extends BokehError {
 
 /** Too many local changes are waiting to be sent (disconnected, or the network is slower than the producer). */
 export class QueueFullError extends BokehError {
+  /** The `maxQueuedChanges` bound that was reached. */
   readonly limit: number;
 
   constructor(limit: number) {

@@ -1,4 +1,4 @@
-export { ClientSession, DEFAULT_SESSION_ID, type ClientSessionOptions, type ClientSessionEvents, type ResyncInfo, type ReplacedModel, type DetachedChange, type TransferOptions } from "./session.js";
+export { ClientSession, DEFAULT_SESSION_ID, type ClientSessionOptions, type ClientSessionEvents, type ResyncInfo, type ReplacedModel, type DetachedChange, type TransferOptions, type DisconnectedInfo, type ReconnectedInfo } from "./session.js";
 export type { TransferProgress } from "./progress.js";
 export { showSession, type ShowSessionOptions, type ShowableSession } from "./show.js";
 export { pullSession, pushSession, type SessionOptions } from "./api.js";

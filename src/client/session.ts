@@ -115,6 +115,7 @@ export interface DetachedChange {
   replacement: Model | null;
 }
 
+/** The events of a ClientSession, by name, with their listeners' arguments (`session.on(name, listener)`). */
 export interface ClientSessionEvents {
   /** The connection ended; `error` is null when this side closed it. */
   close: [error: BokehError | null];
@@ -128,9 +129,9 @@ export interface ClientSessionEvents {
   /** Something went wrong outside any call (a server patch that could not be applied...). */
   error: [error: BokehError];
   /** With `reconnect`: the connection was lost; attempt `attempt` starts in `delay` ms. */
-  disconnected: [info: { error: BokehError; attempt: number; delay: number }];
+  disconnected: [info: DisconnectedInfo];
   /** With `reconnect`: a new connection is open (the document is resynced next). */
-  reconnected: [info: { attempt: number }];
+  reconnected: [info: ReconnectedInfo];
   /** With `reconnect`: the document is in sync again. */
   resynced: [info: ResyncInfo];
   /** With `reconnect`: every attempt failed; the session is down (a `close` event follows). */
@@ -144,6 +145,22 @@ export interface ClientSessionEvents {
   detachedChange: [info: DetachedChange];
   /** Progress of a message of 1 MiB or more, sent or received (a large pull or push): bytes done of the total. */
   progress: [progress: TransferProgress];
+}
+
+/** The `disconnected` event's information. */
+export interface DisconnectedInfo {
+  /** Why the connection was lost, or why the last attempt failed. */
+  error: BokehError;
+  /** The attempt about to start (1 for the first). */
+  attempt: number;
+  /** Milliseconds before it starts. */
+  delay: number;
+}
+
+/** The `reconnected` event's information. */
+export interface ReconnectedInfo {
+  /** The attempt that connected. */
+  attempt: number;
 }
 
 /** Options of a single pull or push. */
@@ -164,9 +181,14 @@ interface LastError {
 
 const NO_ERROR: LastError = { connectionError: null, reason: "NO_ERROR", code: 0, detail: "" };
 
+/**
+ * One session on a Bokeh server and the document it keeps in sync (Python's
+ * `bokeh.client.ClientSession`): `pullSession` and `pushSession` make one and open it.
+ */
 export class ClientSession extends Emitter<ClientSessionEvents> {
+  /** The session id (the `sessionId` option, or a new random one). */
   readonly id: string;
-  /** The websocket URL (without the arguments query). */
+  /** The websocket URL (with the query the app URL had, without the `arguments` option's). */
   readonly url: string;
   /** How `show()` opens a URL (the `opener` option); undefined means the system browser. */
   readonly opener: BrowserOpener | undefined;
@@ -236,6 +258,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     return this._token;
   }
 
+  /** Whether the session is connected now (not while reconnecting). */
   get connected(): boolean {
     return this.state.name === "open";
   }
@@ -245,6 +268,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     return this._document;
   }
 
+  /** Why the last connection failed (Python's `error_reason`), or "NO_ERROR". */
   get errorReason(): ErrorReason {
     return this.lastError.reason;
   }
@@ -254,6 +278,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     return this.lastError.code;
   }
 
+  /** What went wrong, in words, for the last connection failure (Python's `error_detail`), else "". */
   get errorDetail(): string {
     return this.lastError.detail;
   }
@@ -611,7 +636,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private async documentFormat(connection: ClientConnection): Promise<{ format: DocumentContentOptions; version: string }> {
     const given = this.options.bokehVersion;
     if (given === undefined && connection.acceptsDocumentBuffers) return { format: { buffers: true, config: "omit" }, version: BOKEH_VERSION };
-    const version = given ?? (await this.serverVersion(connection));
+    // A Bokeh 4 server says nothing of its release but its framing; 4.0's form is 3.9's.
+    const version = given ?? (connection.wireVersion === 4 ? "4.0" : await this.serverVersion(connection));
     return { format: version === "" ? { buffers: false, config: "omit" } : { bokehVersion: version }, version };
   }
 
