@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import WebSocket from "ws";
 import { Model } from "../src/index.js";
 import { getSessionId, getTokenPayload, generateToken, resolveSigning } from "../src/protocol/token.js";
-import { BokehServer, type Application, type BokehServerOptions } from "../src/server/index.js";
+import { BokehServer, ListenError, type Application, type BokehServerOptions } from "../src/server/index.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -179,5 +179,15 @@ describe("static BokehJS", () => {
     expect((await fetch(`${server.url}static/js/..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${server.url}static/js/nope.min.js`)).status).toBe(404);
     expect((await fetch(`${server.url}favicon.ico`)).status).toBe(204);
+  });
+});
+
+describe("starting", () => {
+  test("a port already in use: a typed ListenError that says so, not a raw EADDRINUSE", async () => {
+    const first = await start();
+    const error = await BokehServer.start({ port: first.port, apps: { "/app": app }, log: () => {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListenError);
+    expect(error).toMatchObject({ code: "ERR_BOKEH_LISTEN", systemCode: "EADDRINUSE", port: first.port, host: "127.0.0.1" });
+    expect((error as Error).message).toMatch(new RegExp(`port ${first.port} is in use on 127\\.0\\.0\\.1: pick another port \\(0 picks a free one\\)`));
   });
 });

@@ -17,7 +17,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { ColumnDataSource, figure, pullSession, serverSession, Slider, type Figure } from "bokeh-client";
-import { BokehServer, type Application } from "bokeh-client/server";
+import { BokehServer, ListenError, type Application } from "bokeh-client/server";
 
 /** The Bokeh app: a sine wave whose frequency a slider sets, recomputed on the server. */
 const sineApp: Application = (doc) => {
@@ -59,7 +59,9 @@ async function withFreePort<T>(port: number, what: string, start: (port: number)
   try {
     return await start(port);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw error;
+    // Express reports a taken port as Node does (code), the Bokeh server as a ListenError (systemCode).
+    const taken = (error as NodeJS.ErrnoException).code === "EADDRINUSE" || (error instanceof ListenError && error.systemCode === "EADDRINUSE");
+    if (!taken || port === 0) throw error;
     console.log(`${what}: port ${port} is taken, using a free one`);
     return start(0);
   }

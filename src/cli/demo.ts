@@ -12,7 +12,7 @@
  * - in the browser you see all of it, and moving the slider there reaches A too.
  */
 import { ColumnDataSource, figure, pullSession, Slider, Title, type Figure } from "../index.js";
-import { BokehServer, type Application } from "../server/index.js";
+import { BokehServer, ListenError, type Application } from "../server/index.js";
 
 const liveApp: Application = (doc, context) => {
   const source = new ColumnDataSource({ name: "wave", data: { t: new Float64Array(0), y: new Float64Array(0) } });
@@ -39,7 +39,8 @@ async function startServer(port: number): Promise<BokehServer> {
   const options = { apps: { "/live": liveApp }, log: (level: string, message: string) => level === "error" && console.error(`[server] ${message}`) } as const;
   try {
     return await BokehServer.start({ ...options, port });
-  } catch {
+  } catch (error) {
+    if (!(error instanceof ListenError) || error.systemCode !== "EADDRINUSE") throw error;
     return BokehServer.start({ ...options, port: 0 }); // 5006 is taken: any free port
   }
 }

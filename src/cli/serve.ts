@@ -9,6 +9,7 @@ import { LATEST_BOKEH_VERSION } from "../protocol/version.js";
 import type { Application } from "../server/application.js";
 import { BokehServer, type BokehServerOptions } from "../server/server.js";
 import { SERVER_BOKEH_VERSIONS, type ServerBokehVersion } from "../server/versions.js";
+import { ListenError } from "../server/errors.js";
 import { debugLog } from "../util/debug.js";
 import { command, EXIT_OK, integerOption, UsageError } from "./command.js";
 import { importDefault, resolveAppPath } from "./modules.js";
@@ -67,10 +68,9 @@ served at /<file or folder name>. TypeScript needs Node 22.18+ or tsx installed.
     try {
       server = await BokehServer.start(options);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EADDRINUSE") throw new UsageError(`port ${port} is in use: pick another with --port (0 picks a free one)`, { cause: error });
-      if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`cannot listen on ${options.host}: ${(error as Error).message}`, { cause: error });
-      throw error;
+      if (!(error instanceof ListenError)) throw error;
+      if (error.systemCode === "EADDRINUSE") throw new UsageError(`port ${port} is in use: pick another with --port (0 picks a free one)`, { cause: error });
+      throw new UsageError(error.message, { cause: error });
     }
     try {
       const served = server.bokehVersion;

@@ -5,6 +5,7 @@ export { ServerSession, type Log } from "./server-session.js";
 export { ServerConnection } from "./server-connection.js";
 export { originAllowed } from "./origin.js";
 export { ServerBusyError, type ServerLimits } from "./limits.js";
+export { ListenError } from "./errors.js";
 export { SERVER_BOKEH_VERSIONS, type ServerBehaviour, type ServerBokehVersion } from "./versions.js";
 export { UnsupportedVersionError } from "../protocol/errors.js";
 export type { DocumentFormat } from "../protocol/document-format.js";

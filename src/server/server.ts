@@ -23,6 +23,7 @@ import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/recei
 import { resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
 import type { Application, SessionRequest } from "./application.js";
 import { handleHttp, type HttpHost } from "./http.js";
+import { ListenError } from "./errors.js";
 import { originAllowed } from "./origin.js";
 import { DEFAULT_LIMITS, ServerBusyError, type ServerLimits } from "./limits.js";
 import type { ServerConnection } from "./server-connection.js";
@@ -184,10 +185,13 @@ export class BokehServer {
       log("warn", `BokehJS ${source.version} is not installed (npm install @bokeh/bokehjs@${source.version}): pages load it from ${new URL(cdnUrl("bokeh", source.version)).origin}${hint}`);
     }
     const http = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
+    const port = options.port ?? 5006;
+    const host = options.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
-      http.once("error", reject);
-      http.listen(options.port ?? 5006, options.host ?? "127.0.0.1", () => {
-        http.off("error", reject);
+      const refused = (error: NodeJS.ErrnoException): void => reject(new ListenError(host, port, error));
+      http.once("error", refused);
+      http.listen(port, host, () => {
+        http.off("error", refused);
         resolve();
       });
     });
