@@ -98,7 +98,9 @@ describe("the app page", () => {
     const server = await start({ unusedSessionLifetime: 50, checkUnusedSessions: 50 });
     const item = renderItem(await (await fetch(`${server.appUrl("/app")}/?color=blue`)).text());
     const id = getSessionId(item.token);
-    await new Promise((r) => setTimeout(r, 200));
+    const created = await server.getSession(id);
+    expect(created).toBeDefined(); // the page request made it
+    await new Promise<void>((resolve) => created!.onSessionDestroyed(resolve)); // nobody came: it expires
     expect(await server.getSession(id)).toBeUndefined();
     const ws = new WebSocket(`${server.url.replace("http", "ws")}app/ws?bokeh-session-id=${id}`, ["bokeh", item.token]);
     await new Promise((resolve, reject) => {
