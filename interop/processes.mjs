@@ -45,11 +45,11 @@ export function killOnExit(child, { group = false } = {}) {
 /**
  * Runs a command to its end and resolves with its stdout (stderr passes through, or is
  * collected with `quiet`); rejects with the exit status and the last lines of its output.
- * `onLine(line, child)` sees each stdout line as it comes (for a child that talks back).
+ * `onLine(line, child)` sees each stdout line as it comes, and can answer on `child.stdin`
+ * (left open for it).
  */
-export function runChild(cmd, args, { env, input, onLine, quiet = false } = {}) {
-  const child = killOnExit(spawn(cmd, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", quiet ? "pipe" : "inherit"] }));
-  if (input !== undefined) child.stdin.end(input);
+export function runChild(cmd, args, { env, onLine, quiet = false } = {}) {
+  const child = killOnExit(spawn(cmd, args, { env, stdio: [onLine ? "pipe" : "ignore", "pipe", quiet ? "pipe" : "inherit"] }));
   let out = "";
   let err = "";
   let partial = "";

@@ -1,0 +1,113 @@
+// npm run bench:real: bokeh-client and the real Python client (bokeh.client 3.9.2), side by
+// side against one real Bokeh 3.9.2 server that this script starts (issue 13). Every workload
+// runs in a fresh process per run, the two clients alternating (5 runs each by default), with
+// the floor of each bulk figure (the same bytes over a bare socket, no Bokeh code) in the same
+// run. Prints one table of medians: Python, ours, the ratio, the floors, the target, pass/fail;
+// under each figure, the first operation of a process as a command-line user meets it.
+//
+//   npm run bench:real -- [--runs 5] [--only latency,pull2,...] [--sessions 1000]
+//                         [--roundtrips 100] [--edits 10000] [--stall]
+// --stall prints only the experiment on the 44 ms stall (stall.mjs).
+// Not part of npm test: it needs Python (scripts/python-env.mjs builds .venv-bokeh/).
+import { execFileSync } from "node:child_process";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { runChild } from "../../interop/processes.mjs";
+import { startRealBokeh } from "../../interop/real-server.mjs";
+import { pythonEnv, PythonEnvError } from "../../scripts/python-env.mjs";
+import { figures } from "./figures.mjs";
+import { printTable } from "./table.mjs";
+
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const { values: flags } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    only: { type: "string" },
+    sessions: { type: "string", default: "1000" },
+    roundtrips: { type: "string", default: "100" },
+    edits: { type: "string", default: "10000" },
+    stall: { type: "boolean", default: false },
+  },
+});
+const runs = Number(flags.runs);
+const options = { sessions: Number(flags.sessions), roundtrips: Number(flags.roundtrips), edits: Number(flags.edits) };
+
+let env;
+try {
+  env = await pythonEnv();
+} catch (error) {
+  console.error(`npm run bench:real needs Python with Bokeh 3.9.2: ${error instanceof PythonEnvError ? error.message : error}`);
+  process.exit(1);
+}
+const v = env.versions;
+const server = await startRealBokeh(env, ["columns.py", "empty.py", "sliders.py", "stream.py"].map((app) => here(`./apps/${app}`)));
+
+if (flags.stall) {
+  await runChild(process.execPath, [here("./stall.mjs"), server.url, flags.roundtrips]);
+  await server.stop();
+  process.exit(0);
+}
+
+const commit = execFileSync("git", ["log", "-1", "--format=%h %s"], { encoding: "utf8" }).trim();
+console.log(`bench:real ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB (${Math.round(freemem() / 2 ** 30)} free), load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(`server: bokeh serve ${v.bokeh} (Tornado ${v.tornado}, Python ${v.python}, numpy ${v.numpy}) at ${server.url}`);
+console.log(`clients: Python bokeh.client ${v.bokeh} | bokeh-client on Node ${process.version} at ${commit.slice(0, 60)}`);
+console.log(`${runs} runs each, alternating; each workload in a fresh process; medians over runs\n`);
+
+// Python's processes without the OpenBLAS overrides of this machine (they slow a current
+// numpy; the workloads use no BLAS kernel, so this only keeps the setup out of the way).
+const pythonEnvVars = { ...process.env };
+delete pythonEnvVars.OPENBLAS_CORETYPE;
+delete pythonEnvVars.OPENBLAS_L2_SIZE;
+
+const clients = {
+  python: (workload) => [env.python, [here("./python_client.py"), workload, server.url, JSON.stringify(options)], pythonEnvVars],
+  ours: (workload) => [process.execPath, ["--expose-gc", here("./node-client.mjs"), workload, server.url, JSON.stringify(options)], process.env],
+  floorWs: (workload) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, server.url, "ws"], process.env],
+  floorNet: (workload) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, server.url, "net"], process.env],
+};
+
+async function runOnce(who, workload) {
+  const [cmd, args, childEnv] = clients[who](workload);
+  // The in-flight figure stops the server while the client edits (see node-client.mjs).
+  const onLine =
+    workload === "inflight"
+      ? (line, child) => {
+          if (line === "PAUSE") {
+            server.pause();
+            child.stdin.write("go\n");
+          } else if (line === "RESUME") server.resume();
+        }
+      : undefined;
+  try {
+    const out = await runChild(cmd, args, { env: childEnv, onLine, quiet: true });
+    return JSON.parse(out.trim().split("\n").pop());
+  } finally {
+    if (onLine) server.resume();
+  }
+}
+
+const selected = flags.only ? flags.only.split(",") : Object.keys(figures);
+const results = {};
+try {
+  for (const name of selected) {
+    const figure = figures[name];
+    if (!figure) throw new Error(`no figure ${name}: ${Object.keys(figures).join(", ")}`);
+    const who = figure.who;
+    results[name] = Object.fromEntries(who.map((w) => [w, []]));
+    process.stderr.write(`${name}: `);
+    for (let run = 0; run < runs; run++) {
+      const order = run % 2 === 0 ? who : [...who].reverse(); // alternate who goes first
+      for (const w of order) {
+        results[name][w].push(await runOnce(w, figure.workload ?? name));
+        process.stderr.write(".");
+      }
+    }
+    process.stderr.write("\n");
+  }
+} finally {
+  await server.stop();
+}
+const missed = printTable(results, options);
+console.log(missed === 0 ? "\nall targets met" : `\n${missed} target(s) missed`);
