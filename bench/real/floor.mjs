@@ -4,6 +4,9 @@
 //   node --expose-gc bench/real/floor.mjs <pull2|pull10|push2> <server url> <ws|net>
 // Client CPU (process.cpuUsage()) from the request's first frame to the reply's last;
 // a new connection for each operation, as the clients do. Prints one JSON line.
+// For latency and sessions (ws only) the floor is the wall time of bare `ws` with the fix
+// of the 44 ms stall: an unsolicited pong after each frame of an incomplete reply (stall.mjs).
+//   node --expose-gc bench/real/floor.mjs <latency|sessions> <server url> ws <options JSON>
 import { openNet } from "./raw-net.mjs";
 import { openRaw, pushContent } from "./raw.mjs";
 
@@ -12,7 +15,9 @@ const cpuMs = (before) => {
   return (d.user + d.system) / 1000;
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const [figure, base, kind = "ws"] = process.argv.slice(2);
+const [figure, base, kind = "ws", optionsJson = "{}"] = process.argv.slice(2);
+const options = JSON.parse(optionsJson);
+const onIncomplete = (socket) => socket.pong();
 const open = kind === "net" ? openNet : openRaw;
 
 async function timed(app, args, repeat, request) {
@@ -30,6 +35,32 @@ async function timed(app, args, repeat, request) {
 }
 
 const figures = {
+  async latency() {
+    const session = await openRaw(base, "/empty", { onIncomplete });
+    await session.request("PULL-DOC-REQ");
+    const times = [];
+    for (let i = 0; i <= options.roundtrips; i++) {
+      const t0 = performance.now();
+      await session.request("SERVER-INFO-REQ");
+      times.push(performance.now() - t0);
+    }
+    await session.close();
+    return { first: times[0], steady: median(times.slice(1)) };
+  },
+  async sessions() {
+    const sessions = [];
+    const t0 = performance.now();
+    let first = 0;
+    for (let i = 0; i < options.sessions; i++) {
+      const session = await openRaw(base, "/empty", { onIncomplete });
+      await session.request("PULL-DOC-REQ");
+      sessions.push(session);
+      if (i === 0) first = performance.now() - t0;
+    }
+    const total = performance.now() - t0;
+    await Promise.all(sessions.map((s) => s.close()));
+    return { first, total };
+  },
   pull2: () => timed("/columns", { columns: 2, rows: 1_000_000 }, 6, (s) => s.request("PULL-DOC-REQ")),
   pull10: () => timed("/columns", { columns: 10, rows: 1_000_000 }, 4, (s) => s.request("PULL-DOC-REQ")),
   push2() {

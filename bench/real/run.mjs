@@ -44,7 +44,8 @@ const v = env.versions;
 const server = await startRealBokeh(env, ["columns.py", "empty.py", "sliders.py", "stream.py"].map((app) => here(`./apps/${app}`)));
 
 if (flags.stall) {
-  await runChild(process.execPath, [here("./stall.mjs"), server.url, flags.roundtrips]);
+  console.log(`server: bokeh serve ${v.bokeh} (Tornado ${v.tornado}, Python ${v.python}) at ${server.url}; Node ${process.version}; load ${loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
+  process.stdout.write(await runChild(process.execPath, [here("./stall.mjs"), server.url, flags.roundtrips]));
   await server.stop();
   process.exit(0);
 }
@@ -64,7 +65,7 @@ delete pythonEnvVars.OPENBLAS_L2_SIZE;
 const clients = {
   python: (workload) => [env.python, [here("./python_client.py"), workload, server.url, JSON.stringify(options)], pythonEnvVars],
   ours: (workload) => [process.execPath, ["--expose-gc", here("./node-client.mjs"), workload, server.url, JSON.stringify(options)], process.env],
-  floorWs: (workload) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, server.url, "ws"], process.env],
+  floorWs: (workload) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, server.url, "ws", JSON.stringify(options)], process.env],
   floorNet: (workload) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, server.url, "net"], process.env],
 };
 

@@ -1,8 +1,8 @@
 // bench:real --stall: the 44 ms stall, measured with bare `ws` and no Bokeh code (raw.mjs)
 // against the real Bokeh server, for each way of avoiding it (docs/benchmarks.md, "The 44 ms
 // stall"). Prints one line per variant: round trip (SERVER-INFO-REQ -> REPLY) median and
-// p90 wall, client CPU per round trip, and the wall of opening a session (upgrade, ACK,
-// PULL-DOC of an empty app).
+// p90 wall, client CPU per round trip, and the wall of opening a session (upgrade to ACK)
+// and of its first PULL-DOC (an empty app).
 //   node bench/real/stall.mjs <server url> [round trips]
 import { openRaw } from "./raw.mjs";
 
@@ -21,13 +21,16 @@ export const variants = [
 
 async function measure({ onIncomplete, nagle }) {
   const opens = [];
+  const pulls = [];
   let session;
   for (let i = 0; i < 11; i++) {
     const t0 = performance.now();
     const s = await openRaw(base, "/empty", { onIncomplete });
     if (nagle) s.socket._socket.setNoDelay(false);
+    const t1 = performance.now();
     await s.request("PULL-DOC-REQ");
-    opens.push(performance.now() - t0);
+    opens.push(t1 - t0);
+    pulls.push(performance.now() - t1);
     if (session) await s.close();
     else session = s;
   }
@@ -40,16 +43,16 @@ async function measure({ onIncomplete, nagle }) {
   }
   const c = process.cpuUsage(c0);
   await session.close();
-  return { median: quantile(times, 0.5), p90: quantile(times, 0.9), cpu: (c.user + c.system) / 1000 / COUNT, open: quantile(opens.slice(1), 0.5) };
+  return { median: quantile(times, 0.5), p90: quantile(times, 0.9), cpu: (c.user + c.system) / 1000 / COUNT, open: quantile(opens.slice(1), 0.5), pull: quantile(pulls.slice(1), 0.5) };
 }
 
 export async function stallTable(print = console.log) {
   print(`The 44 ms stall: bare ws, no Bokeh code, ${COUNT} round trips each (SERVER-INFO-REQ), 10 session opens`);
-  print(`${"variant".padEnd(70)} ${"median".padStart(9)} ${"p90".padStart(9)} ${"CPU/rt".padStart(8)} ${"open+pull".padStart(10)}`);
+  print(`${"variant".padEnd(70)} ${"median".padStart(9)} ${"p90".padStart(9)} ${"CPU/rt".padStart(8)} ${"open".padStart(9)} ${"1st pull".padStart(9)}`);
   for (const [label, options] of variants) {
     const r = await measure(options);
     const f = (x) => `${x.toFixed(2)} ms`;
-    print(`${label.padEnd(70)} ${f(r.median).padStart(9)} ${f(r.p90).padStart(9)} ${f(r.cpu).padStart(8)} ${f(r.open).padStart(10)}`);
+    print(`${label.padEnd(70)} ${f(r.median).padStart(9)} ${f(r.p90).padStart(9)} ${f(r.cpu).padStart(8)} ${f(r.open).padStart(9)} ${f(r.pull).padStart(9)}`);
   }
 }
 
