@@ -3,7 +3,7 @@
 const bulk = ["python", "ours", "floorWs", "floorNet"];
 export const figures = {
   latency: { who: ["python", "ours", "floorWs"] }, // floor: bare ws with the stall's fix
-  sessions: { who: ["python", "ours", "floorWs"] },
+  sessions: { who: ["python", "ours", "floorWs"], freshServer: true }, // a server per process (run.mjs)
   pull2: { who: bulk },
   pull10: { who: bulk },
   pull10big: { who: ["ours"] }, // context: the same pull with maxMessageSize raised

@@ -63,14 +63,30 @@ delete pythonEnvVars.OPENBLAS_CORETYPE;
 delete pythonEnvVars.OPENBLAS_L2_SIZE;
 
 const clients = {
-  python: (workload) => [env.python, [here("./python_client.py"), workload, server.url, JSON.stringify(options)], pythonEnvVars],
-  ours: (workload) => [process.execPath, ["--expose-gc", here("./node-client.mjs"), workload, server.url, JSON.stringify(options)], process.env],
-  floorWs: (workload) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, server.url, "ws", JSON.stringify(options)], process.env],
-  floorNet: (workload) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, server.url, "net"], process.env],
+  python: (workload, url) => [env.python, [here("./python_client.py"), workload, url, JSON.stringify(options)], pythonEnvVars],
+  ours: (workload, url) => [process.execPath, ["--expose-gc", here("./node-client.mjs"), workload, url, JSON.stringify(options)], process.env],
+  floorWs: (workload, url) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, url, "ws", JSON.stringify(options)], process.env],
+  floorNet: (workload, url) => [process.execPath, ["--expose-gc", here("./floor.mjs"), workload, url, "net"], process.env],
 };
 
-async function runOnce(who, workload) {
-  const [cmd, args, childEnv] = clients[who](workload);
+// Opening 1,000 sessions gets a server of its own for each process: when a real Bokeh server
+// discards sessions (15 s after their last connection closed), it runs a full gc.collect()
+// for each one (bokeh/document/document.py, Document.destroy), which stalls its event loop
+// for tens of seconds after 1,000 sessions, whichever client comes next.
+async function runOnce(who, workload, fresh) {
+  if (fresh) {
+    const own = await startRealBokeh(env, [here("./apps/empty.py")]);
+    try {
+      return await runOn(who, workload, own);
+    } finally {
+      await own.stop();
+    }
+  }
+  return runOn(who, workload, server);
+}
+
+async function runOn(who, workload, server) {
+  const [cmd, args, childEnv] = clients[who](workload, server.url);
   // The in-flight figure stops the server while the client edits (see node-client.mjs).
   const onLine =
     workload === "inflight"
@@ -101,12 +117,17 @@ try {
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? who : [...who].reverse(); // alternate who goes first
       for (const w of order) {
-        results[name][w].push(await runOnce(w, figure.workload ?? name));
+        results[name][w].push(await runOnce(w, figure.workload ?? name, figure.freshServer));
         process.stderr.write(".");
       }
     }
     process.stderr.write("\n");
   }
+} catch (error) {
+  console.error(`${error.message}\nthe Bokeh server's last log lines:\n  ${server.log().split("\n").slice(-15).join("\n  ")}`);
+  process.exitCode = 1;
+  await server.stop();
+  process.exit(1);
 } finally {
   await server.stop();
 }
