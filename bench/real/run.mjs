@@ -46,6 +46,11 @@ const server = await startRealBokeh(env, ["columns.py", "empty.py", "sliders.py"
 if (flags.stall) {
   console.log(`server: bokeh serve ${v.bokeh} (Tornado ${v.tornado}, Python ${v.python}) at ${server.url}; Node ${process.version}; load ${loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
   process.stdout.write(await runChild(process.execPath, [here("./stall.mjs"), server.url, flags.roundtrips]));
+  // TCP_QUICKACK cannot be set from Node: measured from Python's socket module instead.
+  const q = JSON.parse(await runChild(env.python, [here("./quickack.py"), server.url, flags.roundtrips]));
+  const f = (x) => `${x.toFixed(2)} ms`.padStart(9);
+  console.log(`${"Python raw socket, TCP_NODELAY, as it is".padEnd(70)} ${f(q.plain)}`);
+  console.log(`${"Python raw socket, TCP_NODELAY + TCP_QUICKACK before every recv".padEnd(70)} ${f(q.quickack)}`);
   await server.stop();
   process.exit(0);
 }
