@@ -5,7 +5,7 @@
 //   const server = await startRealBokeh(env, ["interop/apps/demo.py", ...]);
 //   server.url            "http://127.0.0.1:PORT"
 //   server.pause() / resume()   SIGSTOP / SIGCONT (the server holds what it gets unanswered)
-//   await server.stop()
+//   await server.stop()         SIGTERM (SIGKILL after 5 s); stop("SIGKILL") kills at once
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { killOnExit } from "./processes.mjs";
@@ -48,10 +48,14 @@ function launch(env, apps, port, extraArgs) {
   });
 }
 
-export async function startRealBokeh(env, apps, { args = [] } = {}) {
+/**
+ * `port`: listen there (to restart a killed server where its clients reconnect); by default
+ * a free port.
+ */
+export async function startRealBokeh(env, apps, { args = [], port: fixedPort } = {}) {
   let lastError;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort(); // another process may take it before Bokeh binds: try again
+  for (let attempt = 0; attempt < (fixedPort ? 1 : 3); attempt++) {
+    const port = fixedPort ?? (await freePort()); // another process may take it before Bokeh binds: try again
     try {
       const { child, tail } = await launch(env, apps, port, args);
       const exited = new Promise((resolve) => child.once("exit", resolve));
