@@ -55,10 +55,11 @@ if (flags.stall) {
   process.exit(0);
 }
 
-const commit = execFileSync("git", ["log", "-1", "--format=%h %s"], { encoding: "utf8" }).trim();
+const git = (...args) => execFileSync("git", args, { encoding: "utf8" }).trim();
+const commit = `${git("rev-parse", "--abbrev-ref", "HEAD")} ${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "src").length ? " + uncommitted changes in src/" : ""}`;
 console.log(`bench:real ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB (${Math.round(freemem() / 2 ** 30)} free), load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 console.log(`server: bokeh serve ${v.bokeh} (Tornado ${v.tornado}, Python ${v.python}, numpy ${v.numpy}) at ${server.url}`);
-console.log(`clients: Python bokeh.client ${v.bokeh} | bokeh-client on Node ${process.version} at ${commit.slice(0, 60)}`);
+console.log(`clients: Python bokeh.client ${v.bokeh} | bokeh-client on Node ${process.version} (${commit})`);
 console.log(`${runs} runs each, alternating; each workload in a fresh process; medians over runs\n`);
 
 // Python's processes without the OpenBLAS overrides of this machine (they slow a current
