@@ -1,64 +1,97 @@
-"""A real Python Bokeh client against our embedded server (docs/interop.md).
+"""The real Python Bokeh client, driven line by line by interop/embedded-checks.mjs
+(`npm run interop`) against our embedded server.
 
-    node interop/embedded-server.mjs 5207 3.9.2 &
-    .venv-bokeh/bin/python interop/python_client.py http://127.0.0.1:5207/app
-
-Pulls, pushes and patches (a property set, a stream), and reads every change back
-through a second session. Exits non-zero on the first check that fails.
+Reads one JSON command per line on stdin and answers one JSON line on stdout:
+  {"op": "push", "url": U}                       push_session of a document with a numpy
+                                                 ColumnDataSource "np" (x = 0..4) and a Div "div"
+  {"op": "pull", "url": U, "session_id": S?}     pull_session
+  {"op": "set", "name": N, "attr": A, "value": V}  set a property (sent on the next loop turn)
+  {"op": "stream", "name": N, "data": {col: [..]}} stream float64 rows
+  {"op": "wait", "name": N, "attr": A, "column": C?, "value": V}
+                                                 run the client's loop, idle, until the property
+                                                 (or one column of it) equals V or 10 s have
+                                                 passed; answers the value it holds then
+  {"op": "close"}
+Answers {"ok": true, ...} or {"ok": false, "error": "<type>: <message>"}.
 """
+import json
 import sys
 
 import numpy as np
-from bokeh import __version__
 from bokeh.client import pull_session, push_session
 from bokeh.document import Document
 from bokeh.models import ColumnDataSource, Div
 
-url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5207/app"
+session = None
 
 
-def check(what, ok):
-    print(("ok:    " if ok else "FAIL:  ") + what)
-    if not ok:
-        sys.exit(1)
+def plain(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
 
 
-def column(session, name, col):
-    return list(session.document.get_model_by_name(name).data[col])
+def model(name):
+    found = session.document.get_model_by_name(name)
+    if found is None:
+        raise KeyError(f"no model named {name!r} in the document")
+    return found
 
 
-# pull, then patch the pulled session
-session = pull_session(url=url)
-info = session.request_server_info()
-check(f"pull_session (Bokeh {__version__} client, server says {info['version_info']['bokeh']}): roots "
-      f"{[m.name for m in session.document.roots]}", [m.name for m in session.document.roots] == ["src", "div"])
-check("the pulled column is numpy float64 [1, 2, 3]",
-      isinstance(session.document.get_model_by_name("src").data["x"], np.ndarray) and column(session, "src", "x") == [1, 2, 3])
-session.document.get_model_by_name("div").text = "set by python"
-session.document.get_model_by_name("src").stream({"x": np.array([4.0, 5.0])})
-session.force_roundtrip()
-again = pull_session(session_id=session.id, url=url)
-check("a property set and a stream, read back by a second pull",
-      again.document.get_model_by_name("div").text == "set by python" and column(again, "src", "x") == [1, 2, 3, 4, 5])
-again.close()
-session.close()
+def handle(command):
+    global session
+    op = command["op"]
+    if op == "push":
+        doc = Document()
+        doc.add_root(ColumnDataSource(data=dict(x=np.arange(5.0)), name="np"))
+        doc.add_root(Div(text="from python", name="div"))
+        doc.title = "pushed from python"
+        session = push_session(doc, url=command["url"])
+        return {"id": session.id}
+    if op == "pull":
+        session = pull_session(url=command["url"], session_id=command.get("session_id"))
+        roots = session.document.roots
+        return {"id": session.id, "roots": sorted(r.name or r.__class__.__name__ for r in roots)}
+    if op == "set":
+        setattr(model(command["name"]), command["attr"], command["value"])
+        session.force_roundtrip()  # runs the loop: the patch goes out before the reply comes
+        return {}
+    if op == "stream":
+        data = {k: np.array(v, dtype=np.float64) for k, v in command["data"].items()}
+        model(command["name"]).stream(data)
+        session.force_roundtrip()
+        return {}
+    if op == "wait":
+        # Python applies a server's PATCH-DOC only while its loop runs in the idle state:
+        # force_roundtrip() would drop one that arrives while it waits for its reply
+        # (WAITING_FOR_REPLY ignores other messages). So this runs the loop the way
+        # loop_until_closed() does, until the value is there (private API: the public
+        # one never returns).
+        def current():
+            value = plain(getattr(model(command["name"]), command["attr"]))
+            return value[command["column"]] if "column" in command else value
 
-# push, then patch the pushed session
-doc = Document()
-doc.title = "pushed by python"
-doc.add_root(ColumnDataSource(data=dict(x=np.arange(5.0), n=np.array([1, -2, 3], dtype=np.int32)[[0, 1, 2, 0, 1]]), name="np"))
-doc.add_root(Div(text="from python", name="div"))
-pushed = push_session(doc, url=url)
-back = pull_session(session_id=pushed.id, url=url)
-check("push_session, read back by a pull: title, float64 and int32 columns",
-      back.document.title == "pushed by python" and column(back, "np", "x") == [0, 1, 2, 3, 4] and column(back, "np", "n") == [1, -2, 3, 1, -2])
-back.close()
-doc.get_model_by_name("div").text = "changed after push"
-doc.get_model_by_name("np").stream({"x": np.array([5.0]), "n": np.array([9], dtype=np.int32)})
-pushed.force_roundtrip()
-back = pull_session(session_id=pushed.id, url=url)
-check("a property set and a stream on the pushed document, read back by a pull",
-      back.document.get_model_by_name("div").text == "changed after push" and column(back, "np", "n") == [1, -2, 3, 1, -2, 9])
-back.close()
-pushed.close()
-print("all checks passed")
+        connection = session._connection
+        timer = connection._loop.call_later(10, connection._loop.stop)
+        connection._loop_until(lambda: current() == command["value"])
+        connection._loop.remove_timeout(timer)
+        return {"value": current()}
+    if op == "close":
+        if session is not None:
+            session.close()
+        return {}
+    raise ValueError(f"unknown op {op!r}")
+
+
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    try:
+        answer = {"ok": True, **handle(json.loads(line))}
+    except Exception as error:  # reported to the checks, which print it
+        answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+    print(json.dumps(answer), flush=True)

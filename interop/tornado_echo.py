@@ -1,6 +1,6 @@
 """A Tornado websocket server that answers each text message with its length and
 SHA-256: checks that Tornado (the websocket layer of the real Bokeh server) reads
-the large frames our client writes itself (client/masked-frame.ts).
+the frames our client writes itself (client/transport/frame-writer.ts).
 Usage: python interop/tornado_echo.py PORT"""
 import hashlib
 import sys

@@ -1,0 +1,1 @@
+# bench:real: an app that adds nothing (latency, opening sessions, pushes).

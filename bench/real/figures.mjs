@@ -1,0 +1,14 @@
+// The figures of bench:real (issue 13) and which processes run for each: the Python client,
+// ours, and the floors (bare `ws`, bare `net`; floor.mjs).
+const bulk = ["python", "ours", "floorWs", "floorNet"];
+export const figures = {
+  latency: { who: ["python", "ours", "floorWs"] }, // floor: bare ws with the stall's fix
+  sessions: { who: ["python", "ours", "floorWs"], freshServer: true }, // a server per process (run.mjs)
+  pull2: { who: bulk },
+  pull10: { who: bulk },
+  pull10big: { who: ["ours"] }, // context: the same pull with maxMessageSize raised
+  push2: { who: bulk },
+  edits: { who: ["python", "ours"] },
+  stream: { who: ["python", "ours"] },
+  inflight: { who: ["ours"] },
+};
