@@ -17,7 +17,7 @@ const env = await pythonEnv();
 let server = await startRealBokeh(env, apps);
 const base = server.url;
 const reconnect = { attempts: 20, initialDelay: 100, maxDelay: 1000 };
-const counts = { disconnected: 0, resynced: 0, replayed: 0, rejected: 0, patchRejected: 0, gaveUp: 0, error: 0 };
+const counts = { disconnected: 0, resynced: 0, replayed: 0, rejected: 0, skipped: 0, replaced: 0, patchRejected: 0, detachedChange: 0, gaveUp: 0, error: 0 };
 
 function watch(session) {
   session.on("disconnected", () => counts.disconnected++);
@@ -25,7 +25,10 @@ function watch(session) {
     counts.resynced++;
     counts.replayed += info.replayed;
     counts.rejected += info.rejected;
+    counts.skipped += info.skipped;
+    counts.replaced += info.replaced.length;
   });
+  session.on("detachedChange", () => counts.detachedChange++);
   session.on("patchRejected", () => counts.patchRejected++);
   session.on("gaveUp", () => counts.gaveUp++);
   session.on("error", () => counts.error++);
@@ -100,5 +103,5 @@ for (const [kind, list] of Object.entries(results)) {
 }
 const kinds = [...new Set(flushErrors.map((m) => m.replace(/p\d+/g, "<id>").replace(/^\d+/, "N")))];
 console.log(`events: ${JSON.stringify(counts)}; flush() rejected in ${flushErrors.length} sessions${kinds.length ? `: ${kinds.join(" | ")}` : ""}`);
-const reported = counts.patchRejected + counts.gaveUp + flushErrors.length;
+const reported = counts.patchRejected + counts.detachedChange + counts.gaveUp + flushErrors.length;
 process.exit(bad > 0 && reported === 0 ? 1 : 0);
