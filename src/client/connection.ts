@@ -251,9 +251,12 @@ export class ClientConnection {
     if (this.debug.enabled) this.debug.message("out", summarizeFrames(frames));
     const transport = this.transport;
     if (transport === null) return;
-    const queuedBefore = transport.bufferedAmount;
+    // Progress only for large messages: a quick lower bound first (a string's length), so the
+    // thousands of small ones a session sends cost no byte counting.
+    const large = this.handlers.onProgress !== undefined && frames.reduce((n, f) => n + roughSize(f), 0) >= PROGRESS_THRESHOLD / 3;
+    const queuedBefore = large ? transport.bufferedAmount : 0;
     transport.send(frames);
-    if (this.handlers.onProgress !== undefined) {
+    if (large) {
       const bytes = frames.reduce((n, frame) => n + frameBytes(frame), 0);
       if (bytes >= PROGRESS_THRESHOLD) this.followSend(transport, msgtype, bytes, queuedBefore);
     }
@@ -521,4 +524,10 @@ export class ClientConnection {
     if (!wasOpen) return new SessionRefusedError(this.url, ending.code, ending.reason, cause);
     return new ConnectionClosedError(this.url, ending.code, ending.reason, { cause });
   }
+}
+
+/** A frame's size, at least a third of its bytes: a string's length, without encoding it. */
+function roughSize(frame: Frame): number {
+  if ("binary" in frame) return frame.binary.byteLength;
+  return typeof frame.text === "string" ? frame.text.length : frame.text.byteLength;
 }

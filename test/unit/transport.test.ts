@@ -124,20 +124,23 @@ describe("FrameWriter: the bytes on the wire", () => {
     expect(new Set(frames.map((f) => f.key)).size).toBe(frames.length);
   });
 
-  test("large frames written back to back while the socket is backed up each arrive whole (a scratch buffer is reused only when free)", async () => {
+  test("large and mid-sized frames written back to back while the socket is backed up each arrive whole (a scratch buffer is reused only when free)", async () => {
     const payloads = [5_000_003, 3_000_000, 70_000, 2_000_001].map((size, i) => new Uint8Array(size).map((_, k) => (k * (i + 3) + i) & 0xff));
+    const mid = [16_000, 8_000, 40_000].map((size, i) => new Uint8Array(size).map((_, k) => (k * (i + 5) + 1) & 0xff)); // masked into the scratch buffer
     const text = sample([2_000_000]);
     const frames = parseClientFrames(
       await bytesOnTheWire((socket) => {
         const writer = new FrameWriter(socket);
         writer.message([{ binary: payloads[0]! }, { text: text.pieces }]);
+        for (const payload of mid) writer.message([{ text: '{"id": "0"}' }, { binary: payload }]);
         for (const payload of payloads.slice(1)) writer.message([{ binary: payload }]);
       }),
     );
-    expect(frames.map((f) => f.opcode)).toEqual([2, 1, 2, 2, 2]);
+    expect(frames.map((f) => f.opcode)).toEqual([2, 1, 1, 2, 1, 2, 1, 2, 2, 2, 2]);
     expect(frames[0]!.payload.equals(Buffer.from(payloads[0]!))).toBe(true);
     expect(frames[1]!.payload.toString("utf8")).toBe(text.json);
-    payloads.slice(1).forEach((payload, i) => expect(frames[i + 2]!.payload.equals(Buffer.from(payload))).toBe(true));
+    mid.forEach((payload, i) => expect(frames[3 + 2 * i]!.payload.equals(Buffer.from(payload))).toBe(true));
+    payloads.slice(1).forEach((payload, i) => expect(frames[i + 8]!.payload.equals(Buffer.from(payload))).toBe(true));
   });
 });
 

@@ -40,6 +40,8 @@ function mask(source: Uint8Array, key: Uint8Array, output: Uint8Array, offset: n
 export const LARGE = 64 * 1024;
 /** Bytes masked into the scratch buffer before each socket write: fits the L2 cache, and few writes. */
 const SCRATCH = 1024 * 1024;
+/** Messages up to this size get a buffer of their own, from Node's pool of small buffers. */
+const POOLED = 4 * 1024;
 
 const OP_TEXT = 0x1;
 const OP_BINARY = 0x2;
@@ -79,19 +81,40 @@ export class FrameWriter {
         small.push(smallFrame(opcode, data));
         continue;
       }
-      if (small.length > 0) this.socket.write(encodeFrames(small));
+      if (small.length > 0) this.writeSmall(small);
       small = [];
       this.large(opcode, data, size);
     }
-    if (small.length > 0) this.socket.write(encodeFrames(small));
+    if (small.length > 0) this.writeSmall(small);
+  }
+
+  /**
+   * Small frames in one write. Up to a few KiB they are masked into a new buffer (Node hands
+   * those out from a pool); above, into the spare scratch buffer, kept for the next message
+   * when the socket took the write at once: a stream of mid-sized messages (a 1,000-row
+   * chunk is 16 KB) then allocates nothing per message.
+   */
+  private writeSmall(frames: readonly SmallFrame[]): void {
+    let total = 0;
+    for (const { length } of frames) total += headerSize(length) + 4 + length;
+    // A socket that is behind keeps what it is given: then a buffer of just this size.
+    if (total <= POOLED || total > SCRATCH || this.socket.writableLength !== 0) {
+      this.socket.write(encodeFrames(frames, Buffer.allocUnsafe(total)));
+      return;
+    }
+    const scratch = spareScratch ?? Buffer.allocUnsafe(SCRATCH);
+    spareScratch = null;
+    this.socket.write(encodeFrames(frames, scratch).subarray(0, total));
+    // Nothing left queued: the kernel has the bytes and the buffer is free again.
+    if (this.socket.writableLength === 0) spareScratch = scratch;
   }
 
   ping(payload: Uint8Array = EMPTY): void {
-    this.socket.write(encodeFrames([smallFrame(OP_PING, payload)]));
+    this.writeSmall([smallFrame(OP_PING, payload)]);
   }
 
   pong(payload: Uint8Array = EMPTY): void {
-    this.socket.write(encodeFrames([smallFrame(OP_PONG, payload)]));
+    this.writeSmall([smallFrame(OP_PONG, payload)]);
   }
 
   /** A close frame: `code` null sends an empty one. */
@@ -102,7 +125,7 @@ export class FrameWriter {
       payload.writeUInt16BE(code, 0);
       payload.write(reason, 2, "utf8");
     }
-    this.socket.write(encodeFrames([smallFrame(OP_CLOSE, payload)]));
+    this.writeSmall([smallFrame(OP_CLOSE, payload)]);
   }
 
   private large(opcode: number, data: string | Uint8Array | TextPieces, size: number): void {
@@ -160,11 +183,8 @@ function writeHeader(out: Buffer, at: number, opcode: number, length: number, ke
   return at + 4;
 }
 
-/** Small frames, masked, in one buffer: text is written in place, then masked there. */
-function encodeFrames(frames: readonly SmallFrame[]): Buffer {
-  let total = 0;
-  for (const { length } of frames) total += headerSize(length) + 4 + length;
-  const out = Buffer.allocUnsafe(total);
+/** Small frames, masked, into `out` from its start (text is written in place, then masked there). Returns `out`. */
+function encodeFrames(frames: readonly SmallFrame[], out: Buffer): Buffer {
   let at = 0;
   for (const { opcode, text, bytes, length } of frames) {
     const key = nextKey();
