@@ -37,7 +37,7 @@ import {
   propertyMembers,
   VersionedResolver,
 } from "./members.mjs";
-import { classNames, fileOf, mixinName } from "./naming.mjs";
+import { classNames, fileOf, isAccessorName, mixinName } from "./naming.mjs";
 import { specialMembers } from "./special-members.mjs";
 import { TypeScope } from "./ts-types.mjs";
 import { CATALOGS_DIR, preferenceOrder, readCatalogSet, unionCatalog } from "./versions.mjs";
@@ -323,12 +323,49 @@ function modelClass(key, special, scope, { models, names, resolver, mixins, file
   // Accessors: declared by an interface merged with the class, defined on its prototype at run
   // time from the catalog when the first instance is made (TypedModel's constructor), for the
   // properties this class defines.
-  const accessors = own.filter((m) => m.accessor !== null && !inMixin.has(m.attr));
+  // Inherited properties that are internal where they are defined and made public here by an
+  // override (CustomAction's `active`) get their accessors here (typed-model.ts does the same).
+  const revealed = Object.entries(entry.overrides ?? {})
+    .filter(([attr, override]) => override.internal === false && !(attr in entry.properties))
+    .map(([attr]) => propertyMembers(key, attr, resolver, scope));
+  const accessors = [...own.filter((m) => m.accessor !== null && !inMixin.has(m.attr)), ...revealed.filter((m) => m.accessor !== null)];
   const accessorBases = shared.filter((mixin) => mixin.attrs.some((attr) => own.find((m) => m.attr === attr).accessor !== null)).map((mixin) => mixin.name);
-  if (accessors.length > 0 || accessorBases.length > 0) {
-    lines.push(interfaceText(name, accessorBases, accessors.flatMap((m) => accessorLines(m, propertyDoc(key, m.attr, resolver)))));
+  // Typed get / set / onChange, where this class has properties its base lacks (else the base's serve).
+  const typed = own.some((m) => m.accessor !== null || m.attribute !== null) ? typedMembers(key, name, resolver) : [];
+  if (typed.length > 0) scope.helpers.add("AttributeValue");
+  if (typed.some((line) => line.includes("PropertyValue<"))) scope.helpers.add("PropertyValue");
+  if (accessors.length > 0 || accessorBases.length > 0 || typed.length > 0) {
+    lines.push(interfaceText(name, accessorBases, [...typed, ...accessors.flatMap((m) => accessorLines(m, propertyDoc(key, m.attr, resolver)))]));
   }
   return `${iface}\n${lines.join("\n")}\n`;
+}
+
+/**
+ * `get`, `set` and `onChange` typed by the class's properties, declared in its accessor interface:
+ * `get` and `onChange` take the names of every property users can see (the attributes interface's
+ * keys plus the read-only ones), `set` those users can set, with the types of their accessors and
+ * attributes. The generic `Model` keeps its string signatures.
+ */
+function typedMembers(key, name, resolver) {
+  const settable = resolver.settable(key);
+  const readOnly = [...resolver.all(key).keys()]
+    .filter((attr) => !settable.has(attr) && resolver.records(key, attr).some(([, p]) => !p.internal))
+    .sort(compare);
+  const attributes = `${name}Attributes`;
+  const readable = [`keyof ${attributes}`, ...readOnly.map((attr) => JSON.stringify(attr))].join(" | ");
+  // every readable property has an accessor (isAccessorName), whose type `get` returns; else `unknown` for those without
+  const allAccessors = [...Object.keys(Object.fromEntries(settable)), ...readOnly].every(isAccessorName);
+  const value = allAccessors ? `${name}[K]` : `PropertyValue<${name}, K>`;
+  return [
+    `  /** The value of one of \`${name}\`'s properties, as its accessor reads it: the one set, else the default. */`,
+    `  get<K extends ${readable}>(attr: K): ${value};`,
+    `  /** Sets one of \`${name}\`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */`,
+    `  set<K extends keyof ${attributes}>(attr: K, value: AttributeValue<${attributes}, K>): this;`,
+    `  /** Sets several of \`${name}\`'s properties at once (as one change each, sent together). */`,
+    `  set(attributes: Partial<${attributes}>): this;`,
+    `  /** Calls \`listener(attr, old, new)\` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */`,
+    `  onChange<K extends ${readable}>(attrs: K | readonly K[], listener: (attr: K, old: ${value}, value: ${value}) => void): () => void;`,
+  ];
 }
 
 function describeOrigin(key, entry) {

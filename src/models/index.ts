@@ -19,10 +19,12 @@ export { catalogVersion } from "./versions.js";
 export { checkBokehVersion, versionMismatches, VersionMismatchError, type VersionMismatch } from "./version-check.js";
 export type {
   Arrayable,
+  AttributeValue,
   Color,
   ExprSpec,
   FieldSpec,
   NamedColor,
+  PropertyValue,
   RGB,
   RGBA,
   Scalar,

@@ -73,3 +73,19 @@ export type Scalar<T> = T | ValueSpec<T> | ExprSpec;
 
 /** What a scalar dataspec can be set to: a plain value, an Expression, or `{value}` / `{expr}` (with or without `type`). */
 export type ScalarInput<T> = T | Expression | (SpecExtras<never> & ({ type?: "value"; value: T } | { type?: "expr"; expr: Expression }));
+
+// ---- typed get / set ------------------------------------------------------------------
+
+/**
+ * What `model.get(attr)` gives for a property `K` of a model class `M`: the type its accessor
+ * reads (`PropertyValue<Plot, "width">` is `number | null`); `unknown` for a property that has
+ * no accessor.
+ */
+export type PropertyValue<M, K extends PropertyKey> = K extends keyof M ? M[K] : unknown;
+
+/**
+ * What `model.set(attr, value)` takes for a property `K` of a model class whose attributes
+ * interface is `A`: the attribute's type, without the `undefined` its optional member adds
+ * (a property cannot be set to undefined).
+ */
+export type AttributeValue<A, K extends keyof A> = Exclude<A[K], undefined>;

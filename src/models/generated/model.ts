@@ -2,6 +2,7 @@
 // Do not edit: change the generator or the catalogs and run `npm run gen:models`.
 import type { ModelOptions } from "../../document/model.js";
 import { TypedModel } from "../typed-model.js";
+import type { AttributeValue } from "../types.js";
 import type { ColorScheme } from "./enums.js";
 import type { Notifications } from "./ui.js";
 
@@ -20,6 +21,14 @@ export abstract class BokehModel extends TypedModel {
   static override readonly modelType: string = "Model";
 }
 export interface BokehModel {
+  /** The value of one of `BokehModel`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof BokehModelAttributes>(attr: K): BokehModel[K];
+  /** Sets one of `BokehModel`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof BokehModelAttributes>(attr: K, value: AttributeValue<BokehModelAttributes, K>): this;
+  /** Sets several of `BokehModel`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<BokehModelAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof BokehModelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BokehModel[K], value: BokehModel[K]) => void): () => void;
   /** Default: {} (a new one for each model). */
   get js_event_callbacks(): Record<string, Array<unknown>>;
   set js_event_callbacks(value: Record<string, Array<unknown>>);
@@ -58,6 +67,14 @@ export class DocumentConfig extends BokehModel {
   }
 }
 export interface DocumentConfig {
+  /** The value of one of `DocumentConfig`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof DocumentConfigAttributes>(attr: K): DocumentConfig[K];
+  /** Sets one of `DocumentConfig`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof DocumentConfigAttributes>(attr: K, value: AttributeValue<DocumentConfigAttributes, K>): this;
+  /** Sets several of `DocumentConfig`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<DocumentConfigAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof DocumentConfigAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DocumentConfig[K], value: DocumentConfig[K]) => void): () => void;
   /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: "auto". */
   get color_scheme(): ColorScheme;
   set color_scheme(value: ColorScheme);

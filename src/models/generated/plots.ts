@@ -2,7 +2,7 @@
 // Do not edit: change the generator or the catalogs and run `npm run gen:models`.
 import type { Model, ModelOptions } from "../../document/model.js";
 import { addGlyph, type GlyphArgs } from "../plotting/glyph-api.js";
-import type { Color } from "../types.js";
+import type { AttributeValue, Color } from "../types.js";
 import type { Annotation, Title } from "./annotations.js";
 import type { Axis } from "./axes.js";
 import type { DOMHTML } from "./dom.js";
@@ -130,6 +130,14 @@ export class MapOptions extends BokehModel {
   }
 }
 export interface MapOptions {
+  /** The value of one of `MapOptions`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof MapOptionsAttributes>(attr: K): MapOptions[K];
+  /** Sets one of `MapOptions`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof MapOptionsAttributes>(attr: K, value: AttributeValue<MapOptionsAttributes, K>): this;
+  /** Sets several of `MapOptions`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<MapOptionsAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof MapOptionsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MapOptions[K], value: MapOptions[K]) => void): () => void;
   /** Required. */
   get lat(): number;
   set lat(value: number);
@@ -158,6 +166,14 @@ export class GMapOptions extends MapOptions {
   }
 }
 export interface GMapOptions {
+  /** The value of one of `GMapOptions`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof GMapOptionsAttributes>(attr: K): GMapOptions[K];
+  /** Sets one of `GMapOptions`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof GMapOptionsAttributes>(attr: K, value: AttributeValue<GMapOptionsAttributes, K>): this;
+  /** Sets several of `GMapOptions`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<GMapOptionsAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof GMapOptionsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GMapOptions[K], value: GMapOptions[K]) => void): () => void;
   /** Default: "roadmap". */
   get map_type(): MapType;
   set map_type(value: MapType);
@@ -191,6 +207,14 @@ export class GridPlot extends LayoutDOM {
   }
 }
 export interface GridPlot {
+  /** The value of one of `GridPlot`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof GridPlotAttributes>(attr: K): GridPlot[K];
+  /** Sets one of `GridPlot`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof GridPlotAttributes>(attr: K, value: AttributeValue<GridPlotAttributes, K>): this;
+  /** Sets several of `GridPlot`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<GridPlotAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof GridPlotAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GridPlot[K], value: GridPlot[K]) => void): () => void;
   /** Default: [] (a new one for each model). */
   get children(): Array<[UIElement, number, number, number | undefined, number | undefined]>;
   set children(value: Array<[UIElement, number, number, number | undefined, number | undefined]>);
@@ -294,6 +318,14 @@ export class Plot extends LayoutDOM {
   }
 }
 export interface Plot extends BackgroundFillMixin, BackgroundHatchMixin {
+  /** The value of one of `Plot`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof PlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attr: K): Plot[K];
+  /** Sets one of `Plot`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof PlotAttributes>(attr: K, value: AttributeValue<PlotAttributes, K>): this;
+  /** Sets several of `Plot`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<PlotAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof PlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attrs: K | readonly K[], listener: (attr: K, old: Plot[K], value: Plot[K]) => void): () => void;
   /** Default: [] (a new one for each model). */
   get above(): Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
   set above(value: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>);
@@ -718,6 +750,14 @@ export class GMapPlot extends Plot {
   }
 }
 export interface GMapPlot {
+  /** The value of one of `GMapPlot`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof GMapPlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attr: K): GMapPlot[K];
+  /** Sets one of `GMapPlot`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof GMapPlotAttributes>(attr: K, value: AttributeValue<GMapPlotAttributes, K>): this;
+  /** Sets several of `GMapPlot`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<GMapPlotAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof GMapPlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attrs: K | readonly K[], listener: (attr: K, old: GMapPlot[K], value: GMapPlot[K]) => void): () => void;
   /** Required. */
   get api_key(): ArrayBuffer;
   set api_key(value: ArrayBuffer);

@@ -11,7 +11,7 @@ import {
 } from "../../document/columns.js";
 import type { EventInit } from "../../document/events.js";
 import type { ModelOptions } from "../../document/model.js";
-import type { Arrayable } from "../types.js";
+import type { Arrayable, AttributeValue } from "../types.js";
 import type { HTTPMethod, UpdateMode } from "./enums.js";
 import type { Filter } from "./filters.js";
 import { BokehModel, type BokehModelAttributes } from "./model.js";
@@ -31,6 +31,14 @@ export class CDSView extends BokehModel {
   }
 }
 export interface CDSView {
+  /** The value of one of `CDSView`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof CDSViewAttributes>(attr: K): CDSView[K];
+  /** Sets one of `CDSView`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof CDSViewAttributes>(attr: K, value: AttributeValue<CDSViewAttributes, K>): this;
+  /** Sets several of `CDSView`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<CDSViewAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof CDSViewAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CDSView[K], value: CDSView[K]) => void): () => void;
   /** Default: a new `AllIndices`. */
   get filter(): Filter;
   set filter(value: Filter);
@@ -44,6 +52,14 @@ export abstract class DataSource extends BokehModel {
   static override readonly modelType: string = "DataSource";
 }
 export interface DataSource {
+  /** The value of one of `DataSource`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof DataSourceAttributes | "selected">(attr: K): DataSource[K];
+  /** Sets one of `DataSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof DataSourceAttributes>(attr: K, value: AttributeValue<DataSourceAttributes, K>): this;
+  /** Sets several of `DataSource`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<DataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof DataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: DataSource[K], value: DataSource[K]) => void): () => void;
   /** Read-only (set by Bokeh). Default: a new `Selection`. */
   get selected(): Selection;
 }
@@ -59,6 +75,14 @@ export abstract class ColumnarDataSource extends DataSource {
   static override readonly modelType: string = "ColumnarDataSource";
 }
 export interface ColumnarDataSource {
+  /** The value of one of `ColumnarDataSource`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof ColumnarDataSourceAttributes | "selected">(attr: K): ColumnarDataSource[K];
+  /** Sets one of `ColumnarDataSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof ColumnarDataSourceAttributes>(attr: K, value: AttributeValue<ColumnarDataSourceAttributes, K>): this;
+  /** Sets several of `ColumnarDataSource`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<ColumnarDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof ColumnarDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: ColumnarDataSource[K], value: ColumnarDataSource[K]) => void): () => void;
   /** Default: {} (a new one for each model). */
   get default_values(): Record<string, unknown>;
   set default_values(value: Record<string, unknown>);
@@ -120,6 +144,14 @@ export class ColumnDataSource extends ColumnarDataSource {
   }
 }
 export interface ColumnDataSource {
+  /** The value of one of `ColumnDataSource`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof ColumnDataSourceAttributes | "selected">(attr: K): ColumnDataSource[K];
+  /** Sets one of `ColumnDataSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof ColumnDataSourceAttributes>(attr: K, value: AttributeValue<ColumnDataSourceAttributes, K>): this;
+  /** Sets several of `ColumnDataSource`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<ColumnDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof ColumnDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: ColumnDataSource[K], value: ColumnDataSource[K]) => void): () => void;
   /** Default: {} (a new one for each model). */
   get data(): Record<string, Arrayable<unknown>>;
   set data(value: Record<string, Arrayable<unknown>>);
@@ -139,6 +171,14 @@ export class GeoJSONDataSource extends ColumnarDataSource {
   }
 }
 export interface GeoJSONDataSource {
+  /** The value of one of `GeoJSONDataSource`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof GeoJSONDataSourceAttributes | "selected">(attr: K): GeoJSONDataSource[K];
+  /** Sets one of `GeoJSONDataSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof GeoJSONDataSourceAttributes>(attr: K, value: AttributeValue<GeoJSONDataSourceAttributes, K>): this;
+  /** Sets several of `GeoJSONDataSource`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<GeoJSONDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof GeoJSONDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: GeoJSONDataSource[K], value: GeoJSONDataSource[K]) => void): () => void;
   /** Required. */
   get geojson(): string;
   set geojson(value: string);
@@ -157,6 +197,14 @@ export abstract class WebDataSource extends ColumnDataSource {
   static override readonly modelType: string = "WebDataSource";
 }
 export interface WebDataSource {
+  /** The value of one of `WebDataSource`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof WebDataSourceAttributes | "selected">(attr: K): WebDataSource[K];
+  /** Sets one of `WebDataSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof WebDataSourceAttributes>(attr: K, value: AttributeValue<WebDataSourceAttributes, K>): this;
+  /** Sets several of `WebDataSource`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<WebDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof WebDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: WebDataSource[K], value: WebDataSource[K]) => void): () => void;
   /** Default: null. */
   get adapter(): unknown;
   set adapter(value: unknown);
@@ -189,6 +237,14 @@ export class AjaxDataSource extends WebDataSource {
   }
 }
 export interface AjaxDataSource {
+  /** The value of one of `AjaxDataSource`'s properties, as its accessor reads it: the one set, else the default. */
+  get<K extends keyof AjaxDataSourceAttributes | "selected">(attr: K): AjaxDataSource[K];
+  /** Sets one of `AjaxDataSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  set<K extends keyof AjaxDataSourceAttributes>(attr: K, value: AttributeValue<AjaxDataSourceAttributes, K>): this;
+  /** Sets several of `AjaxDataSource`'s properties at once (as one change each, sent together). */
+  set(attributes: Partial<AjaxDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  onChange<K extends keyof AjaxDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: AjaxDataSource[K], value: AjaxDataSource[K]) => void): () => void;
   /** Default: "application/json". */
   get content_type(): string;
   set content_type(value: string);

@@ -79,7 +79,7 @@ export function addAxisAndGrid(
   if (ticker instanceof AdaptiveTicker) void ticker.mantissas;
   if (options.label !== null && options.label !== "") axis.axis_label = options.label;
   figure.center = [...figure.center, new Grid({ dimension: options.dimension, axis })];
-  if (options.location !== null) figure.set(options.location, [...(figure.get(options.location) as Model[]), axis]);
+  if (options.location !== null) figure.set(options.location, [...figure.get(options.location), axis]);
 }
 
 function makeAxis(axisType: AxisType | null, range: Range, rangeInput: RangeInput | null | undefined, dimension: 0 | 1): Axis | null {
