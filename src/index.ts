@@ -14,6 +14,7 @@ export * from "./client/index.js";
 export {
   Document,
   DocumentError,
+  ModelTypeError,
   DEFAULT_TITLE,
   Model,
   ColumnDataError,

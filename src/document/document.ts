@@ -67,14 +67,17 @@ export interface DocumentOptions {
   bokehVersion?: string;
 }
 
-/** A model class (`Slider`, `Plot`, ...), for `select({ type })`. */
-export type ModelClass = abstract new (...args: never[]) => Model;
+/** A model class (`Slider`, `Plot`, ... or `Model`) whose instances are `M`s, for `select({ type })` and `getModelByName`. */
+export type ModelClass<M extends Model = Model> = abstract new (...args: never[]) => M;
 
 /** What `select()` and `selectOne()` look for: every given criterion must match. */
 export interface ModelSelector {
   /** The model's `name` property. */
   name?: string;
-  /** A Bokeh type name ("ColumnDataSource") or a model class. */
+  /**
+   * A Bokeh type name (`"ColumnDataSource"`: that type exactly) or a model class (`Slider`:
+   * instances of it and of its subclasses; then the result is typed as the class).
+   */
   type?: string | ModelClass;
 }
 
@@ -82,6 +85,24 @@ export interface ModelSelector {
 export class DocumentError extends BokehError {
   constructor(message: string) {
     super("ERR_BOKEH_DOCUMENT", message);
+  }
+}
+
+/** `getModelByName(name, type)` found a model of that name that is not a `type`. */
+export class ModelTypeError extends BokehError {
+  /** The name looked for. */
+  readonly modelName: string;
+  /** The class asked for (`"Slider"`). */
+  readonly expected: string;
+  /** The model that has the name. */
+  readonly model: Model;
+
+  constructor(modelName: string, expected: ModelClass, model: Model) {
+    const generic = model.constructor === Model ? ", a generic Model (no class is registered for its type)" : "";
+    super("ERR_BOKEH_MODEL_TYPE", `the model named ${JSON.stringify(modelName)} is ${model}${generic}, not a ${expected.name}`);
+    this.modelName = modelName;
+    this.expected = expected.name;
+    this.model = model;
   }
 }
 
@@ -189,11 +210,23 @@ export class Document {
   }
 
   /** The first model whose `name` is `name`, or null. */
-  getModelByName(name: string): Model | null {
-    return this.select({ name })[0] ?? null;
+  getModelByName(name: string): Model | null;
+  /**
+   * The first model whose `name` is `name`, checked to be a `type` (`getModelByName("amplitude",
+   * Slider)` is a `Slider`): null if no model has that name; a `ModelTypeError` if the model of
+   * that name is of another class (a generic `Model` of the same Bokeh type included).
+   */
+  getModelByName<M extends Model>(name: string, type: ModelClass<M>): M | null;
+  getModelByName(name: string, type?: ModelClass): Model | null {
+    const found = this.select({ name })[0] ?? null;
+    if (found === null || type === undefined || found instanceof type) return found;
+    throw new ModelTypeError(name, type, found);
   }
 
+  /** All models matching every given criterion; with a class for `type`, typed as that class. */
+  select<M extends Model>(selector: ModelSelector & { type: ModelClass<M> }): M[];
   /** All models matching every given criterion. */
+  select(selector: ModelSelector): Model[];
   select(selector: ModelSelector): Model[] {
     const { name, type } = selector;
     return this.models.filter(
@@ -203,7 +236,10 @@ export class Document {
     );
   }
 
-  /** The one model matching `selector`, null if none; throws if several match. */
+  /** The one model matching `selector`, null if none; throws a DocumentError if several match. With a class for `type`, typed as that class. */
+  selectOne<M extends Model>(selector: ModelSelector & { type: ModelClass<M> }): M | null;
+  /** The one model matching `selector`, null if none; throws a DocumentError if several match. */
+  selectOne(selector: ModelSelector): Model | null;
   selectOne(selector: ModelSelector): Model | null {
     const found = this.select(selector);
     if (found.length > 1) throw new DocumentError(`found more than one model matching ${describe(selector)}: ${found.join(", ")}`);

@@ -1,6 +1,7 @@
 export {
   Document,
   DocumentError,
+  ModelTypeError,
   DEFAULT_TITLE,
   type DocJson,
   type DocumentOptions,

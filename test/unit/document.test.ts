@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { ColumnDataError, Document, DocumentError, Model, NDArray, Slice, type DocumentChangedEvent } from "../../src/index.js";
-import { ColumnDataSource } from "../../src/models/index.js";
+import { ColumnDataError, Document, DocumentError, Model, ModelTypeError, NDArray, Slice, type DocumentChangedEvent } from "../../src/index.js";
+import { AbstractSlider, ColumnDataSource, Div, RangeSlider, Slider, Widget } from "../../src/models/index.js";
 import { applyPatch } from "../../src/document/patch.js";
 
 function events(doc: Document): DocumentChangedEvent[] {
@@ -49,6 +49,51 @@ describe("Document", () => {
     expect(() => doc.selectOne({ name: "r" })).not.toThrow(); // the Range1d left
     doc.addRoot(new Model("Div", { name: "r" }));
     expect(() => doc.selectOne({ name: "r" })).toThrow(DocumentError);
+  });
+
+  test("select, selectOne and getModelByName with a class: typed as the class, checked at run time", () => {
+    const slider = new Slider({ name: "amplitude", start: 0, end: 10, value: 1 });
+    const range = new RangeSlider({ name: "span", start: 0, end: 10, value: [2, 3] });
+    const div = new Div({ name: "label", text: "hi" });
+    const doc = new Document({ roots: [slider, range, div, new Model("Slider", { name: "generic" })] });
+
+    const sliders: Slider[] = doc.select({ type: Slider });
+    expect(sliders).toEqual([slider]); // the generic Model of type "Slider" is not a Slider instance
+    const abstract: AbstractSlider[] = doc.select({ type: AbstractSlider }); // subclasses count
+    expect(new Set(abstract)).toEqual(new Set([slider, range]));
+    expect(doc.select({ type: "Slider" })).toHaveLength(2); // by type name: both Bokeh Sliders
+    const one: Slider | null = doc.selectOne({ name: "amplitude", type: Slider });
+    expect(one?.end).toBe(10); // typed: `end` is a Slider accessor
+    expect(doc.selectOne({ name: "label", type: Slider })).toBeNull(); // a filter: no Slider of that name
+    expect(() => doc.selectOne({ type: Widget })).toThrow(DocumentError); // four widgets
+
+    const found: Slider | null = doc.getModelByName("amplitude", Slider);
+    expect(found).toBe(slider);
+    expect(doc.getModelByName("nothing", Slider)).toBeNull();
+    const wrong = (() => {
+      try {
+        doc.getModelByName("label", Slider);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(wrong).toBeInstanceOf(ModelTypeError);
+    expect(wrong).toMatchObject({ code: "ERR_BOKEH_MODEL_TYPE", modelName: "label", expected: "Slider", model: div });
+    expect(String((wrong as Error).message)).toBe(`the model named "label" is Div(id="${div.id}"), not a Slider`);
+    expect(() => doc.getModelByName("generic", Slider)).toThrow(/is Slider\(id="[^"]+"\), a generic Model \(no class is registered for its type\), not a Slider/);
+    expect(doc.getModelByName("generic", Model)?.type).toBe("Slider");
+
+    // a bare type argument would be an unchecked cast: it does not compile
+    // @ts-expect-error getModelByName takes a class to check, not a type argument
+    doc.getModelByName<Slider>("amplitude");
+    // @ts-expect-error likewise select and selectOne
+    doc.select<Slider>({ name: "amplitude" });
+    // @ts-expect-error likewise select and selectOne
+    doc.selectOne<Slider>({ name: "amplitude", type: "Slider" });
+    // without a class, a Model
+    const untyped: Model | null = doc.getModelByName("amplitude");
+    // @ts-expect-error a Model has no `end` accessor
+    void untyped?.end;
   });
 
   test("a model cannot be in two documents", () => {
