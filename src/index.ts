@@ -31,6 +31,17 @@ export {
   type ModelOptions,
   type ModelSelector,
   type PatchIndex,
+  EventNameError,
+  type BokehEventName,
+  type BokehEventValues,
+  type DocumentEventFields,
+  type Factor,
+  type KeyModifiers,
+  type ModelEventCallback,
+  type ModelEventFields,
+  type ModelEventName,
+  type ModelEventValues,
+  type PointEventFields,
 } from "./document/index.js";
 export type {
   ColumnDataChangedEvent,

@@ -14,9 +14,10 @@ import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
 import { BokehError } from "../util/errors.js";
-import type { DocumentChangedEvent, EventInit, Setter } from "./events.js";
+import type { DocumentChangedEvent, EventInit, MessageSentEvent, Setter } from "./events.js";
 import { Model } from "./model.js";
 import { containsModel, forEachModel } from "./references.js";
+import { checkEventName, UI_EVENT_MESSAGE, uiEventOf, type BokehEventName, type BokehEventValues } from "./ui-events.js";
 
 /** The title of a document nobody named (as in Bokeh). */
 export const DEFAULT_TITLE = "Bokeh Application";
@@ -264,21 +265,31 @@ export class Document {
   }
 
   /**
-   * Calls `callback` for each UI event named `name` ("button_click", ...), from a
-   * browser or a client. `values` holds the event's fields (e.g. `model`).
+   * Calls `callback` for each UI event named `name` (`"button_click"`, `"document_ready"`, ...:
+   * a closed set, BokehJS's) about any model of this document, from a browser, a peer or
+   * `sendEvent` (Python's `doc.on_event`). `values` holds the event's fields (`model` for a
+   * model's event). Unlike `model.onEvent`, subscribes no model: BokehJS sends a model's event
+   * only when the model lists it in `subscribed_events`. An unknown name is an `EventNameError`.
    */
-  onEvent(name: string, callback: (values: Record<string, unknown>, event: DocumentChangedEvent) => void): () => void {
+  onEvent<N extends BokehEventName>(name: N, callback: (values: BokehEventValues<N>, event: MessageSentEvent) => void): () => void {
+    checkEventName(name, false);
     return this.onChange((event) => {
-      if (event.kind !== "MessageSent" || event.msg_type !== "bokeh_event" || !isPlainObject(event.msg_data)) return;
-      const data = event.msg_data;
-      if (data.name === name) callback(isPlainObject(data.values) ? data.values : {}, event);
+      if (event.kind !== "MessageSent") return;
+      const ui = uiEventOf(event.msg_type, event.msg_data);
+      if (ui !== null && ui.name === name) callback(ui.values as BokehEventValues<N>, event);
     });
   }
 
-  /** Sends a UI event to the other end, as a browser does (e.g. `"button_click"` with `{ model: button }`). */
-  sendEvent(name: string, values: Record<string, unknown> = {}): void {
+  /**
+   * Sends a UI event to the other end, as a browser does (`"button_click"` with `{ model: button }`);
+   * this document's own `onEvent` callbacks, and those of the model, run too.
+   */
+  sendEvent<N extends BokehEventName>(name: N, values: BokehEventValues<N>): void;
+  sendEvent(name: "document_ready" | "client_reconnected"): void;
+  sendEvent(name: BokehEventName, values: object = {}): void {
+    checkEventName(name, false);
     this._admit(undefined);
-    this._emit({ kind: "MessageSent", msg_type: "bokeh_event", msg_data: { type: "event", name, values } }, undefined);
+    this._emit({ kind: "MessageSent", msg_type: UI_EVENT_MESSAGE, msg_data: { type: "event", name, values } }, undefined);
   }
 
   /**
@@ -344,6 +355,15 @@ export class Document {
     for (const listener of [...this._listeners]) {
       try {
         listener(event);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    // A UI event then runs its model's callbacks (model.onEvent), as Python runs a model's on_event ones.
+    const ui = event.kind === "MessageSent" ? uiEventOf(event.msg_type, event.msg_data) : null;
+    if (ui !== null && ui.values.model instanceof Model) {
+      try {
+        ui.values.model._triggerEvent(ui.name, ui.values, event as MessageSentEvent);
       } catch (error) {
         failure ??= { error };
       }

@@ -44,8 +44,15 @@ export class ServerConnection {
   /** Bytes of the frames of the message being received (for its debug line). */
   private received = 0;
 
+  /**
+   * Whether the peer reads UI events another connection sent (a browser's clicks): our client
+   * says so on the upgrade; BokehJS and Python's client do not (protocol/features.ts UI_EVENTS).
+   */
+  readonly readsUIEvents: boolean;
+
   /** @internal Made by the server for each accepted websocket (`ws` types stay out of the published API). */
-  constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log) {
+  constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log, options: { readsUIEvents?: boolean } = {}) {
+    this.readsUIEvents = options.readsUIEvents ?? false;
     this.ws = ws;
     this.session = session;
     this.log = log;
