@@ -35,6 +35,7 @@ import {
   presenceSentence,
   propertyDoc,
   propertyMembers,
+  typeSentence,
   VersionedResolver,
 } from "./members.mjs";
 import { classNames, fileOf, isAccessorName, mixinName } from "./naming.mjs";
@@ -178,7 +179,8 @@ function mixinsFile(plan, { models, names, fileOfClass, versions }) {
       parts.push(`/** Property accessors of ${what}. */\n${interfaceText(mixin.name, [], lines)}\n`);
     }
     if (attributes.length > 0) {
-      parts.push(`/** Attributes of ${what}. */\n${interfaceText(`${mixin.name}Attributes`, [], attributes.flatMap((m) => attributeLine(m, versions)))}\n`);
+      const lines = attributes.flatMap((m) => attributeLine(m, sharedDoc(m, mixin.users, models, plan.resolver, names)));
+      parts.push(`/** Attributes of ${what}. */\n${interfaceText(`${mixin.name}Attributes`, [], lines)}\n`);
     }
     bodies.push(parts.join("\n"));
   }
@@ -210,6 +212,7 @@ function sharedDoc(member, users, models, resolver, names) {
   }
   if (variants.size === 1) return propertyDoc(users[0], member.attr, resolver);
   const where = member.presence === null ? "" : `${presenceSentence(member.presence, resolver.versions)} `;
+  const type = `${typeSentence(resolver.records(users[0], member.attr), resolver.base)} `;
   const [main, ...others] = [...variants].sort((a, b) => b[1].length - a[1].length);
   const hasSubclasses = (key) => Object.values(models).some((entry) => entry.bases[0] === key);
   const exceptions = others.map(([phrase, keys]) => {
@@ -217,7 +220,7 @@ function sharedDoc(member, users, models, resolver, names) {
     return `${phrase} in ${keys.map((key) => `\`${names.get(key)}\``).join(", ")}${subclasses}`;
   });
   const readonly = resolver.records(users[0], member.attr).every(([, p]) => p.readonly);
-  return `${where}${readonly ? "Read-only (set by Bokeh). " : ""}Default: ${main[0]} (${exceptions.join("; ")}).`;
+  return `${where}${type}${readonly ? "Read-only (set by Bokeh). " : ""}Default: ${main[0]} (${exceptions.join("; ")}).`;
 }
 
 // ---------------------------------------------------------------------------
@@ -300,7 +303,8 @@ function modelClass(key, special, scope, { models, names, resolver, mixins, file
     }
   }
   const origin = `${describeOrigin(key, entry)}${describePresence(key, resolver)}`;
-  const iface = `/** Attributes of \`${name}\`${origin} */\n${interfaceText(`${name}Attributes`, attributeBases, declared.flatMap((m) => attributeLine(m, versions)))}\n`;
+  const attributeLines = declared.flatMap((m) => attributeLine(m, propertyDoc(key, m.attr, resolver)));
+  const iface = `/** Attributes of \`${name}\`${origin} */\n${interfaceText(`${name}Attributes`, attributeBases, attributeLines)}\n`;
 
   // Class
   const lines = [];
@@ -357,13 +361,13 @@ function typedMembers(key, name, resolver) {
   const allAccessors = [...Object.keys(Object.fromEntries(settable)), ...readOnly].every(isAccessorName);
   const value = allAccessors ? `${name}[K]` : `PropertyValue<${name}, K>`;
   return [
-    `  /** The value of one of \`${name}\`'s properties, as its accessor reads it: the one set, else the default. */`,
+    `  /** The value of a property, as its accessor reads it (the one set, else the default). */`,
     `  get<K extends ${readable}>(attr: K): ${value};`,
-    `  /** Sets one of \`${name}\`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */`,
+    `  /** Sets a property, as its accessor does (checked first). */`,
     `  set<K extends keyof ${attributes}>(attr: K, value: AttributeValue<${attributes}, K>): this;`,
-    `  /** Sets several of \`${name}\`'s properties at once (as one change each, sent together). */`,
+    `  /** Sets several properties, one change each. */`,
     `  set(attributes: Partial<${attributes}>): this;`,
-    `  /** Calls \`listener(attr, old, new)\` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */`,
+    `  /** Calls \`listener(attr, old, new)\` after each change of these properties, by anyone. Returns a function that unsubscribes. */`,
     `  onChange<K extends ${readable}>(attrs: K | readonly K[], listener: (attr: K, old: ${value}, value: ${value}) => void): () => void;`,
   ];
 }
@@ -467,10 +471,8 @@ function enumsFile(catalog) {
     const partial = values
       .map((v) => [v, catalog.versions.filter((version) => perVersion.get(version)?.includes(v))])
       .filter(([, have]) => have.length < perVersion.size);
-    if (partial.length > 0) {
-      const notes = partial.map(([v, have]) => `${JSON.stringify(v)} only in ${have.join(", ")}`);
-      lines.push(`/** Values differ by Bokeh version: ${notes.join("; ")}. */`);
-    }
+    const notes = partial.map(([v, have]) => `${JSON.stringify(v)} only in ${have.join(", ")}`);
+    lines.push(`/** BokehJS's \`${name}\` enum (\`core/enums\`).${partial.length > 0 ? ` Values differ by Bokeh version: ${notes.join("; ")}.` : ""} */`);
     lines.push(`export type ${name} = ${values.map((v) => JSON.stringify(v)).join(" | ")};`);
   }
   return `${HEADER(catalog.versions)}// BokehJS's named enums (core/enums) as unions of their values.\n\n${lines.join("\n")}\n`;

@@ -97,30 +97,43 @@ export class AreaVisuals extends BokehModel {
   }
 }
 export interface AreaVisuals extends LineMixin, FillMixin, HatchMixin, HoverLineMixin, HoverFillMixin, HoverHatchMixin {
-  /** The value of one of `AreaVisuals`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AreaVisualsAttributes>(attr: K): AreaVisuals[K];
-  /** Sets one of `AreaVisuals`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AreaVisualsAttributes>(attr: K, value: AttributeValue<AreaVisualsAttributes, K>): this;
-  /** Sets several of `AreaVisuals`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AreaVisualsAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AreaVisualsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: AreaVisuals[K], value: AreaVisuals[K]) => void): () => void;
 }
 
 /** Attributes of `BoxInteractionHandles` (BokehJS `models/annotations/box_annotation`). */
 export interface BoxInteractionHandlesAttributes extends BokehModelAttributes {
+  /** Bokeh type `Ref(AreaVisuals)`. Required. */
   all: AreaVisuals;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   bottom?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   bottom_left?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   bottom_right?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   corners?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   left?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   move?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   resize?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   right?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   sides?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   top?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   top_left?: AreaVisuals | null;
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   top_right?: AreaVisuals | null;
 }
 
@@ -133,59 +146,75 @@ export class BoxInteractionHandles extends BokehModel {
   }
 }
 export interface BoxInteractionHandles {
-  /** The value of one of `BoxInteractionHandles`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BoxInteractionHandlesAttributes>(attr: K): BoxInteractionHandles[K];
-  /** Sets one of `BoxInteractionHandles`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BoxInteractionHandlesAttributes>(attr: K, value: AttributeValue<BoxInteractionHandlesAttributes, K>): this;
-  /** Sets several of `BoxInteractionHandles`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BoxInteractionHandlesAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BoxInteractionHandlesAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BoxInteractionHandles[K], value: BoxInteractionHandles[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(AreaVisuals)`. Required. */
   get all(): AreaVisuals;
+  /** Sets `all` (a `ValidationError` if the value does not fit). */
   set all(value: AreaVisuals);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get bottom(): AreaVisuals | null;
+  /** Sets `bottom` (a `ValidationError` if the value does not fit). */
   set bottom(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get bottom_left(): AreaVisuals | null;
+  /** Sets `bottom_left` (a `ValidationError` if the value does not fit). */
   set bottom_left(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get bottom_right(): AreaVisuals | null;
+  /** Sets `bottom_right` (a `ValidationError` if the value does not fit). */
   set bottom_right(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get corners(): AreaVisuals | null;
+  /** Sets `corners` (a `ValidationError` if the value does not fit). */
   set corners(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get left(): AreaVisuals | null;
+  /** Sets `left` (a `ValidationError` if the value does not fit). */
   set left(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get move(): AreaVisuals | null;
+  /** Sets `move` (a `ValidationError` if the value does not fit). */
   set move(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get resize(): AreaVisuals | null;
+  /** Sets `resize` (a `ValidationError` if the value does not fit). */
   set resize(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get right(): AreaVisuals | null;
+  /** Sets `right` (a `ValidationError` if the value does not fit). */
   set right(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get sides(): AreaVisuals | null;
+  /** Sets `sides` (a `ValidationError` if the value does not fit). */
   set sides(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get top(): AreaVisuals | null;
+  /** Sets `top` (a `ValidationError` if the value does not fit). */
   set top(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get top_left(): AreaVisuals | null;
+  /** Sets `top_left` (a `ValidationError` if the value does not fit). */
   set top_left(value: AreaVisuals | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(AreaVisuals))`. Default: null. */
   get top_right(): AreaVisuals | null;
+  /** Sets `top_right` (a `ValidationError` if the value does not fit). */
   set top_right(value: AreaVisuals | null);
 }
 
 /** Attributes of `Dimensional` (BokehJS `models/annotations/dimensional`). */
 export interface DimensionalAttributes extends BokehModelAttributes {
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   exclude?: Array<string>;
+  /** Bokeh type `Nullable(List(String))`. Default: null. */
   include?: Array<string> | null;
+  /** Bokeh type `List(Number)`. Required. */
   ticks: Array<number>;
 }
 
@@ -194,30 +223,37 @@ export abstract class Dimensional extends BokehModel {
   static override readonly modelType: string = "Dimensional";
 }
 export interface Dimensional {
-  /** The value of one of `Dimensional`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DimensionalAttributes>(attr: K): Dimensional[K];
-  /** Sets one of `Dimensional`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DimensionalAttributes>(attr: K, value: AttributeValue<DimensionalAttributes, K>): this;
-  /** Sets several of `Dimensional`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DimensionalAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DimensionalAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Dimensional[K], value: Dimensional[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get exclude(): Array<string>;
+  /** Sets `exclude` (a `ValidationError` if the value does not fit). */
   set exclude(value: Array<string>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(List(String))`. Default: null. */
   get include(): Array<string> | null;
+  /** Sets `include` (a `ValidationError` if the value does not fit). */
   set include(value: Array<string> | null);
-  /** Required. */
+  /** Bokeh type `List(Number)`. Required. */
   get ticks(): Array<number>;
+  /** Sets `ticks` (a `ValidationError` if the value does not fit). */
   set ticks(value: Array<number>);
 }
 
 /** Attributes of `LegendItem` (BokehJS `models/annotations/legend_item`). */
 export interface LegendItemAttributes extends BokehModelAttributes {
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   index?: number | null;
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   label?: VectorizedInput<string | null>;
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   renderers?: Array<GlyphRenderer>;
+  /** Bokeh type `Boolean`. Default: true. */
   visible?: boolean;
 }
 
@@ -230,30 +266,35 @@ export class LegendItem extends BokehModel {
   }
 }
 export interface LegendItem {
-  /** The value of one of `LegendItem`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LegendItemAttributes>(attr: K): LegendItem[K];
-  /** Sets one of `LegendItem`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LegendItemAttributes>(attr: K, value: AttributeValue<LegendItemAttributes, K>): this;
-  /** Sets several of `LegendItem`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LegendItemAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LegendItemAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LegendItem[K], value: LegendItem[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get index(): number | null;
+  /** Sets `index` (a `ValidationError` if the value does not fit). */
   set index(value: number | null);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   get label(): Vectorized<string | null>;
+  /** Sets `label` (a `ValidationError` if the value does not fit). */
   set label(value: VectorizedInput<string | null>);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<GlyphRenderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<GlyphRenderer>);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get visible(): boolean;
+  /** Sets `visible` (a `ValidationError` if the value does not fit). */
   set visible(value: boolean);
 }
 
 /** Attributes of `ArrowHead` (BokehJS `models/annotations/arrow_head`). */
 export interface ArrowHeadAttributes extends MarkingAttributes {
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":25}. */
   size?: VectorizedInput<number>;
 }
 
@@ -262,21 +303,23 @@ export abstract class ArrowHead extends Marking {
   static override readonly modelType: string = "ArrowHead";
 }
 export interface ArrowHead {
-  /** The value of one of `ArrowHead`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ArrowHeadAttributes>(attr: K): ArrowHead[K];
-  /** Sets one of `ArrowHead`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ArrowHeadAttributes>(attr: K, value: AttributeValue<ArrowHeadAttributes, K>): this;
-  /** Sets several of `ArrowHead`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ArrowHeadAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ArrowHeadAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ArrowHead[K], value: ArrowHead[K]) => void): () => void;
-  /** Default: {"type":"value","value":25}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":25}. */
   get size(): Vectorized<number>;
+  /** Sets `size` (a `ValidationError` if the value does not fit). */
   set size(value: VectorizedInput<number>);
 }
 
 /** Attributes of `CustomDimensional` (BokehJS `models/annotations/dimensional`). */
 export interface CustomDimensionalAttributes extends DimensionalAttributes {
+  /** Bokeh type `Dict(Or(Tuple(Number, String), Tuple(Number, String, String)))`. Required. */
   basis: Record<string, [number, string] | [number, string, string]>;
 }
 
@@ -285,23 +328,27 @@ export abstract class CustomDimensional extends Dimensional {
   static override readonly modelType: string = "CustomDimensional";
 }
 export interface CustomDimensional {
-  /** The value of one of `CustomDimensional`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomDimensionalAttributes>(attr: K): CustomDimensional[K];
-  /** Sets one of `CustomDimensional`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomDimensionalAttributes>(attr: K, value: AttributeValue<CustomDimensionalAttributes, K>): this;
-  /** Sets several of `CustomDimensional`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomDimensionalAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomDimensionalAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomDimensional[K], value: CustomDimensional[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Dict(Or(Tuple(Number, String), Tuple(Number, String, String)))`. Required. */
   get basis(): Record<string, [number, string] | [number, string, string]>;
+  /** Sets `basis` (a `ValidationError` if the value does not fit). */
   set basis(value: Record<string, [number, string] | [number, string, string]>);
 }
 
 /** Attributes of `Metric` (BokehJS `models/annotations/dimensional`). */
 export interface MetricAttributes extends Omit<DimensionalAttributes, "ticks"> {
+  /** Bokeh type `String`. Required. */
   base_unit: string;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   full_unit?: string | null;
+  /** Bokeh type `List(Number)`. Default: [1,2,5,10,15,20,25,50,75,100,125,150,200,250,500,750] (a new one for each model). */
   ticks?: Array<number>;
 }
 
@@ -314,25 +361,29 @@ export class Metric extends Dimensional {
   }
 }
 export interface Metric {
-  /** The value of one of `Metric`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MetricAttributes>(attr: K): Metric[K];
-  /** Sets one of `Metric`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MetricAttributes>(attr: K, value: AttributeValue<MetricAttributes, K>): this;
-  /** Sets several of `Metric`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MetricAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MetricAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Metric[K], value: Metric[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get base_unit(): string;
+  /** Sets `base_unit` (a `ValidationError` if the value does not fit). */
   set base_unit(value: string);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get full_unit(): string | null;
+  /** Sets `full_unit` (a `ValidationError` if the value does not fit). */
   set full_unit(value: string | null);
 }
 
 /** Attributes of `Angular` (BokehJS `models/annotations/dimensional`). */
 export interface AngularAttributes extends Omit<CustomDimensionalAttributes, "basis" | "ticks"> {
+  /** Bokeh type `Dict(Or(Tuple(Number, String), Tuple(Number, String, String)))`. Default: {"type":"map","entries":[["°",[1,"^\\circ","degree"]],["'",[0.01666... (a new one for each model). */
   basis?: Record<string, [number, string] | [number, string, string]>;
+  /** Bokeh type `List(Number)`. Default: [1,3,6,12,60,120,240,360] (a new one for each model). */
   ticks?: Array<number>;
 }
 
@@ -343,7 +394,9 @@ export abstract class Angular extends CustomDimensional {
 
 /** Attributes of `ImperialLength` (BokehJS `models/annotations/dimensional`). */
 export interface ImperialLengthAttributes extends Omit<CustomDimensionalAttributes, "basis" | "ticks"> {
+  /** Bokeh type `Dict(Or(Tuple(Number, String), Tuple(Number, String, String)))`. Default: {"type":"map","entries":[["in",[0.08333333333333333,"in","inch"]],[... (a new one for each model). */
   basis?: Record<string, [number, string] | [number, string, string]>;
+  /** Bokeh type `List(Number)`. Default: [1,3,6,12,60] (a new one for each model). */
   ticks?: Array<number>;
 }
 
@@ -354,6 +407,7 @@ export abstract class ImperialLength extends CustomDimensional {
 
 /** Attributes of `MetricLength` (BokehJS `models/annotations/dimensional`). */
 export interface MetricLengthAttributes extends Omit<MetricAttributes, "base_unit"> {
+  /** Bokeh type `String`. Default: "m". */
   base_unit?: string;
 }
 
@@ -378,13 +432,13 @@ export class NormalHead extends ArrowHead {
   }
 }
 export interface NormalHead extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `NormalHead`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NormalHeadAttributes>(attr: K): NormalHead[K];
-  /** Sets one of `NormalHead`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NormalHeadAttributes>(attr: K, value: AttributeValue<NormalHeadAttributes, K>): this;
-  /** Sets several of `NormalHead`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NormalHeadAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NormalHeadAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NormalHead[K], value: NormalHead[K]) => void): () => void;
 }
 
@@ -400,13 +454,13 @@ export class OpenHead extends ArrowHead {
   }
 }
 export interface OpenHead extends LineVectorMixin {
-  /** The value of one of `OpenHead`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof OpenHeadAttributes>(attr: K): OpenHead[K];
-  /** Sets one of `OpenHead`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof OpenHeadAttributes>(attr: K, value: AttributeValue<OpenHeadAttributes, K>): this;
-  /** Sets several of `OpenHead`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<OpenHeadAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof OpenHeadAttributes>(attrs: K | readonly K[], listener: (attr: K, old: OpenHead[K], value: OpenHead[K]) => void): () => void;
 }
 
@@ -434,13 +488,13 @@ export class TeeHead extends ArrowHead {
   }
 }
 export interface TeeHead extends LineVectorMixin {
-  /** The value of one of `TeeHead`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TeeHeadAttributes>(attr: K): TeeHead[K];
-  /** Sets one of `TeeHead`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TeeHeadAttributes>(attr: K, value: AttributeValue<TeeHeadAttributes, K>): this;
-  /** Sets several of `TeeHead`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TeeHeadAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TeeHeadAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TeeHead[K], value: TeeHead[K]) => void): () => void;
 }
 
@@ -456,13 +510,13 @@ export class VeeHead extends ArrowHead {
   }
 }
 export interface VeeHead extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `VeeHead`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof VeeHeadAttributes>(attr: K): VeeHead[K];
-  /** Sets one of `VeeHead`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof VeeHeadAttributes>(attr: K, value: AttributeValue<VeeHeadAttributes, K>): this;
-  /** Sets several of `VeeHead`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<VeeHeadAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof VeeHeadAttributes>(attrs: K | readonly K[], listener: (attr: K, old: VeeHead[K], value: VeeHead[K]) => void): () => void;
 }
 
@@ -476,6 +530,7 @@ export abstract class Annotation extends CompositeRenderer {
 
 /** Attributes of `ReciprocalMetricLength` (BokehJS `models/annotations/dimensional`). */
 export interface ReciprocalMetricLengthAttributes extends Omit<ReciprocalMetricAttributes, "base_unit"> {
+  /** Bokeh type `String`. Default: "m". */
   base_unit?: string;
 }
 
@@ -490,22 +545,39 @@ export class ReciprocalMetricLength extends ReciprocalMetric {
 
 /** Attributes of `BaseBar` (BokehJS `models/annotations/base_bar`). Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
 export interface BaseBarAttributes extends AnnotationAttributes, TitleTextMixinAttributes, MajorLabelTextMixinAttributes, MajorTickLineMixinAttributes, MinorTickLineMixinAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes, BorderLineMixinAttributes, BarLineMixinAttributes {
+  /** Bokeh type `Or(Ref(TickFormatter), Enum("auto"))`. Default: "auto". */
   formatter?: TickFormatter | "auto";
+  /** Bokeh type `Or(Number, Enum("max"))`. Default: 50. */
   height?: number | "max";
+  /** Bokeh type `Number`. Default: 5. */
   label_standoff?: number;
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Number, Number))`. Default: "top_right". */
   location?: Anchor | [number, number];
+  /** Bokeh type `Or(Dict(Or(String, Ref(BaseText))), Map(Or(String, Number), Or(String, Ref(BaseText))))`. Default: {} (a new one for each model). */
   major_label_overrides?: Record<string, string | BaseText> | Map<string | number, string | BaseText>;
+  /** Bokeh type `Ref(LabelingPolicy)`. Default: a new `NoOverlap`. */
   major_label_policy?: LabelingPolicy;
+  /** Bokeh type `Number`. Default: 5. */
   major_tick_in?: number;
+  /** Bokeh type `Number`. Default: 0. */
   major_tick_out?: number;
+  /** Bokeh type `Number`. Default: 30. */
   margin?: number;
+  /** Bokeh type `Number`. Default: 0. */
   minor_tick_in?: number;
+  /** Bokeh type `Number`. Default: 0. */
   minor_tick_out?: number;
+  /** Bokeh type `Or(Enum(Orientation), Enum("auto"))`. Default: "auto". */
   orientation?: Orientation | "auto";
+  /** Bokeh type `Number`. Default: 10. */
   padding?: number;
+  /** Bokeh type `Or(Ref(FixedTicker), Enum("auto"))`. Default: "auto". */
   ticker?: FixedTicker | "auto";
+  /** Bokeh type `Nullable(Or(String, Ref(BaseText)))`. Default: null. */
   title?: string | BaseText | null;
+  /** Bokeh type `Number`. Default: 2. */
   title_standoff?: number;
+  /** Bokeh type `Or(Number, Enum("max"))`. Default: 200. */
   width?: number | "max";
 }
 
@@ -514,95 +586,137 @@ export abstract class BaseBar extends Annotation {
   static override readonly modelType: string = "BaseBar";
 }
 export interface BaseBar extends TitleTextMixin, MajorLabelTextMixin, MajorTickLineMixin, MinorTickLineMixin, BackgroundFillMixin, BackgroundHatchMixin, BorderLineMixin, BarLineMixin {
-  /** The value of one of `BaseBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BaseBarAttributes>(attr: K): BaseBar[K];
-  /** Sets one of `BaseBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BaseBarAttributes>(attr: K, value: AttributeValue<BaseBarAttributes, K>): this;
-  /** Sets several of `BaseBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BaseBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BaseBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BaseBar[K], value: BaseBar[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(TickFormatter), Enum("auto"))`. Default: "auto". */
   get formatter(): TickFormatter | "auto";
+  /** Sets `formatter` (a `ValidationError` if the value does not fit). */
   set formatter(value: TickFormatter | "auto");
-  /** Default: 50. */
+  /** Bokeh type `Or(Number, Enum("max"))`. Default: 50. */
   get height(): number | "max";
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: number | "max");
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get label_standoff(): number;
+  /** Sets `label_standoff` (a `ValidationError` if the value does not fit). */
   set label_standoff(value: number);
-  /** Default: "top_right". */
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Number, Number))`. Default: "top_right". */
   get location(): Anchor | [number, number];
+  /** Sets `location` (a `ValidationError` if the value does not fit). */
   set location(value: Anchor | [number, number]);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Or(Dict(Or(String, Ref(BaseText))), Map(Or(String, Number), Or(String, Ref(BaseText))))`. Default: {} (a new one for each model). */
   get major_label_overrides(): Record<string, string | BaseText> | Map<string | number, string | BaseText>;
+  /** Sets `major_label_overrides` (a `ValidationError` if the value does not fit). */
   set major_label_overrides(value: Record<string, string | BaseText> | Map<string | number, string | BaseText>);
-  /** Default: a new `NoOverlap`. */
+  /** Bokeh type `Ref(LabelingPolicy)`. Default: a new `NoOverlap`. */
   get major_label_policy(): LabelingPolicy;
+  /** Sets `major_label_policy` (a `ValidationError` if the value does not fit). */
   set major_label_policy(value: LabelingPolicy);
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get major_tick_in(): number;
+  /** Sets `major_tick_in` (a `ValidationError` if the value does not fit). */
   set major_tick_in(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get major_tick_out(): number;
+  /** Sets `major_tick_out` (a `ValidationError` if the value does not fit). */
   set major_tick_out(value: number);
-  /** Default: 30. */
+  /** Bokeh type `Number`. Default: 30. */
   get margin(): number;
+  /** Sets `margin` (a `ValidationError` if the value does not fit). */
   set margin(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get minor_tick_in(): number;
+  /** Sets `minor_tick_in` (a `ValidationError` if the value does not fit). */
   set minor_tick_in(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get minor_tick_out(): number;
+  /** Sets `minor_tick_out` (a `ValidationError` if the value does not fit). */
   set minor_tick_out(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum(Orientation), Enum("auto"))`. Default: "auto". */
   get orientation(): Orientation | "auto";
+  /** Sets `orientation` (a `ValidationError` if the value does not fit). */
   set orientation(value: Orientation | "auto");
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get padding(): number;
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
   set padding(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(FixedTicker), Enum("auto"))`. Default: "auto". */
   get ticker(): FixedTicker | "auto";
+  /** Sets `ticker` (a `ValidationError` if the value does not fit). */
   set ticker(value: FixedTicker | "auto");
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(BaseText)))`. Default: null. */
   get title(): string | BaseText | null;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | BaseText | null);
-  /** Default: 2. */
+  /** Bokeh type `Number`. Default: 2. */
   get title_standoff(): number;
+  /** Sets `title_standoff` (a `ValidationError` if the value does not fit). */
   set title_standoff(value: number);
-  /** Default: 200. */
+  /** Bokeh type `Or(Number, Enum("max"))`. Default: 200. */
   get width(): number | "max";
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: number | "max");
 }
 
 /** Attributes of `BaseColorBar` (BokehJS `models/annotations/base_color_bar`). */
 export interface BaseColorBarAttributes extends AnnotationAttributes, MajorLabelTextMixinAttributes, TitleTextMixinAttributes, MajorTickLineMixinAttributes, MinorTickLineMixinAttributes, BorderLineMixinAttributes, BarLineMixinAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
+  /** Bokeh type `Or(Ref(TickFormatter), Enum("auto"))`. Default: "auto". */
   formatter?: TickFormatter | "auto";
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: "auto". */
   height?: number | "auto";
+  /** Bokeh type `Number`. Default: 5. */
   label_standoff?: number;
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Number, Number))`. Default: "top_right". */
   location?: Anchor | [number, number];
+  /** Bokeh type `Or(Dict(Or(String, Ref(BaseText))), Map(Or(String, Number), Or(String, Ref(BaseText))))`. Default: {} (a new one for each model). */
   major_label_overrides?: Record<string, string | BaseText> | Map<string | number, string | BaseText>;
+  /** Bokeh type `Ref(LabelingPolicy)`. Default: a new `NoOverlap`. */
   major_label_policy?: LabelingPolicy;
+  /** Bokeh type `Number`. Default: 5. */
   major_tick_in?: number;
+  /** Bokeh type `Number`. Default: 0. */
   major_tick_out?: number;
+  /** Bokeh type `Number`. Default: 30. */
   margin?: number;
+  /** Bokeh type `Number`. Default: 0. */
   minor_tick_in?: number;
+  /** Bokeh type `Number`. Default: 0. */
   minor_tick_out?: number;
+  /** Bokeh type `Or(Enum(Orientation), Enum("auto"))`. Default: "auto". */
   orientation?: Orientation | "auto";
-  padding?: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
-  /** Only in Bokeh 3.7.3 (not 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5). */
+  /** Bokeh type `Number` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))` in 4.0.0-dev.5. Default: 10. */
+  padding?: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Only in Bokeh 3.7.3 (not 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5). Bokeh type `Percent`. Default: 1. */
   scale_alpha?: number;
+  /** Bokeh type `Or(Ref(Ticker), Enum("auto"))`. Default: "auto". */
   ticker?: Ticker | "auto";
+  /** Bokeh type `Nullable(Or(String, Ref(BaseText)))`. Default: null. */
   title?: string | BaseText | null;
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Or(Enum(Location), Enum("auto"))`. Default: "auto". */
   title_location?: Location | "auto";
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Or(Enum(Orientation), Enum("auto"))`. Default: "auto". */
   title_orientation?: Orientation | "auto";
+  /** Bokeh type `Number`. Default: 2. */
   title_standoff?: number;
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Enum(TextAlign)`. Default: "left". */
   title_text_halign?: TextAlign;
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Enum(VerticalAlign)`. Default: "bottom". */
   title_text_valign?: VerticalAlign;
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: "auto". */
   width?: number | "auto";
 }
 
@@ -611,107 +725,174 @@ export abstract class BaseColorBar extends Annotation {
   static override readonly modelType: string = "BaseColorBar";
 }
 export interface BaseColorBar extends MajorLabelTextMixin, TitleTextMixin, MajorTickLineMixin, MinorTickLineMixin, BorderLineMixin, BarLineMixin, BackgroundFillMixin, BackgroundHatchMixin {
-  /** The value of one of `BaseColorBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BaseColorBarAttributes>(attr: K): BaseColorBar[K];
-  /** Sets one of `BaseColorBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BaseColorBarAttributes>(attr: K, value: AttributeValue<BaseColorBarAttributes, K>): this;
-  /** Sets several of `BaseColorBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BaseColorBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BaseColorBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BaseColorBar[K], value: BaseColorBar[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(TickFormatter), Enum("auto"))`. Default: "auto". */
   get formatter(): TickFormatter | "auto";
+  /** Sets `formatter` (a `ValidationError` if the value does not fit). */
   set formatter(value: TickFormatter | "auto");
-  /** Default: "auto". */
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: "auto". */
   get height(): number | "auto";
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: number | "auto");
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get label_standoff(): number;
+  /** Sets `label_standoff` (a `ValidationError` if the value does not fit). */
   set label_standoff(value: number);
-  /** Default: "top_right". */
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Number, Number))`. Default: "top_right". */
   get location(): Anchor | [number, number];
+  /** Sets `location` (a `ValidationError` if the value does not fit). */
   set location(value: Anchor | [number, number]);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Or(Dict(Or(String, Ref(BaseText))), Map(Or(String, Number), Or(String, Ref(BaseText))))`. Default: {} (a new one for each model). */
   get major_label_overrides(): Record<string, string | BaseText> | Map<string | number, string | BaseText>;
+  /** Sets `major_label_overrides` (a `ValidationError` if the value does not fit). */
   set major_label_overrides(value: Record<string, string | BaseText> | Map<string | number, string | BaseText>);
-  /** Default: a new `NoOverlap`. */
+  /** Bokeh type `Ref(LabelingPolicy)`. Default: a new `NoOverlap`. */
   get major_label_policy(): LabelingPolicy;
+  /** Sets `major_label_policy` (a `ValidationError` if the value does not fit). */
   set major_label_policy(value: LabelingPolicy);
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get major_tick_in(): number;
+  /** Sets `major_tick_in` (a `ValidationError` if the value does not fit). */
   set major_tick_in(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get major_tick_out(): number;
+  /** Sets `major_tick_out` (a `ValidationError` if the value does not fit). */
   set major_tick_out(value: number);
-  /** Default: 30. */
+  /** Bokeh type `Number`. Default: 30. */
   get margin(): number;
+  /** Sets `margin` (a `ValidationError` if the value does not fit). */
   set margin(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get minor_tick_in(): number;
+  /** Sets `minor_tick_in` (a `ValidationError` if the value does not fit). */
   set minor_tick_in(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get minor_tick_out(): number;
+  /** Sets `minor_tick_out` (a `ValidationError` if the value does not fit). */
   set minor_tick_out(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum(Orientation), Enum("auto"))`. Default: "auto". */
   get orientation(): Orientation | "auto";
+  /** Sets `orientation` (a `ValidationError` if the value does not fit). */
   set orientation(value: Orientation | "auto");
-  /** Default: 10. */
-  get padding(): number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
-  set padding(value: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number });
-  /** Only in Bokeh 3.7.3 (not 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5). Default: 1. */
+  /** Bokeh type `Number` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))` in 4.0.0-dev.5. Default: 10. */
+  get padding(): number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
+  set padding(value: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  });
+  /** Only in Bokeh 3.7.3 (not 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5). Bokeh type `Percent`. Default: 1. */
   get scale_alpha(): number;
+  /** Sets `scale_alpha` (a `ValidationError` if the value does not fit). */
   set scale_alpha(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(Ticker), Enum("auto"))`. Default: "auto". */
   get ticker(): Ticker | "auto";
+  /** Sets `ticker` (a `ValidationError` if the value does not fit). */
   set ticker(value: Ticker | "auto");
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(BaseText)))`. Default: null. */
   get title(): string | BaseText | null;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | BaseText | null);
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: "auto". */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Or(Enum(Location), Enum("auto"))`. Default: "auto". */
   get title_location(): Location | "auto";
+  /** Sets `title_location` (a `ValidationError` if the value does not fit). */
   set title_location(value: Location | "auto");
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: "auto". */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Or(Enum(Orientation), Enum("auto"))`. Default: "auto". */
   get title_orientation(): Orientation | "auto";
+  /** Sets `title_orientation` (a `ValidationError` if the value does not fit). */
   set title_orientation(value: Orientation | "auto");
-  /** Default: 2. */
+  /** Bokeh type `Number`. Default: 2. */
   get title_standoff(): number;
+  /** Sets `title_standoff` (a `ValidationError` if the value does not fit). */
   set title_standoff(value: number);
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: "left". */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Enum(TextAlign)`. Default: "left". */
   get title_text_halign(): TextAlign;
+  /** Sets `title_text_halign` (a `ValidationError` if the value does not fit). */
   set title_text_halign(value: TextAlign);
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: "bottom". */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Enum(VerticalAlign)`. Default: "bottom". */
   get title_text_valign(): VerticalAlign;
+  /** Sets `title_text_valign` (a `ValidationError` if the value does not fit). */
   set title_text_valign(value: VerticalAlign);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: "auto". */
   get width(): number | "auto";
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: number | "auto");
 }
 
 /** Attributes of `BoxAnnotation` (BokehJS `models/annotations/box_annotation`). */
 export interface BoxAnnotationAttributes extends AnnotationAttributes, LineMixinAttributes, FillMixinAttributes, HatchMixinAttributes, HoverLineMixinAttributes, HoverFillMixinAttributes, HoverHatchMixinAttributes {
-  border_radius?: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  border_radius?: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   bottom?: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   bottom_limit?: number | Node | null;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   bottom_units?: CoordinateUnits;
+  /** Bokeh type `Boolean`. Default: false. */
   editable?: boolean;
+  /** Bokeh type `Ref(BoxInteractionHandles)`. Default: a new `BoxInteractionHandles`. */
   handles?: BoxInteractionHandles;
+  /** Bokeh type `Boolean`. Default: false. */
   inverted?: boolean;
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   left?: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   left_limit?: number | Node | null;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   left_units?: CoordinateUnits;
+  /** Bokeh type `Positive(Number)`. Default: Infinity. */
   max_height?: number;
+  /** Bokeh type `Positive(Number)`. Default: Infinity. */
   max_width?: number;
+  /** Bokeh type `NonNegative(Number)`. Default: 0. */
   min_height?: number;
+  /** Bokeh type `NonNegative(Number)`. Default: 0. */
   min_width?: number;
+  /** Bokeh type `Enum("none", "x", "y", "both")`. Default: "both". */
   movable?: "none" | "x" | "y" | "both";
+  /** Bokeh type `Enum("none", "left", "right", "top", ... 4 more)`. Default: "all". */
   resizable?: "none" | "left" | "right" | "top" | "bottom" | "x" | "y" | "all";
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   right?: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   right_limit?: number | Node | null;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   right_units?: CoordinateUnits;
+  /** Bokeh type `Boolean`. Default: false. */
   symmetric?: boolean;
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   top?: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   top_limit?: number | Node | null;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   top_units?: CoordinateUnits;
+  /** Bokeh type `Boolean`. Default: false. */
   use_handles?: boolean;
 }
 
@@ -724,90 +905,125 @@ export class BoxAnnotation extends Annotation {
   }
 }
 export interface BoxAnnotation extends LineMixin, FillMixin, HatchMixin, HoverLineMixin, HoverFillMixin, HoverHatchMixin {
-  /** The value of one of `BoxAnnotation`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BoxAnnotationAttributes>(attr: K): BoxAnnotation[K];
-  /** Sets one of `BoxAnnotation`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BoxAnnotationAttributes>(attr: K, value: AttributeValue<BoxAnnotationAttributes, K>): this;
-  /** Sets several of `BoxAnnotation`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BoxAnnotationAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BoxAnnotationAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BoxAnnotation[K], value: BoxAnnotation[K]) => void): () => void;
-  /** Default: 0. */
-  get border_radius(): number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  set border_radius(value: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number });
-  /** Default: a new `Node`. */
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get border_radius(): number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
+  set border_radius(value: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  });
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   get bottom(): number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Sets `bottom` (a `ValidationError` if the value does not fit). */
   set bottom(value: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number]);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get bottom_limit(): number | Node | null;
+  /** Sets `bottom_limit` (a `ValidationError` if the value does not fit). */
   set bottom_limit(value: number | Node | null);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get bottom_units(): CoordinateUnits;
+  /** Sets `bottom_units` (a `ValidationError` if the value does not fit). */
   set bottom_units(value: CoordinateUnits);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get editable(): boolean;
+  /** Sets `editable` (a `ValidationError` if the value does not fit). */
   set editable(value: boolean);
-  /** Default: a new `BoxInteractionHandles`. */
+  /** Bokeh type `Ref(BoxInteractionHandles)`. Default: a new `BoxInteractionHandles`. */
   get handles(): BoxInteractionHandles;
+  /** Sets `handles` (a `ValidationError` if the value does not fit). */
   set handles(value: BoxInteractionHandles);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get inverted(): boolean;
+  /** Sets `inverted` (a `ValidationError` if the value does not fit). */
   set inverted(value: boolean);
-  /** Default: a new `Node`. */
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   get left(): number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Sets `left` (a `ValidationError` if the value does not fit). */
   set left(value: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number]);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get left_limit(): number | Node | null;
+  /** Sets `left_limit` (a `ValidationError` if the value does not fit). */
   set left_limit(value: number | Node | null);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get left_units(): CoordinateUnits;
+  /** Sets `left_units` (a `ValidationError` if the value does not fit). */
   set left_units(value: CoordinateUnits);
-  /** Default: Infinity. */
+  /** Bokeh type `Positive(Number)`. Default: Infinity. */
   get max_height(): number;
+  /** Sets `max_height` (a `ValidationError` if the value does not fit). */
   set max_height(value: number);
-  /** Default: Infinity. */
+  /** Bokeh type `Positive(Number)`. Default: Infinity. */
   get max_width(): number;
+  /** Sets `max_width` (a `ValidationError` if the value does not fit). */
   set max_width(value: number);
-  /** Default: 0. */
+  /** Bokeh type `NonNegative(Number)`. Default: 0. */
   get min_height(): number;
+  /** Sets `min_height` (a `ValidationError` if the value does not fit). */
   set min_height(value: number);
-  /** Default: 0. */
+  /** Bokeh type `NonNegative(Number)`. Default: 0. */
   get min_width(): number;
+  /** Sets `min_width` (a `ValidationError` if the value does not fit). */
   set min_width(value: number);
-  /** Default: "both". */
+  /** Bokeh type `Enum("none", "x", "y", "both")`. Default: "both". */
   get movable(): "none" | "x" | "y" | "both";
+  /** Sets `movable` (a `ValidationError` if the value does not fit). */
   set movable(value: "none" | "x" | "y" | "both");
-  /** Default: "all". */
+  /** Bokeh type `Enum("none", "left", "right", "top", ... 4 more)`. Default: "all". */
   get resizable(): "none" | "left" | "right" | "top" | "bottom" | "x" | "y" | "all";
+  /** Sets `resizable` (a `ValidationError` if the value does not fit). */
   set resizable(value: "none" | "left" | "right" | "top" | "bottom" | "x" | "y" | "all");
-  /** Default: a new `Node`. */
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   get right(): number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Sets `right` (a `ValidationError` if the value does not fit). */
   set right(value: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number]);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get right_limit(): number | Node | null;
+  /** Sets `right_limit` (a `ValidationError` if the value does not fit). */
   set right_limit(value: number | Node | null);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get right_units(): CoordinateUnits;
+  /** Sets `right_units` (a `ValidationError` if the value does not fit). */
   set right_units(value: CoordinateUnits);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get symmetric(): boolean;
+  /** Sets `symmetric` (a `ValidationError` if the value does not fit). */
   set symmetric(value: boolean);
-  /** Default: a new `Node`. */
+  /** Bokeh type `Or(Number, Or(Number, Or(...), Or(...)), Ref(Coordinate))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `Or(Number, Ref(Coordinate))` in 3.7.3. Default: a new `Node`. */
   get top(): number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number];
+  /** Sets `top` (a `ValidationError` if the value does not fit). */
   set top(value: number | Coordinate | string | [string, string] | [string, string, string] | [string, number] | [string, string, number] | [string, string, string, number]);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get top_limit(): number | Node | null;
+  /** Sets `top_limit` (a `ValidationError` if the value does not fit). */
   set top_limit(value: number | Node | null);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get top_units(): CoordinateUnits;
+  /** Sets `top_units` (a `ValidationError` if the value does not fit). */
   set top_units(value: CoordinateUnits);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get use_handles(): boolean;
+  /** Sets `use_handles` (a `ValidationError` if the value does not fit). */
   set use_handles(value: boolean);
 }
 
 /** Attributes of `DataAnnotation` (BokehJS `models/annotations/data_annotation`). */
 export interface DataAnnotationAttributes extends AnnotationAttributes {
+  /** Bokeh type `Ref(ColumnarDataSource)`. Default: a new `ColumnDataSource`. */
   source?: ColumnarDataSource;
 }
 
@@ -816,55 +1032,104 @@ export abstract class DataAnnotation extends Annotation {
   static override readonly modelType: string = "DataAnnotation";
 }
 export interface DataAnnotation {
-  /** The value of one of `DataAnnotation`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DataAnnotationAttributes>(attr: K): DataAnnotation[K];
-  /** Sets one of `DataAnnotation`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DataAnnotationAttributes>(attr: K, value: AttributeValue<DataAnnotationAttributes, K>): this;
-  /** Sets several of `DataAnnotation`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DataAnnotationAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DataAnnotationAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DataAnnotation[K], value: DataAnnotation[K]) => void): () => void;
-  /** Default: a new `ColumnDataSource`. */
+  /** Bokeh type `Ref(ColumnarDataSource)`. Default: a new `ColumnDataSource`. */
   get source(): ColumnarDataSource;
+  /** Sets `source` (a `ValidationError` if the value does not fit). */
   set source(value: ColumnarDataSource);
 }
 
 /** Attributes of `Legend` (BokehJS `models/annotations/legend`). */
 export interface LegendAttributes extends AnnotationAttributes, LabelTextMixinAttributes, TitleTextMixinAttributes, BorderLineMixinAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
-  border_radius?: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  border_radius?: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Bokeh type `Enum(LegendClickPolicy)`. Default: "none". */
   click_policy?: LegendClickPolicy;
+  /** Bokeh type `Number`. Default: 20. */
   glyph_height?: number;
+  /** Bokeh type `Number`. Default: 20. */
   glyph_width?: number;
+  /** Bokeh type `Percent`. Default: 0.7. */
   inactive_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "white". */
   inactive_fill_color?: Color | null;
+  /** Bokeh type `Percent`. Default: 1. */
   inactive_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   inactive_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   inactive_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   inactive_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   inactive_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   inactive_hatch_weight?: number;
+  /** Bokeh type `Percent`. Default: 0.8. */
   item_background_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "#f1f1f1". */
   item_background_fill_color?: Color | null;
+  /** Bokeh type `Percent`. Default: 1. */
   item_background_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   item_background_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   item_background_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   item_background_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   item_background_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   item_background_hatch_weight?: number;
+  /** Bokeh type `Enum(AlternationPolicy)`. Default: "none". */
   item_background_policy?: AlternationPolicy;
+  /** Bokeh type `List(Ref(LegendItem))`. Default: [] (a new one for each model). */
   items?: Array<LegendItem>;
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: "auto". */
   label_height?: number | "auto";
+  /** Bokeh type `Number`. Default: 5. */
   label_standoff?: number;
+  /** Bokeh type `Number`. Default: 20. */
   label_width?: number;
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Number, Number))`. Default: "top_right". */
   location?: Anchor | [number, number];
+  /** Bokeh type `Number`. Default: 10. */
   margin?: number;
+  /** Bokeh type `Or(Positive(Int), Enum("auto"))`. Default: "auto". */
   ncols?: number | "auto";
+  /** Bokeh type `Or(Positive(Int), Enum("auto"))`. Default: "auto". */
   nrows?: number | "auto";
+  /** Bokeh type `Enum(Orientation)`. Default: "vertical". */
   orientation?: Orientation;
-  padding?: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 10. */
+  padding?: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Bokeh type `Number`. Default: 3. */
   spacing?: number;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   title?: string | null;
+  /** Bokeh type `Enum(Location)`. Default: "above". */
   title_location?: Location;
+  /** Bokeh type `Number`. Default: 5. */
   title_standoff?: number;
 }
 
@@ -877,127 +1142,193 @@ export class Legend extends Annotation {
   }
 }
 export interface Legend extends LabelTextMixin, TitleTextMixin, BorderLineMixin, BackgroundFillMixin, BackgroundHatchMixin {
-  /** The value of one of `Legend`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LegendAttributes>(attr: K): Legend[K];
-  /** Sets one of `Legend`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LegendAttributes>(attr: K, value: AttributeValue<LegendAttributes, K>): this;
-  /** Sets several of `Legend`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LegendAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LegendAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Legend[K], value: Legend[K]) => void): () => void;
-  /** Default: 0. */
-  get border_radius(): number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  set border_radius(value: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number });
-  /** Default: "none". */
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get border_radius(): number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
+  set border_radius(value: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  });
+  /** Bokeh type `Enum(LegendClickPolicy)`. Default: "none". */
   get click_policy(): LegendClickPolicy;
+  /** Sets `click_policy` (a `ValidationError` if the value does not fit). */
   set click_policy(value: LegendClickPolicy);
-  /** Default: 20. */
+  /** Bokeh type `Number`. Default: 20. */
   get glyph_height(): number;
+  /** Sets `glyph_height` (a `ValidationError` if the value does not fit). */
   set glyph_height(value: number);
-  /** Default: 20. */
+  /** Bokeh type `Number`. Default: 20. */
   get glyph_width(): number;
+  /** Sets `glyph_width` (a `ValidationError` if the value does not fit). */
   set glyph_width(value: number);
-  /** Default: 0.7. */
+  /** Bokeh type `Percent`. Default: 0.7. */
   get inactive_fill_alpha(): number;
+  /** Sets `inactive_fill_alpha` (a `ValidationError` if the value does not fit). */
   set inactive_fill_alpha(value: number);
-  /** Default: "white". */
+  /** Bokeh type `Nullable(Color)`. Default: "white". */
   get inactive_fill_color(): Color | null;
+  /** Sets `inactive_fill_color` (a `ValidationError` if the value does not fit). */
   set inactive_fill_color(value: Color | null);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get inactive_hatch_alpha(): number;
+  /** Sets `inactive_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set inactive_hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get inactive_hatch_color(): Color | null;
+  /** Sets `inactive_hatch_color` (a `ValidationError` if the value does not fit). */
   set inactive_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get inactive_hatch_extra(): Record<string, Model>;
+  /** Sets `inactive_hatch_extra` (a `ValidationError` if the value does not fit). */
   set inactive_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get inactive_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `inactive_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set inactive_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get inactive_hatch_scale(): number;
+  /** Sets `inactive_hatch_scale` (a `ValidationError` if the value does not fit). */
   set inactive_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get inactive_hatch_weight(): number;
+  /** Sets `inactive_hatch_weight` (a `ValidationError` if the value does not fit). */
   set inactive_hatch_weight(value: number);
-  /** Default: 0.8. */
+  /** Bokeh type `Percent`. Default: 0.8. */
   get item_background_fill_alpha(): number;
+  /** Sets `item_background_fill_alpha` (a `ValidationError` if the value does not fit). */
   set item_background_fill_alpha(value: number);
-  /** Default: "#f1f1f1". */
+  /** Bokeh type `Nullable(Color)`. Default: "#f1f1f1". */
   get item_background_fill_color(): Color | null;
+  /** Sets `item_background_fill_color` (a `ValidationError` if the value does not fit). */
   set item_background_fill_color(value: Color | null);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get item_background_hatch_alpha(): number;
+  /** Sets `item_background_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set item_background_hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get item_background_hatch_color(): Color | null;
+  /** Sets `item_background_hatch_color` (a `ValidationError` if the value does not fit). */
   set item_background_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get item_background_hatch_extra(): Record<string, Model>;
+  /** Sets `item_background_hatch_extra` (a `ValidationError` if the value does not fit). */
   set item_background_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get item_background_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `item_background_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set item_background_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get item_background_hatch_scale(): number;
+  /** Sets `item_background_hatch_scale` (a `ValidationError` if the value does not fit). */
   set item_background_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get item_background_hatch_weight(): number;
+  /** Sets `item_background_hatch_weight` (a `ValidationError` if the value does not fit). */
   set item_background_hatch_weight(value: number);
-  /** Default: "none". */
+  /** Bokeh type `Enum(AlternationPolicy)`. Default: "none". */
   get item_background_policy(): AlternationPolicy;
+  /** Sets `item_background_policy` (a `ValidationError` if the value does not fit). */
   set item_background_policy(value: AlternationPolicy);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(LegendItem))`. Default: [] (a new one for each model). */
   get items(): Array<LegendItem>;
+  /** Sets `items` (a `ValidationError` if the value does not fit). */
   set items(value: Array<LegendItem>);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: "auto". */
   get label_height(): number | "auto";
+  /** Sets `label_height` (a `ValidationError` if the value does not fit). */
   set label_height(value: number | "auto");
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get label_standoff(): number;
+  /** Sets `label_standoff` (a `ValidationError` if the value does not fit). */
   set label_standoff(value: number);
-  /** Default: 20. */
+  /** Bokeh type `Number`. Default: 20. */
   get label_width(): number;
+  /** Sets `label_width` (a `ValidationError` if the value does not fit). */
   set label_width(value: number);
-  /** Default: "top_right". */
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Number, Number))`. Default: "top_right". */
   get location(): Anchor | [number, number];
+  /** Sets `location` (a `ValidationError` if the value does not fit). */
   set location(value: Anchor | [number, number]);
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get margin(): number;
+  /** Sets `margin` (a `ValidationError` if the value does not fit). */
   set margin(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Positive(Int), Enum("auto"))`. Default: "auto". */
   get ncols(): number | "auto";
+  /** Sets `ncols` (a `ValidationError` if the value does not fit). */
   set ncols(value: number | "auto");
-  /** Default: "auto". */
+  /** Bokeh type `Or(Positive(Int), Enum("auto"))`. Default: "auto". */
   get nrows(): number | "auto";
+  /** Sets `nrows` (a `ValidationError` if the value does not fit). */
   set nrows(value: number | "auto");
-  /** Default: "vertical". */
+  /** Bokeh type `Enum(Orientation)`. Default: "vertical". */
   get orientation(): Orientation;
+  /** Sets `orientation` (a `ValidationError` if the value does not fit). */
   set orientation(value: Orientation);
-  /** Default: 10. */
-  get padding(): number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
-  set padding(value: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number });
-  /** Default: 3. */
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 10. */
+  get padding(): number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
+  set padding(value: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  });
+  /** Bokeh type `Number`. Default: 3. */
   get spacing(): number;
+  /** Sets `spacing` (a `ValidationError` if the value does not fit). */
   set spacing(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get title(): string | null;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | null);
-  /** Default: "above". */
+  /** Bokeh type `Enum(Location)`. Default: "above". */
   get title_location(): Location;
+  /** Sets `title_location` (a `ValidationError` if the value does not fit). */
   set title_location(value: Location);
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get title_standoff(): number;
+  /** Sets `title_standoff` (a `ValidationError` if the value does not fit). */
   set title_standoff(value: number);
 }
 
 /** Attributes of `PolyAnnotation` (BokehJS `models/annotations/poly_annotation`). */
 export interface PolyAnnotationAttributes extends AnnotationAttributes, LineMixinAttributes, FillMixinAttributes, HatchMixinAttributes, HoverLineMixinAttributes, HoverFillMixinAttributes, HoverHatchMixinAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   editable?: boolean;
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   xs?: Arrayable<number>;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   xs_units?: CoordinateUnits;
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   ys?: Arrayable<number>;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   ys_units?: CoordinateUnits;
 }
 
@@ -1010,54 +1341,81 @@ export class PolyAnnotation extends Annotation {
   }
 }
 export interface PolyAnnotation extends LineMixin, FillMixin, HatchMixin, HoverLineMixin, HoverFillMixin, HoverHatchMixin {
-  /** The value of one of `PolyAnnotation`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PolyAnnotationAttributes>(attr: K): PolyAnnotation[K];
-  /** Sets one of `PolyAnnotation`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PolyAnnotationAttributes>(attr: K, value: AttributeValue<PolyAnnotationAttributes, K>): this;
-  /** Sets several of `PolyAnnotation`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PolyAnnotationAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PolyAnnotationAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PolyAnnotation[K], value: PolyAnnotation[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get editable(): boolean;
+  /** Sets `editable` (a `ValidationError` if the value does not fit). */
   set editable(value: boolean);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   get xs(): Arrayable<number>;
+  /** Sets `xs` (a `ValidationError` if the value does not fit). */
   set xs(value: Arrayable<number>);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get xs_units(): CoordinateUnits;
+  /** Sets `xs_units` (a `ValidationError` if the value does not fit). */
   set xs_units(value: CoordinateUnits);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   get ys(): Arrayable<number>;
+  /** Sets `ys` (a `ValidationError` if the value does not fit). */
   set ys(value: Arrayable<number>);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get ys_units(): CoordinateUnits;
+  /** Sets `ys_units` (a `ValidationError` if the value does not fit). */
   set ys_units(value: CoordinateUnits);
 }
 
 /** Attributes of `ScaleBar` (BokehJS `models/annotations/scale_bar`). */
 export interface ScaleBarAttributes extends AnnotationAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes, BarLineMixinAttributes, BorderLineMixinAttributes, LabelTextMixinAttributes, TitleTextMixinAttributes {
+  /** Bokeh type `Or(Enum("auto"), Enum(Anchor), Tuple(Or(Or(...), Enum(...)), Or(Or(...), Enum(...))))`. Default: "auto". */
   anchor?: "auto" | Anchor | [Align | HAlign | number | "auto", Align | VAlign | number | "auto"];
+  /** Bokeh type `NonNegative(Number)`. Default: 0.2. */
   bar_length?: number;
+  /** Bokeh type `Enum("screen", "data", "percent")`. Default: "screen". */
   bar_length_units?: "screen" | "data" | "percent";
+  /** Bokeh type `Ref(Dimensional)`. Default: a new `MetricLength`. */
   dimensional?: Dimensional;
+  /** Bokeh type `String`. Default: "@{value} @{unit}". */
   label?: string;
+  /** Bokeh type `Enum(Align)`. Default: "center". */
   label_align?: Align;
+  /** Bokeh type `Enum(Location)`. Default: "below". */
   label_location?: Location;
+  /** Bokeh type `Number`. Default: 5. */
   label_standoff?: number;
+  /** Bokeh type `Enum("adaptive", "exact")`. Default: "adaptive". */
   length_sizing?: "adaptive" | "exact";
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Or(Number, Or(...), Enum(...)), Or(Number, Or(...), Enum(...))))`. Default: "top_right". */
   location?: Anchor | [number | string | [string, string] | [string, string, string] | HAlign, number | string | [string, string] | [string, string, string] | VAlign];
+  /** Bokeh type `Number`. Default: 10. */
   margin?: number;
+  /** Bokeh type `Enum(Orientation)`. Default: "horizontal". */
   orientation?: Orientation;
+  /** Bokeh type `Number`. Default: 10. */
   padding?: number;
+  /** Bokeh type `Or(Ref(Range), Enum("auto"))`. Default: "auto". */
   range?: Range | "auto";
+  /** Bokeh type `Ref(Ticker)`. Default: a new `FixedTicker`. */
   ticker?: Ticker;
+  /** Bokeh type `String`. Default: "". */
   title?: string;
+  /** Bokeh type `Enum(Align)`. Default: "center". */
   title_align?: Align;
+  /** Bokeh type `Enum(Location)`. Default: "above". */
   title_location?: Location;
+  /** Bokeh type `Number`. Default: 5. */
   title_standoff?: number;
+  /** Bokeh type `String`. Default: "m". */
   unit?: string;
+  /** Bokeh type `Enum("data", "screen", "view", "percent")`. Default: "data". */
   x_units?: "data" | "screen" | "view" | "percent";
+  /** Bokeh type `Enum("data", "screen", "view", "percent")`. Default: "data". */
   y_units?: "data" | "screen" | "view" | "percent";
 }
 
@@ -1070,101 +1428,141 @@ export class ScaleBar extends Annotation {
   }
 }
 export interface ScaleBar extends BackgroundFillMixin, BackgroundHatchMixin, BarLineMixin, BorderLineMixin, LabelTextMixin, TitleTextMixin {
-  /** The value of one of `ScaleBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ScaleBarAttributes>(attr: K): ScaleBar[K];
-  /** Sets one of `ScaleBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ScaleBarAttributes>(attr: K, value: AttributeValue<ScaleBarAttributes, K>): this;
-  /** Sets several of `ScaleBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ScaleBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ScaleBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ScaleBar[K], value: ScaleBar[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("auto"), Enum(Anchor), Tuple(Or(Or(...), Enum(...)), Or(Or(...), Enum(...))))`. Default: "auto". */
   get anchor(): "auto" | Anchor | [Align | HAlign | number | "auto", Align | VAlign | number | "auto"];
+  /** Sets `anchor` (a `ValidationError` if the value does not fit). */
   set anchor(value: "auto" | Anchor | [Align | HAlign | number | "auto", Align | VAlign | number | "auto"]);
-  /** Default: 0.2. */
+  /** Bokeh type `NonNegative(Number)`. Default: 0.2. */
   get bar_length(): number;
+  /** Sets `bar_length` (a `ValidationError` if the value does not fit). */
   set bar_length(value: number);
-  /** Default: "screen". */
+  /** Bokeh type `Enum("screen", "data", "percent")`. Default: "screen". */
   get bar_length_units(): "screen" | "data" | "percent";
+  /** Sets `bar_length_units` (a `ValidationError` if the value does not fit). */
   set bar_length_units(value: "screen" | "data" | "percent");
-  /** Default: a new `MetricLength`. */
+  /** Bokeh type `Ref(Dimensional)`. Default: a new `MetricLength`. */
   get dimensional(): Dimensional;
+  /** Sets `dimensional` (a `ValidationError` if the value does not fit). */
   set dimensional(value: Dimensional);
-  /** Default: "@{value} @{unit}". */
+  /** Bokeh type `String`. Default: "@{value} @{unit}". */
   get label(): string;
+  /** Sets `label` (a `ValidationError` if the value does not fit). */
   set label(value: string);
-  /** Default: "center". */
+  /** Bokeh type `Enum(Align)`. Default: "center". */
   get label_align(): Align;
+  /** Sets `label_align` (a `ValidationError` if the value does not fit). */
   set label_align(value: Align);
-  /** Default: "below". */
+  /** Bokeh type `Enum(Location)`. Default: "below". */
   get label_location(): Location;
+  /** Sets `label_location` (a `ValidationError` if the value does not fit). */
   set label_location(value: Location);
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get label_standoff(): number;
+  /** Sets `label_standoff` (a `ValidationError` if the value does not fit). */
   set label_standoff(value: number);
-  /** Default: "adaptive". */
+  /** Bokeh type `Enum("adaptive", "exact")`. Default: "adaptive". */
   get length_sizing(): "adaptive" | "exact";
+  /** Sets `length_sizing` (a `ValidationError` if the value does not fit). */
   set length_sizing(value: "adaptive" | "exact");
-  /** Default: "top_right". */
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Or(Number, Or(...), Enum(...)), Or(Number, Or(...), Enum(...))))`. Default: "top_right". */
   get location(): Anchor | [number | string | [string, string] | [string, string, string] | HAlign, number | string | [string, string] | [string, string, string] | VAlign];
+  /** Sets `location` (a `ValidationError` if the value does not fit). */
   set location(value: Anchor | [number | string | [string, string] | [string, string, string] | HAlign, number | string | [string, string] | [string, string, string] | VAlign]);
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get margin(): number;
+  /** Sets `margin` (a `ValidationError` if the value does not fit). */
   set margin(value: number);
-  /** Default: "horizontal". */
+  /** Bokeh type `Enum(Orientation)`. Default: "horizontal". */
   get orientation(): Orientation;
+  /** Sets `orientation` (a `ValidationError` if the value does not fit). */
   set orientation(value: Orientation);
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get padding(): number;
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
   set padding(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(Range), Enum("auto"))`. Default: "auto". */
   get range(): Range | "auto";
+  /** Sets `range` (a `ValidationError` if the value does not fit). */
   set range(value: Range | "auto");
-  /** Default: a new `FixedTicker`. */
+  /** Bokeh type `Ref(Ticker)`. Default: a new `FixedTicker`. */
   get ticker(): Ticker;
+  /** Sets `ticker` (a `ValidationError` if the value does not fit). */
   set ticker(value: Ticker);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get title(): string;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string);
-  /** Default: "center". */
+  /** Bokeh type `Enum(Align)`. Default: "center". */
   get title_align(): Align;
+  /** Sets `title_align` (a `ValidationError` if the value does not fit). */
   set title_align(value: Align);
-  /** Default: "above". */
+  /** Bokeh type `Enum(Location)`. Default: "above". */
   get title_location(): Location;
+  /** Sets `title_location` (a `ValidationError` if the value does not fit). */
   set title_location(value: Location);
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get title_standoff(): number;
+  /** Sets `title_standoff` (a `ValidationError` if the value does not fit). */
   set title_standoff(value: number);
-  /** Default: "m". */
+  /** Bokeh type `String`. Default: "m". */
   get unit(): string;
+  /** Sets `unit` (a `ValidationError` if the value does not fit). */
   set unit(value: string);
-  /** Default: "data". */
+  /** Bokeh type `Enum("data", "screen", "view", "percent")`. Default: "data". */
   get x_units(): "data" | "screen" | "view" | "percent";
+  /** Sets `x_units` (a `ValidationError` if the value does not fit). */
   set x_units(value: "data" | "screen" | "view" | "percent");
-  /** Default: "data". */
+  /** Bokeh type `Enum("data", "screen", "view", "percent")`. Default: "data". */
   get y_units(): "data" | "screen" | "view" | "percent";
+  /** Sets `y_units` (a `ValidationError` if the value does not fit). */
   set y_units(value: "data" | "screen" | "view" | "percent");
 }
 
 /** Attributes of `Slope` (BokehJS `models/annotations/slope`). */
 export interface SlopeAttributes extends AnnotationAttributes, LineMixinAttributes {
+  /** Bokeh type `Percent`. Default: 0.4. */
   above_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   above_fill_color?: Color | null;
+  /** Bokeh type `Percent`. Default: 1. */
   above_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   above_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   above_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   above_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   above_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   above_hatch_weight?: number;
+  /** Bokeh type `Percent`. Default: 0.4. */
   below_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   below_fill_color?: Color | null;
+  /** Bokeh type `Percent`. Default: 1. */
   below_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   below_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   below_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   below_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   below_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   below_hatch_weight?: number;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   gradient?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   y_intercept?: number | null;
 }
 
@@ -1177,75 +1575,97 @@ export class Slope extends Annotation {
   }
 }
 export interface Slope extends LineMixin {
-  /** The value of one of `Slope`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SlopeAttributes>(attr: K): Slope[K];
-  /** Sets one of `Slope`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SlopeAttributes>(attr: K, value: AttributeValue<SlopeAttributes, K>): this;
-  /** Sets several of `Slope`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SlopeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SlopeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Slope[K], value: Slope[K]) => void): () => void;
-  /** Default: 0.4. */
+  /** Bokeh type `Percent`. Default: 0.4. */
   get above_fill_alpha(): number;
+  /** Sets `above_fill_alpha` (a `ValidationError` if the value does not fit). */
   set above_fill_alpha(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get above_fill_color(): Color | null;
+  /** Sets `above_fill_color` (a `ValidationError` if the value does not fit). */
   set above_fill_color(value: Color | null);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get above_hatch_alpha(): number;
+  /** Sets `above_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set above_hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get above_hatch_color(): Color | null;
+  /** Sets `above_hatch_color` (a `ValidationError` if the value does not fit). */
   set above_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get above_hatch_extra(): Record<string, Model>;
+  /** Sets `above_hatch_extra` (a `ValidationError` if the value does not fit). */
   set above_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get above_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `above_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set above_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get above_hatch_scale(): number;
+  /** Sets `above_hatch_scale` (a `ValidationError` if the value does not fit). */
   set above_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get above_hatch_weight(): number;
+  /** Sets `above_hatch_weight` (a `ValidationError` if the value does not fit). */
   set above_hatch_weight(value: number);
-  /** Default: 0.4. */
+  /** Bokeh type `Percent`. Default: 0.4. */
   get below_fill_alpha(): number;
+  /** Sets `below_fill_alpha` (a `ValidationError` if the value does not fit). */
   set below_fill_alpha(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get below_fill_color(): Color | null;
+  /** Sets `below_fill_color` (a `ValidationError` if the value does not fit). */
   set below_fill_color(value: Color | null);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get below_hatch_alpha(): number;
+  /** Sets `below_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set below_hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get below_hatch_color(): Color | null;
+  /** Sets `below_hatch_color` (a `ValidationError` if the value does not fit). */
   set below_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get below_hatch_extra(): Record<string, Model>;
+  /** Sets `below_hatch_extra` (a `ValidationError` if the value does not fit). */
   set below_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get below_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `below_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set below_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get below_hatch_scale(): number;
+  /** Sets `below_hatch_scale` (a `ValidationError` if the value does not fit). */
   set below_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get below_hatch_weight(): number;
+  /** Sets `below_hatch_weight` (a `ValidationError` if the value does not fit). */
   set below_hatch_weight(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get gradient(): number | null;
+  /** Sets `gradient` (a `ValidationError` if the value does not fit). */
   set gradient(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get y_intercept(): number | null;
+  /** Sets `y_intercept` (a `ValidationError` if the value does not fit). */
   set y_intercept(value: number | null);
 }
 
 /** Attributes of `Span` (BokehJS `models/annotations/span`). */
 export interface SpanAttributes extends AnnotationAttributes, LineMixinAttributes, HoverLineMixinAttributes {
+  /** Bokeh type `Enum(Dimension)`. Default: "width". */
   dimension?: Dimension;
+  /** Bokeh type `Boolean`. Default: false. */
   editable?: boolean;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   location?: number | null;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   location_units?: CoordinateUnits;
 }
 
@@ -1258,32 +1678,52 @@ export class Span extends Annotation {
   }
 }
 export interface Span extends LineMixin, HoverLineMixin {
-  /** The value of one of `Span`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SpanAttributes>(attr: K): Span[K];
-  /** Sets one of `Span`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SpanAttributes>(attr: K, value: AttributeValue<SpanAttributes, K>): this;
-  /** Sets several of `Span`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SpanAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SpanAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Span[K], value: Span[K]) => void): () => void;
-  /** Default: "width". */
+  /** Bokeh type `Enum(Dimension)`. Default: "width". */
   get dimension(): Dimension;
+  /** Sets `dimension` (a `ValidationError` if the value does not fit). */
   set dimension(value: Dimension);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get editable(): boolean;
+  /** Sets `editable` (a `ValidationError` if the value does not fit). */
   set editable(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get location(): number | null;
+  /** Sets `location` (a `ValidationError` if the value does not fit). */
   set location(value: number | null);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get location_units(): CoordinateUnits;
+  /** Sets `location_units` (a `ValidationError` if the value does not fit). */
   set location_units(value: CoordinateUnits);
 }
 
 /** Attributes of `TextAnnotation` (BokehJS `models/annotations/text_annotation`). */
 export interface TextAnnotationAttributes extends AnnotationAttributes, TextMixinAttributes, BorderLineMixinAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
-  border_radius?: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  padding?: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  border_radius?: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  padding?: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Bokeh type `Or(String, Ref(BaseText))`. Default: "". */
   text?: string | BaseText;
 }
 
@@ -1292,29 +1732,73 @@ export abstract class TextAnnotation extends Annotation {
   static override readonly modelType: string = "TextAnnotation";
 }
 export interface TextAnnotation extends TextMixin, BorderLineMixin, BackgroundFillMixin, BackgroundHatchMixin {
-  /** The value of one of `TextAnnotation`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TextAnnotationAttributes>(attr: K): TextAnnotation[K];
-  /** Sets one of `TextAnnotation`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TextAnnotationAttributes>(attr: K, value: AttributeValue<TextAnnotationAttributes, K>): this;
-  /** Sets several of `TextAnnotation`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TextAnnotationAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TextAnnotationAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TextAnnotation[K], value: TextAnnotation[K]) => void): () => void;
-  /** Default: 0. */
-  get border_radius(): number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  set border_radius(value: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number });
-  /** Default: 0. */
-  get padding(): number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
-  set padding(value: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number });
-  /** Default: "". */
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get border_radius(): number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
+  set border_radius(value: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  });
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get padding(): number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
+  set padding(value: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  });
+  /** Bokeh type `Or(String, Ref(BaseText))`. Default: "". */
   get text(): string | BaseText;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: string | BaseText);
 }
 
 /** Attributes of `HTMLTextAnnotation` (BokehJS `models/annotations/html/text_annotation`). */
 export interface HTMLTextAnnotationAttributes extends AnnotationAttributes {
-  border_radius?: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  padding?: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  border_radius?: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  padding?: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
 }
 
 /** Bokeh's abstract `TextAnnotation@models/annotations/html/text_annotation` model (BokehJS `models/annotations/html/text_annotation`). */
@@ -1322,24 +1806,53 @@ export abstract class HTMLTextAnnotation extends Annotation {
   static override readonly modelType: string = "TextAnnotation@models/annotations/html/text_annotation";
 }
 export interface HTMLTextAnnotation {
-  /** The value of one of `HTMLTextAnnotation`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HTMLTextAnnotationAttributes>(attr: K): HTMLTextAnnotation[K];
-  /** Sets one of `HTMLTextAnnotation`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HTMLTextAnnotationAttributes>(attr: K, value: AttributeValue<HTMLTextAnnotationAttributes, K>): this;
-  /** Sets several of `HTMLTextAnnotation`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HTMLTextAnnotationAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HTMLTextAnnotationAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HTMLTextAnnotation[K], value: HTMLTextAnnotation[K]) => void): () => void;
-  /** Default: 0. */
-  get border_radius(): number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  set border_radius(value: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number });
-  /** Default: 0. */
-  get padding(): number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
-  set padding(value: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number });
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get border_radius(): number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
+  set border_radius(value: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  });
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get padding(): number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
+  set padding(value: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  });
 }
 
 /** Attributes of `ToolbarPanel` (BokehJS `models/annotations/toolbar_panel`). */
 export interface ToolbarPanelAttributes extends AnnotationAttributes {
+  /** Bokeh type `Ref(Toolbar)`. Required. */
   toolbar: Toolbar;
 }
 
@@ -1352,28 +1865,37 @@ export class ToolbarPanel extends Annotation {
   }
 }
 export interface ToolbarPanel {
-  /** The value of one of `ToolbarPanel`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToolbarPanelAttributes>(attr: K): ToolbarPanel[K];
-  /** Sets one of `ToolbarPanel`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToolbarPanelAttributes>(attr: K, value: AttributeValue<ToolbarPanelAttributes, K>): this;
-  /** Sets several of `ToolbarPanel`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToolbarPanelAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToolbarPanelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToolbarPanel[K], value: ToolbarPanel[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Toolbar)`. Required. */
   get toolbar(): Toolbar;
+  /** Sets `toolbar` (a `ValidationError` if the value does not fit). */
   set toolbar(value: Toolbar);
 }
 
 /** Attributes of `Arrow` (BokehJS `models/annotations/arrow`). */
 export interface ArrowAttributes extends DataAnnotationAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: a new `OpenHead`. */
   end?: ArrowHead | null;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   end_units?: CoordinateUnits;
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: null. */
   start?: ArrowHead | null;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   start_units?: CoordinateUnits;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x_end"}. */
   x_end?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x_start"}. */
   x_start?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y_end"}. */
   y_end?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y_start"}. */
   y_start?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -1386,45 +1908,57 @@ export class Arrow extends DataAnnotation {
   }
 }
 export interface Arrow extends LineVectorMixin {
-  /** The value of one of `Arrow`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ArrowAttributes>(attr: K): Arrow[K];
-  /** Sets one of `Arrow`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ArrowAttributes>(attr: K, value: AttributeValue<ArrowAttributes, K>): this;
-  /** Sets several of `Arrow`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ArrowAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ArrowAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Arrow[K], value: Arrow[K]) => void): () => void;
-  /** Default: a new `OpenHead`. */
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: a new `OpenHead`. */
   get end(): ArrowHead | null;
+  /** Sets `end` (a `ValidationError` if the value does not fit). */
   set end(value: ArrowHead | null);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get end_units(): CoordinateUnits;
+  /** Sets `end_units` (a `ValidationError` if the value does not fit). */
   set end_units(value: CoordinateUnits);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: null. */
   get start(): ArrowHead | null;
+  /** Sets `start` (a `ValidationError` if the value does not fit). */
   set start(value: ArrowHead | null);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get start_units(): CoordinateUnits;
+  /** Sets `start_units` (a `ValidationError` if the value does not fit). */
   set start_units(value: CoordinateUnits);
-  /** Default: {"type":"field","field":"x_end"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x_end"}. */
   get x_end(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x_end` (a `ValidationError` if the value does not fit). */
   set x_end(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x_start"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x_start"}. */
   get x_start(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x_start` (a `ValidationError` if the value does not fit). */
   set x_start(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y_end"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y_end"}. */
   get y_end(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y_end` (a `ValidationError` if the value does not fit). */
   set y_end(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y_start"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y_start"}. */
   get y_start(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y_start` (a `ValidationError` if the value does not fit). */
   set y_start(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `ColorBar` (BokehJS `models/annotations/color_bar`). */
 export interface ColorBarAttributes extends BaseColorBarAttributes {
+  /** Bokeh type `Ref(ColorMapper)`. Required. */
   color_mapper: ColorMapper;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   display_high?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   display_low?: number | null;
+  /** Bokeh type `Percent`. Default: 1. */
   scale_alpha?: number;
 }
 
@@ -1437,32 +1971,39 @@ export class ColorBar extends BaseColorBar {
   }
 }
 export interface ColorBar {
-  /** The value of one of `ColorBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ColorBarAttributes>(attr: K): ColorBar[K];
-  /** Sets one of `ColorBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ColorBarAttributes>(attr: K, value: AttributeValue<ColorBarAttributes, K>): this;
-  /** Sets several of `ColorBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ColorBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ColorBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ColorBar[K], value: ColorBar[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(ColorMapper)`. Required. */
   get color_mapper(): ColorMapper;
+  /** Sets `color_mapper` (a `ValidationError` if the value does not fit). */
   set color_mapper(value: ColorMapper);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get display_high(): number | null;
+  /** Sets `display_high` (a `ValidationError` if the value does not fit). */
   set display_high(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get display_low(): number | null;
+  /** Sets `display_low` (a `ValidationError` if the value does not fit). */
   set display_low(value: number | null);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get scale_alpha(): number;
+  /** Sets `scale_alpha` (a `ValidationError` if the value does not fit). */
   set scale_alpha(value: number);
 }
 
 /** Attributes of `ContourColorBar` (BokehJS `models/annotations/contour_color_bar`). */
 export interface ContourColorBarAttributes extends BaseColorBarAttributes {
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   fill_renderer: GlyphRenderer;
+  /** Bokeh type `List(Number)`. Default: [] (a new one for each model). */
   levels?: Array<number>;
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   line_renderer: GlyphRenderer;
 }
 
@@ -1475,35 +2016,47 @@ export class ContourColorBar extends BaseColorBar {
   }
 }
 export interface ContourColorBar {
-  /** The value of one of `ContourColorBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ContourColorBarAttributes>(attr: K): ContourColorBar[K];
-  /** Sets one of `ContourColorBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ContourColorBarAttributes>(attr: K, value: AttributeValue<ContourColorBarAttributes, K>): this;
-  /** Sets several of `ContourColorBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ContourColorBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ContourColorBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ContourColorBar[K], value: ContourColorBar[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   get fill_renderer(): GlyphRenderer;
+  /** Sets `fill_renderer` (a `ValidationError` if the value does not fit). */
   set fill_renderer(value: GlyphRenderer);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Number)`. Default: [] (a new one for each model). */
   get levels(): Array<number>;
+  /** Sets `levels` (a `ValidationError` if the value does not fit). */
   set levels(value: Array<number>);
-  /** Required. */
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   get line_renderer(): GlyphRenderer;
+  /** Sets `line_renderer` (a `ValidationError` if the value does not fit). */
   set line_renderer(value: GlyphRenderer);
 }
 
 /** Attributes of `HTMLLabel` (BokehJS `models/annotations/html/label`). */
 export interface HTMLLabelAttributes extends HTMLTextAnnotationAttributes, TextMixinAttributes, BorderLineMixinAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
+  /** Bokeh type `Number`. Default: 0. */
   angle?: number;
+  /** Bokeh type `Enum(AngleUnits)`. Default: "rad". */
   angle_units?: AngleUnits;
+  /** Bokeh type `String`. Default: "". */
   text?: string;
+  /** Bokeh type `Number`. Required. */
   x: number;
+  /** Bokeh type `Number`. Default: 0. */
   x_offset?: number;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   x_units?: CoordinateUnits;
+  /** Bokeh type `Number`. Required. */
   y: number;
+  /** Bokeh type `Number`. Default: 0. */
   y_offset?: number;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   y_units?: CoordinateUnits;
 }
 
@@ -1516,52 +2069,69 @@ export class HTMLLabel extends HTMLTextAnnotation {
   }
 }
 export interface HTMLLabel extends TextMixin, BorderLineMixin, BackgroundFillMixin, BackgroundHatchMixin {
-  /** The value of one of `HTMLLabel`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HTMLLabelAttributes>(attr: K): HTMLLabel[K];
-  /** Sets one of `HTMLLabel`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HTMLLabelAttributes>(attr: K, value: AttributeValue<HTMLLabelAttributes, K>): this;
-  /** Sets several of `HTMLLabel`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HTMLLabelAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HTMLLabelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HTMLLabel[K], value: HTMLLabel[K]) => void): () => void;
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get angle(): number;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: number);
-  /** Default: "rad". */
+  /** Bokeh type `Enum(AngleUnits)`. Default: "rad". */
   get angle_units(): AngleUnits;
+  /** Sets `angle_units` (a `ValidationError` if the value does not fit). */
   set angle_units(value: AngleUnits);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get text(): string;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: string);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get x(): number;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get x_offset(): number;
+  /** Sets `x_offset` (a `ValidationError` if the value does not fit). */
   set x_offset(value: number);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get x_units(): CoordinateUnits;
+  /** Sets `x_units` (a `ValidationError` if the value does not fit). */
   set x_units(value: CoordinateUnits);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get y(): number;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get y_offset(): number;
+  /** Sets `y_offset` (a `ValidationError` if the value does not fit). */
   set y_offset(value: number);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get y_units(): CoordinateUnits;
+  /** Sets `y_units` (a `ValidationError` if the value does not fit). */
   set y_units(value: CoordinateUnits);
 }
 
 /** Attributes of `HTMLLabelSet` (BokehJS `models/annotations/html/label_set`). */
 export interface HTMLLabelSetAttributes extends DataAnnotationAttributes, TextVectorMixinAttributes, BorderLineVectorMixinAttributes, BackgroundFillVectorMixinAttributes {
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `NullStringSpec`. Default: {"type":"field","field":"text"}. */
   text?: VectorizedInput<string | null>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   x_offset?: VectorizedInput<number>;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   x_units?: CoordinateUnits;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   y_offset?: VectorizedInput<number>;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   y_units?: CoordinateUnits;
 }
 
@@ -1574,55 +2144,75 @@ export class HTMLLabelSet extends DataAnnotation {
   }
 }
 export interface HTMLLabelSet extends TextVectorMixin, BorderLineVectorMixin, BackgroundFillVectorMixin {
-  /** The value of one of `HTMLLabelSet`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HTMLLabelSetAttributes>(attr: K): HTMLLabelSet[K];
-  /** Sets one of `HTMLLabelSet`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HTMLLabelSetAttributes>(attr: K, value: AttributeValue<HTMLLabelSetAttributes, K>): this;
-  /** Sets several of `HTMLLabelSet`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HTMLLabelSetAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HTMLLabelSetAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HTMLLabelSet[K], value: HTMLLabelSet[K]) => void): () => void;
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"field","field":"text"}. */
+  /** Bokeh type `NullStringSpec`. Default: {"type":"field","field":"text"}. */
   get text(): Vectorized<string | null>;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: VectorizedInput<string | null>);
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get x_offset(): Vectorized<number>;
+  /** Sets `x_offset` (a `ValidationError` if the value does not fit). */
   set x_offset(value: VectorizedInput<number>);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get x_units(): CoordinateUnits;
+  /** Sets `x_units` (a `ValidationError` if the value does not fit). */
   set x_units(value: CoordinateUnits);
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get y_offset(): Vectorized<number>;
+  /** Sets `y_offset` (a `ValidationError` if the value does not fit). */
   set y_offset(value: VectorizedInput<number>);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get y_units(): CoordinateUnits;
+  /** Sets `y_units` (a `ValidationError` if the value does not fit). */
   set y_units(value: CoordinateUnits);
 }
 
 /** Attributes of `HTMLTitle` (BokehJS `models/annotations/html/title`). */
 export interface HTMLTitleAttributes extends HTMLTextAnnotationAttributes, BorderLineMixinAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   align?: TextAlign;
+  /** Bokeh type `Number`. Default: 0. */
   offset?: number;
+  /** Bokeh type `Number`. Default: 10. */
   standoff?: number;
+  /** Bokeh type `String`. Default: "". */
   text?: string;
+  /** Bokeh type `Percent`. Default: 1. */
   text_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   text_font?: string;
+  /** Bokeh type `String`. Default: "13px". */
   text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "bold". */
   text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1. */
   text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   text_outline_width?: number;
+  /** Bokeh type `Enum(VerticalAlign)`. Default: "bottom". */
   vertical_align?: VerticalAlign;
 }
 
@@ -1635,67 +2225,91 @@ export class HTMLTitle extends HTMLTextAnnotation {
   }
 }
 export interface HTMLTitle extends BorderLineMixin, BackgroundFillMixin, BackgroundHatchMixin {
-  /** The value of one of `HTMLTitle`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HTMLTitleAttributes>(attr: K): HTMLTitle[K];
-  /** Sets one of `HTMLTitle`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HTMLTitleAttributes>(attr: K, value: AttributeValue<HTMLTitleAttributes, K>): this;
-  /** Sets several of `HTMLTitle`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HTMLTitleAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HTMLTitleAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HTMLTitle[K], value: HTMLTitle[K]) => void): () => void;
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get align(): TextAlign;
+  /** Sets `align` (a `ValidationError` if the value does not fit). */
   set align(value: TextAlign);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get offset(): number;
+  /** Sets `offset` (a `ValidationError` if the value does not fit). */
   set offset(value: number);
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get standoff(): number;
+  /** Sets `standoff` (a `ValidationError` if the value does not fit). */
   set standoff(value: number);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get text(): string;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: string);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get text_alpha(): number;
+  /** Sets `text_alpha` (a `ValidationError` if the value does not fit). */
   set text_alpha(value: number);
-  /** Default: "#444444". */
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   get text_color(): Color | null;
+  /** Sets `text_color` (a `ValidationError` if the value does not fit). */
   set text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get text_font(): string;
+  /** Sets `text_font` (a `ValidationError` if the value does not fit). */
   set text_font(value: string);
-  /** Default: "13px". */
+  /** Bokeh type `String`. Default: "13px". */
   get text_font_size(): string;
+  /** Sets `text_font_size` (a `ValidationError` if the value does not fit). */
   set text_font_size(value: string);
-  /** Default: "bold". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "bold". */
   get text_font_style(): FontStyle;
+  /** Sets `text_font_style` (a `ValidationError` if the value does not fit). */
   set text_font_style(value: FontStyle);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get text_line_height(): number;
+  /** Sets `text_line_height` (a `ValidationError` if the value does not fit). */
   set text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get text_outline_color(): Color | null;
+  /** Sets `text_outline_color` (a `ValidationError` if the value does not fit). */
   set text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get text_outline_width(): number;
+  /** Sets `text_outline_width` (a `ValidationError` if the value does not fit). */
   set text_outline_width(value: number);
-  /** Default: "bottom". */
+  /** Bokeh type `Enum(VerticalAlign)`. Default: "bottom". */
   get vertical_align(): VerticalAlign;
+  /** Sets `vertical_align` (a `ValidationError` if the value does not fit). */
   set vertical_align(value: VerticalAlign);
 }
 
 /** Attributes of `Label` (BokehJS `models/annotations/label`). */
 export interface LabelAttributes extends TextAnnotationAttributes {
+  /** Bokeh type `Or(Or(Enum(Anchor), Tuple(Or(...), Or(...))), Enum("auto"))`. Default: "auto". */
   anchor?: Anchor | [Align | HAlign | number, Align | VAlign | number] | "auto";
+  /** Bokeh type `Number`. Default: 0. */
   angle?: number;
+  /** Bokeh type `Enum(AngleUnits)`. Default: "rad". */
   angle_units?: AngleUnits;
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   direction?: Direction;
+  /** Bokeh type `Boolean`. Default: false. */
   editable?: boolean;
+  /** Bokeh type `Or(Number, Ref(Coordinate))`. Required. */
   x: number | Coordinate;
+  /** Bokeh type `Number`. Default: 0. */
   x_offset?: number;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   x_units?: CoordinateUnits;
+  /** Bokeh type `Or(Number, Ref(Coordinate))`. Required. */
   y: number | Coordinate;
+  /** Bokeh type `Number`. Default: 0. */
   y_offset?: number;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   y_units?: CoordinateUnits;
 }
 
@@ -1708,58 +2322,77 @@ export class Label extends TextAnnotation {
   }
 }
 export interface Label {
-  /** The value of one of `Label`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LabelAttributes>(attr: K): Label[K];
-  /** Sets one of `Label`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LabelAttributes>(attr: K, value: AttributeValue<LabelAttributes, K>): this;
-  /** Sets several of `Label`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LabelAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LabelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Label[K], value: Label[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Or(Enum(Anchor), Tuple(Or(...), Or(...))), Enum("auto"))`. Default: "auto". */
   get anchor(): Anchor | [Align | HAlign | number, Align | VAlign | number] | "auto";
+  /** Sets `anchor` (a `ValidationError` if the value does not fit). */
   set anchor(value: Anchor | [Align | HAlign | number, Align | VAlign | number] | "auto");
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get angle(): number;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: number);
-  /** Default: "rad". */
+  /** Bokeh type `Enum(AngleUnits)`. Default: "rad". */
   get angle_units(): AngleUnits;
+  /** Sets `angle_units` (a `ValidationError` if the value does not fit). */
   set angle_units(value: AngleUnits);
-  /** Default: "anticlock". */
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   get direction(): Direction;
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: Direction);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get editable(): boolean;
+  /** Sets `editable` (a `ValidationError` if the value does not fit). */
   set editable(value: boolean);
-  /** Required. */
+  /** Bokeh type `Or(Number, Ref(Coordinate))`. Required. */
   get x(): number | Coordinate;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: number | Coordinate);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get x_offset(): number;
+  /** Sets `x_offset` (a `ValidationError` if the value does not fit). */
   set x_offset(value: number);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get x_units(): CoordinateUnits;
+  /** Sets `x_units` (a `ValidationError` if the value does not fit). */
   set x_units(value: CoordinateUnits);
-  /** Required. */
+  /** Bokeh type `Or(Number, Ref(Coordinate))`. Required. */
   get y(): number | Coordinate;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: number | Coordinate);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get y_offset(): number;
+  /** Sets `y_offset` (a `ValidationError` if the value does not fit). */
   set y_offset(value: number);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get y_units(): CoordinateUnits;
+  /** Sets `y_units` (a `ValidationError` if the value does not fit). */
   set y_units(value: CoordinateUnits);
 }
 
 /** Attributes of `LabelSet` (BokehJS `models/annotations/label_set`). */
 export interface LabelSetAttributes extends DataAnnotationAttributes, TextVectorMixinAttributes, BorderLineVectorMixinAttributes, BackgroundFillVectorMixinAttributes, BackgroundHatchVectorMixinAttributes {
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `NullStringSpec`. Default: {"type":"field","field":"text"}. */
   text?: VectorizedInput<string | null>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   x_offset?: VectorizedInput<number>;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   x_units?: CoordinateUnits;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   y_offset?: VectorizedInput<number>;
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   y_units?: CoordinateUnits;
 }
 
@@ -1772,58 +2405,83 @@ export class LabelSet extends DataAnnotation {
   }
 }
 export interface LabelSet extends TextVectorMixin, BorderLineVectorMixin, BackgroundFillVectorMixin, BackgroundHatchVectorMixin {
-  /** The value of one of `LabelSet`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LabelSetAttributes>(attr: K): LabelSet[K];
-  /** Sets one of `LabelSet`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LabelSetAttributes>(attr: K, value: AttributeValue<LabelSetAttributes, K>): this;
-  /** Sets several of `LabelSet`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LabelSetAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LabelSetAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LabelSet[K], value: LabelSet[K]) => void): () => void;
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"field","field":"text"}. */
+  /** Bokeh type `NullStringSpec`. Default: {"type":"field","field":"text"}. */
   get text(): Vectorized<string | null>;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: VectorizedInput<string | null>);
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get x_offset(): Vectorized<number>;
+  /** Sets `x_offset` (a `ValidationError` if the value does not fit). */
   set x_offset(value: VectorizedInput<number>);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get x_units(): CoordinateUnits;
+  /** Sets `x_units` (a `ValidationError` if the value does not fit). */
   set x_units(value: CoordinateUnits);
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get y_offset(): Vectorized<number>;
+  /** Sets `y_offset` (a `ValidationError` if the value does not fit). */
   set y_offset(value: VectorizedInput<number>);
-  /** Default: "data". */
+  /** Bokeh type `Enum(CoordinateUnits)`. Default: "data". */
   get y_units(): CoordinateUnits;
+  /** Sets `y_units` (a `ValidationError` if the value does not fit). */
   set y_units(value: CoordinateUnits);
 }
 
 /** Attributes of `SizeBar` (BokehJS `models/annotations/size_bar`). Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
 export interface SizeBarAttributes extends BaseBarAttributes {
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   bounds?: [number, number] | "auto";
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   glyph_fill_alpha?: VectorizedInput<number>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"gray"}. */
   glyph_fill_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   glyph_hatch_alpha?: VectorizedInput<number>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"}. */
   glyph_hatch_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   glyph_hatch_extra?: ScalarInput<Record<string, Model>>;
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   glyph_hatch_pattern?: VectorizedInput<HatchPatternType | string | null>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":12}. */
   glyph_hatch_scale?: VectorizedInput<number>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   glyph_hatch_weight?: VectorizedInput<number>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   glyph_line_alpha?: VectorizedInput<number>;
+  /** Bokeh type `LineCapSpec`. Default: {"type":"value","value":"butt"}. */
   glyph_line_cap?: VectorizedInput<LineCap>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   glyph_line_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `LineDashSpec`. Default: {"type":"value","value":[]} (a new one for each model). */
   glyph_line_dash?: VectorizedInput<LineDash | Array<number>>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   glyph_line_dash_offset?: VectorizedInput<number>;
+  /** Bokeh type `LineJoinSpec`. Default: {"type":"value","value":"bevel"}. */
   glyph_line_join?: VectorizedInput<LineJoin>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   glyph_line_width?: VectorizedInput<number>;
+  /** Bokeh type `Or(Ref(GlyphRenderer), Enum("auto"))`. Default: "auto". */
   renderer?: GlyphRenderer | "auto";
 }
 
@@ -1836,72 +2494,93 @@ export class SizeBar extends BaseBar {
   }
 }
 export interface SizeBar {
-  /** The value of one of `SizeBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SizeBarAttributes>(attr: K): SizeBar[K];
-  /** Sets one of `SizeBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SizeBarAttributes>(attr: K, value: AttributeValue<SizeBarAttributes, K>): this;
-  /** Sets several of `SizeBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SizeBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SizeBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: SizeBar[K], value: SizeBar[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   get bounds(): [number, number] | "auto";
+  /** Sets `bounds` (a `ValidationError` if the value does not fit). */
   set bounds(value: [number, number] | "auto");
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get glyph_fill_alpha(): Vectorized<number>;
+  /** Sets `glyph_fill_alpha` (a `ValidationError` if the value does not fit). */
   set glyph_fill_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"gray"}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"gray"}. */
   get glyph_fill_color(): Vectorized<Color | null>;
+  /** Sets `glyph_fill_color` (a `ValidationError` if the value does not fit). */
   set glyph_fill_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get glyph_hatch_alpha(): Vectorized<number>;
+  /** Sets `glyph_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set glyph_hatch_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"black"}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"}. */
   get glyph_hatch_color(): Vectorized<Color | null>;
+  /** Sets `glyph_hatch_color` (a `ValidationError` if the value does not fit). */
   set glyph_hatch_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   get glyph_hatch_extra(): Scalar<Record<string, Model>>;
+  /** Sets `glyph_hatch_extra` (a `ValidationError` if the value does not fit). */
   set glyph_hatch_extra(value: ScalarInput<Record<string, Model>>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   get glyph_hatch_pattern(): Vectorized<HatchPatternType | string | null>;
+  /** Sets `glyph_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set glyph_hatch_pattern(value: VectorizedInput<HatchPatternType | string | null>);
-  /** Default: {"type":"value","value":12}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":12}. */
   get glyph_hatch_scale(): Vectorized<number>;
+  /** Sets `glyph_hatch_scale` (a `ValidationError` if the value does not fit). */
   set glyph_hatch_scale(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get glyph_hatch_weight(): Vectorized<number>;
+  /** Sets `glyph_hatch_weight` (a `ValidationError` if the value does not fit). */
   set glyph_hatch_weight(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get glyph_line_alpha(): Vectorized<number>;
+  /** Sets `glyph_line_alpha` (a `ValidationError` if the value does not fit). */
   set glyph_line_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"butt"}. */
+  /** Bokeh type `LineCapSpec`. Default: {"type":"value","value":"butt"}. */
   get glyph_line_cap(): Vectorized<LineCap>;
+  /** Sets `glyph_line_cap` (a `ValidationError` if the value does not fit). */
   set glyph_line_cap(value: VectorizedInput<LineCap>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   get glyph_line_color(): Vectorized<Color | null>;
+  /** Sets `glyph_line_color` (a `ValidationError` if the value does not fit). */
   set glyph_line_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":[]} (a new one for each model). */
+  /** Bokeh type `LineDashSpec`. Default: {"type":"value","value":[]} (a new one for each model). */
   get glyph_line_dash(): Vectorized<LineDash | Array<number>>;
+  /** Sets `glyph_line_dash` (a `ValidationError` if the value does not fit). */
   set glyph_line_dash(value: VectorizedInput<LineDash | Array<number>>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get glyph_line_dash_offset(): Vectorized<number>;
+  /** Sets `glyph_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set glyph_line_dash_offset(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"bevel"}. */
+  /** Bokeh type `LineJoinSpec`. Default: {"type":"value","value":"bevel"}. */
   get glyph_line_join(): Vectorized<LineJoin>;
+  /** Sets `glyph_line_join` (a `ValidationError` if the value does not fit). */
   set glyph_line_join(value: VectorizedInput<LineJoin>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get glyph_line_width(): Vectorized<number>;
+  /** Sets `glyph_line_width` (a `ValidationError` if the value does not fit). */
   set glyph_line_width(value: VectorizedInput<number>);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(GlyphRenderer), Enum("auto"))`. Default: "auto". */
   get renderer(): GlyphRenderer | "auto";
+  /** Sets `renderer` (a `ValidationError` if the value does not fit). */
   set renderer(value: GlyphRenderer | "auto");
 }
 
 /** Attributes of `Title` (BokehJS `models/annotations/title`). */
 export interface TitleAttributes extends TextAnnotationAttributes {
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   align?: TextAlign;
+  /** Bokeh type `Number`. Default: 0. */
   offset?: number;
+  /** Bokeh type `Number`. Default: 10. */
   standoff?: number;
+  /** Bokeh type `Enum(VerticalAlign)`. Default: "bottom". */
   vertical_align?: VerticalAlign;
 }
 
@@ -1914,33 +2593,41 @@ export class Title extends TextAnnotation {
   }
 }
 export interface Title {
-  /** The value of one of `Title`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TitleAttributes>(attr: K): Title[K];
-  /** Sets one of `Title`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TitleAttributes>(attr: K, value: AttributeValue<TitleAttributes, K>): this;
-  /** Sets several of `Title`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TitleAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TitleAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Title[K], value: Title[K]) => void): () => void;
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get align(): TextAlign;
+  /** Sets `align` (a `ValidationError` if the value does not fit). */
   set align(value: TextAlign);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get offset(): number;
+  /** Sets `offset` (a `ValidationError` if the value does not fit). */
   set offset(value: number);
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get standoff(): number;
+  /** Sets `standoff` (a `ValidationError` if the value does not fit). */
   set standoff(value: number);
-  /** Default: "bottom". */
+  /** Bokeh type `Enum(VerticalAlign)`. Default: "bottom". */
   get vertical_align(): VerticalAlign;
+  /** Sets `vertical_align` (a `ValidationError` if the value does not fit). */
   set vertical_align(value: VerticalAlign);
 }
 
 /** Attributes of `UpperLower` (BokehJS `models/annotations/upper_lower`). */
 export interface UpperLowerAttributes extends DataAnnotationAttributes {
+  /** Bokeh type `XOrYCoordinateSpec`. Default: {"type":"field","field":"base"}. */
   base?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `Enum(Dimension)`. Default: "height". */
   dimension?: Dimension;
+  /** Bokeh type `XOrYCoordinateSpec`. Default: {"type":"field","field":"lower"}. */
   lower?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XOrYCoordinateSpec`. Default: {"type":"field","field":"upper"}. */
   upper?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -1949,25 +2636,29 @@ export abstract class UpperLower extends DataAnnotation {
   static override readonly modelType: string = "UpperLower";
 }
 export interface UpperLower {
-  /** The value of one of `UpperLower`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof UpperLowerAttributes>(attr: K): UpperLower[K];
-  /** Sets one of `UpperLower`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof UpperLowerAttributes>(attr: K, value: AttributeValue<UpperLowerAttributes, K>): this;
-  /** Sets several of `UpperLower`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<UpperLowerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof UpperLowerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: UpperLower[K], value: UpperLower[K]) => void): () => void;
-  /** Default: {"type":"field","field":"base"}. */
+  /** Bokeh type `XOrYCoordinateSpec`. Default: {"type":"field","field":"base"}. */
   get base(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `base` (a `ValidationError` if the value does not fit). */
   set base(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: "height". */
+  /** Bokeh type `Enum(Dimension)`. Default: "height". */
   get dimension(): Dimension;
+  /** Sets `dimension` (a `ValidationError` if the value does not fit). */
   set dimension(value: Dimension);
-  /** Default: {"type":"field","field":"lower"}. */
+  /** Bokeh type `XOrYCoordinateSpec`. Default: {"type":"field","field":"lower"}. */
   get lower(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `lower` (a `ValidationError` if the value does not fit). */
   set lower(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"upper"}. */
+  /** Bokeh type `XOrYCoordinateSpec`. Default: {"type":"field","field":"upper"}. */
   get upper(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `upper` (a `ValidationError` if the value does not fit). */
   set upper(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
@@ -1983,19 +2674,21 @@ export class Band extends UpperLower {
   }
 }
 export interface Band extends LineMixin, FillMixin, HatchMixin {
-  /** The value of one of `Band`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BandAttributes>(attr: K): Band[K];
-  /** Sets one of `Band`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BandAttributes>(attr: K, value: AttributeValue<BandAttributes, K>): this;
-  /** Sets several of `Band`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BandAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BandAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Band[K], value: Band[K]) => void): () => void;
 }
 
 /** Attributes of `Whisker` (BokehJS `models/annotations/whisker`). */
 export interface WhiskerAttributes extends UpperLowerAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: a new `TeeHead`. */
   lower_head?: ArrowHead | null;
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: a new `TeeHead`. */
   upper_head?: ArrowHead | null;
 }
 
@@ -2008,18 +2701,20 @@ export class Whisker extends UpperLower {
   }
 }
 export interface Whisker extends LineVectorMixin {
-  /** The value of one of `Whisker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof WhiskerAttributes>(attr: K): Whisker[K];
-  /** Sets one of `Whisker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof WhiskerAttributes>(attr: K, value: AttributeValue<WhiskerAttributes, K>): this;
-  /** Sets several of `Whisker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<WhiskerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof WhiskerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Whisker[K], value: Whisker[K]) => void): () => void;
-  /** Default: a new `TeeHead`. */
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: a new `TeeHead`. */
   get lower_head(): ArrowHead | null;
+  /** Sets `lower_head` (a `ValidationError` if the value does not fit). */
   set lower_head(value: ArrowHead | null);
-  /** Default: a new `TeeHead`. */
+  /** Bokeh type `Nullable(Ref(ArrowHead))`. Default: a new `TeeHead`. */
   get upper_head(): ArrowHead | null;
+  /** Sets `upper_head` (a `ValidationError` if the value does not fit). */
   set upper_head(value: ArrowHead | null);
 }

@@ -35,43 +35,77 @@ import type { Ticker } from "./tickers.js";
 
 /** Attributes of `Axis` (BokehJS `models/axes/axis`). */
 export interface AxisAttributes extends GuideRendererAttributes, MajorTickLineMixinAttributes, MinorTickLineMixinAttributes, MajorLabelTextMixinAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
+  /** Bokeh type `Nullable(Or(String, Ref(BaseText)))`. Default: null. */
   axis_label?: string | BaseText | null;
+  /** Bokeh type `Enum(Align)`. Default: "center". */
   axis_label_align?: Align;
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "parallel". */
   axis_label_orientation?: LabelOrientation | number;
+  /** Bokeh type `Int`. Default: 5. */
   axis_label_standoff?: number;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Enum(AxisLabelStandoffMode)`. Default: "tick_labels". */
   axis_label_standoff_mode?: AxisLabelStandoffMode;
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   axis_label_text_align?: TextAlign;
+  /** Bokeh type `Percent`. Default: 1. */
   axis_label_text_alpha?: number;
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   axis_label_text_baseline?: TextBaseline;
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   axis_label_text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   axis_label_text_font?: string;
+  /** Bokeh type `String`. Default: "13px". */
   axis_label_text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "italic". */
   axis_label_text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1.2. */
   axis_label_text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   axis_label_text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   axis_label_text_outline_width?: number;
+  /** Bokeh type `Percent`. Default: 1. */
   axis_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   axis_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   axis_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   axis_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   axis_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   axis_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   axis_line_width?: number;
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   bounds?: [number, number] | "auto";
+  /** Bokeh type `Or(Enum(0, 1), Enum("auto"))`. Default: "auto". */
   dimension?: 0 | 1 | "auto";
+  /** Bokeh type `Or(Enum(Face), Enum("auto"))`. Default: "auto". */
   face?: Face | "auto";
+  /** Bokeh type `Nullable(Or(Number, Any))`. Default: null. */
   fixed_location?: unknown;
+  /** Bokeh type `Ref(TickFormatter)`. Required. */
   formatter: TickFormatter;
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "horizontal". */
   major_label_orientation?: LabelOrientation | number;
+  /** Bokeh type `Or(Dict(Or(String, Ref(BaseText))), Map(Or(String, Number), Or(String, Ref(BaseText))))`. Default: {} (a new one for each model). */
   major_label_overrides?: Record<string, string | BaseText> | Map<string | number, string | BaseText>;
+  /** Bokeh type `Ref(LabelingPolicy)`. Default: a new `AllLabels`. */
   major_label_policy?: LabelingPolicy;
+  /** Bokeh type `Int`. Default: 5. */
   major_label_standoff?: number;
+  /** Bokeh type `Number`. Default: 2. */
   major_tick_in?: number;
+  /** Bokeh type `Number`. Default: 6. */
   major_tick_out?: number;
+  /** Bokeh type `Number`. Default: 0. */
   minor_tick_in?: number;
+  /** Bokeh type `Number`. Default: 4. */
   minor_tick_out?: number;
+  /** Bokeh type `Ref(Ticker)`. Required. */
   ticker: Ticker;
 }
 
@@ -80,158 +114,223 @@ export abstract class Axis extends GuideRenderer {
   static override readonly modelType: string = "Axis";
 }
 export interface Axis extends MajorTickLineMixin, MinorTickLineMixin, MajorLabelTextMixin, BackgroundFillMixin, BackgroundHatchMixin {
-  /** The value of one of `Axis`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AxisAttributes>(attr: K): Axis[K];
-  /** Sets one of `Axis`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AxisAttributes>(attr: K, value: AttributeValue<AxisAttributes, K>): this;
-  /** Sets several of `Axis`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AxisAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AxisAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Axis[K], value: Axis[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(BaseText)))`. Default: null. */
   get axis_label(): string | BaseText | null;
+  /** Sets `axis_label` (a `ValidationError` if the value does not fit). */
   set axis_label(value: string | BaseText | null);
-  /** Default: "center". */
+  /** Bokeh type `Enum(Align)`. Default: "center". */
   get axis_label_align(): Align;
+  /** Sets `axis_label_align` (a `ValidationError` if the value does not fit). */
   set axis_label_align(value: Align);
-  /** Default: "parallel". */
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "parallel". */
   get axis_label_orientation(): LabelOrientation | number;
+  /** Sets `axis_label_orientation` (a `ValidationError` if the value does not fit). */
   set axis_label_orientation(value: LabelOrientation | number);
-  /** Default: 5. */
+  /** Bokeh type `Int`. Default: 5. */
   get axis_label_standoff(): number;
+  /** Sets `axis_label_standoff` (a `ValidationError` if the value does not fit). */
   set axis_label_standoff(value: number);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: "tick_labels". */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Enum(AxisLabelStandoffMode)`. Default: "tick_labels". */
   get axis_label_standoff_mode(): AxisLabelStandoffMode;
+  /** Sets `axis_label_standoff_mode` (a `ValidationError` if the value does not fit). */
   set axis_label_standoff_mode(value: AxisLabelStandoffMode);
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get axis_label_text_align(): TextAlign;
+  /** Sets `axis_label_text_align` (a `ValidationError` if the value does not fit). */
   set axis_label_text_align(value: TextAlign);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get axis_label_text_alpha(): number;
+  /** Sets `axis_label_text_alpha` (a `ValidationError` if the value does not fit). */
   set axis_label_text_alpha(value: number);
-  /** Default: "bottom". */
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   get axis_label_text_baseline(): TextBaseline;
+  /** Sets `axis_label_text_baseline` (a `ValidationError` if the value does not fit). */
   set axis_label_text_baseline(value: TextBaseline);
-  /** Default: "#444444". */
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   get axis_label_text_color(): Color | null;
+  /** Sets `axis_label_text_color` (a `ValidationError` if the value does not fit). */
   set axis_label_text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get axis_label_text_font(): string;
+  /** Sets `axis_label_text_font` (a `ValidationError` if the value does not fit). */
   set axis_label_text_font(value: string);
-  /** Default: "13px". */
+  /** Bokeh type `String`. Default: "13px". */
   get axis_label_text_font_size(): string;
+  /** Sets `axis_label_text_font_size` (a `ValidationError` if the value does not fit). */
   set axis_label_text_font_size(value: string);
-  /** Default: "italic". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "italic". */
   get axis_label_text_font_style(): FontStyle;
+  /** Sets `axis_label_text_font_style` (a `ValidationError` if the value does not fit). */
   set axis_label_text_font_style(value: FontStyle);
-  /** Default: 1.2. */
+  /** Bokeh type `Number`. Default: 1.2. */
   get axis_label_text_line_height(): number;
+  /** Sets `axis_label_text_line_height` (a `ValidationError` if the value does not fit). */
   set axis_label_text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get axis_label_text_outline_color(): Color | null;
+  /** Sets `axis_label_text_outline_color` (a `ValidationError` if the value does not fit). */
   set axis_label_text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get axis_label_text_outline_width(): number;
+  /** Sets `axis_label_text_outline_width` (a `ValidationError` if the value does not fit). */
   set axis_label_text_outline_width(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get axis_line_alpha(): number;
+  /** Sets `axis_line_alpha` (a `ValidationError` if the value does not fit). */
   set axis_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get axis_line_cap(): LineCap;
+  /** Sets `axis_line_cap` (a `ValidationError` if the value does not fit). */
   set axis_line_cap(value: LineCap);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get axis_line_color(): Color | null;
+  /** Sets `axis_line_color` (a `ValidationError` if the value does not fit). */
   set axis_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get axis_line_dash(): LineDash | Array<number>;
+  /** Sets `axis_line_dash` (a `ValidationError` if the value does not fit). */
   set axis_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get axis_line_dash_offset(): number;
+  /** Sets `axis_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set axis_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get axis_line_join(): LineJoin;
+  /** Sets `axis_line_join` (a `ValidationError` if the value does not fit). */
   set axis_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get axis_line_width(): number;
+  /** Sets `axis_line_width` (a `ValidationError` if the value does not fit). */
   set axis_line_width(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   get bounds(): [number, number] | "auto";
+  /** Sets `bounds` (a `ValidationError` if the value does not fit). */
   set bounds(value: [number, number] | "auto");
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum(0, 1), Enum("auto"))`. Default: "auto". */
   get dimension(): 0 | 1 | "auto";
+  /** Sets `dimension` (a `ValidationError` if the value does not fit). */
   set dimension(value: 0 | 1 | "auto");
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum(Face), Enum("auto"))`. Default: "auto". */
   get face(): Face | "auto";
+  /** Sets `face` (a `ValidationError` if the value does not fit). */
   set face(value: Face | "auto");
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Any))`. Default: null. */
   get fixed_location(): unknown;
+  /** Sets `fixed_location` (a `ValidationError` if the value does not fit). */
   set fixed_location(value: unknown);
-  /** Required. */
+  /** Bokeh type `Ref(TickFormatter)`. Required. */
   get formatter(): TickFormatter;
+  /** Sets `formatter` (a `ValidationError` if the value does not fit). */
   set formatter(value: TickFormatter);
-  /** Default: "horizontal". */
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "horizontal". */
   get major_label_orientation(): LabelOrientation | number;
+  /** Sets `major_label_orientation` (a `ValidationError` if the value does not fit). */
   set major_label_orientation(value: LabelOrientation | number);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Or(Dict(Or(String, Ref(BaseText))), Map(Or(String, Number), Or(String, Ref(BaseText))))`. Default: {} (a new one for each model). */
   get major_label_overrides(): Record<string, string | BaseText> | Map<string | number, string | BaseText>;
+  /** Sets `major_label_overrides` (a `ValidationError` if the value does not fit). */
   set major_label_overrides(value: Record<string, string | BaseText> | Map<string | number, string | BaseText>);
-  /** Default: a new `AllLabels`. */
+  /** Bokeh type `Ref(LabelingPolicy)`. Default: a new `AllLabels`. */
   get major_label_policy(): LabelingPolicy;
+  /** Sets `major_label_policy` (a `ValidationError` if the value does not fit). */
   set major_label_policy(value: LabelingPolicy);
-  /** Default: 5. */
+  /** Bokeh type `Int`. Default: 5. */
   get major_label_standoff(): number;
+  /** Sets `major_label_standoff` (a `ValidationError` if the value does not fit). */
   set major_label_standoff(value: number);
-  /** Default: 2. */
+  /** Bokeh type `Number`. Default: 2. */
   get major_tick_in(): number;
+  /** Sets `major_tick_in` (a `ValidationError` if the value does not fit). */
   set major_tick_in(value: number);
-  /** Default: 6. */
+  /** Bokeh type `Number`. Default: 6. */
   get major_tick_out(): number;
+  /** Sets `major_tick_out` (a `ValidationError` if the value does not fit). */
   set major_tick_out(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get minor_tick_in(): number;
+  /** Sets `minor_tick_in` (a `ValidationError` if the value does not fit). */
   set minor_tick_in(value: number);
-  /** Default: 4. */
+  /** Bokeh type `Number`. Default: 4. */
   get minor_tick_out(): number;
+  /** Sets `minor_tick_out` (a `ValidationError` if the value does not fit). */
   set minor_tick_out(value: number);
-  /** Required. */
+  /** Bokeh type `Ref(Ticker)`. Required. */
   get ticker(): Ticker;
+  /** Sets `ticker` (a `ValidationError` if the value does not fit). */
   set ticker(value: Ticker);
 }
 
 /** Attributes of `CategoricalAxis` (BokehJS `models/axes/categorical_axis`). */
 export interface CategoricalAxisAttributes extends Omit<AxisAttributes, "formatter" | "ticker"> {
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "parallel". */
   group_label_orientation?: LabelOrientation | number;
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   group_text_align?: TextAlign;
+  /** Bokeh type `Percent`. Default: 1. */
   group_text_alpha?: number;
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   group_text_baseline?: TextBaseline;
+  /** Bokeh type `Nullable(Color)`. Default: "grey". */
   group_text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   group_text_font?: string;
+  /** Bokeh type `String`. Default: "11px". */
   group_text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "bold". */
   group_text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1.2. */
   group_text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   group_text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   group_text_outline_width?: number;
+  /** Bokeh type `Percent`. Default: 1. */
   separator_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   separator_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: "lightgrey". */
   separator_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   separator_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   separator_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   separator_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 2. */
   separator_line_width?: number;
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "parallel". */
   subgroup_label_orientation?: LabelOrientation | number;
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   subgroup_text_align?: TextAlign;
+  /** Bokeh type `Percent`. Default: 1. */
   subgroup_text_alpha?: number;
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   subgroup_text_baseline?: TextBaseline;
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   subgroup_text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   subgroup_text_font?: string;
+  /** Bokeh type `String`. Default: "11px". */
   subgroup_text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "bold". */
   subgroup_text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1.2. */
   subgroup_text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   subgroup_text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   subgroup_text_outline_width?: number;
+  /** Bokeh type `Ref(TickFormatter)`. Default: a new `CategoricalTickFormatter`. */
   formatter?: TickFormatter;
+  /** Bokeh type `Ref(Ticker)`. Default: a new `CategoricalTicker`. */
   ticker?: Ticker;
 }
 
@@ -244,100 +343,129 @@ export class CategoricalAxis extends Axis {
   }
 }
 export interface CategoricalAxis {
-  /** The value of one of `CategoricalAxis`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CategoricalAxisAttributes>(attr: K): CategoricalAxis[K];
-  /** Sets one of `CategoricalAxis`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CategoricalAxisAttributes>(attr: K, value: AttributeValue<CategoricalAxisAttributes, K>): this;
-  /** Sets several of `CategoricalAxis`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CategoricalAxisAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CategoricalAxisAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CategoricalAxis[K], value: CategoricalAxis[K]) => void): () => void;
-  /** Default: "parallel". */
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "parallel". */
   get group_label_orientation(): LabelOrientation | number;
+  /** Sets `group_label_orientation` (a `ValidationError` if the value does not fit). */
   set group_label_orientation(value: LabelOrientation | number);
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get group_text_align(): TextAlign;
+  /** Sets `group_text_align` (a `ValidationError` if the value does not fit). */
   set group_text_align(value: TextAlign);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get group_text_alpha(): number;
+  /** Sets `group_text_alpha` (a `ValidationError` if the value does not fit). */
   set group_text_alpha(value: number);
-  /** Default: "bottom". */
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   get group_text_baseline(): TextBaseline;
+  /** Sets `group_text_baseline` (a `ValidationError` if the value does not fit). */
   set group_text_baseline(value: TextBaseline);
-  /** Default: "grey". */
+  /** Bokeh type `Nullable(Color)`. Default: "grey". */
   get group_text_color(): Color | null;
+  /** Sets `group_text_color` (a `ValidationError` if the value does not fit). */
   set group_text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get group_text_font(): string;
+  /** Sets `group_text_font` (a `ValidationError` if the value does not fit). */
   set group_text_font(value: string);
-  /** Default: "11px". */
+  /** Bokeh type `String`. Default: "11px". */
   get group_text_font_size(): string;
+  /** Sets `group_text_font_size` (a `ValidationError` if the value does not fit). */
   set group_text_font_size(value: string);
-  /** Default: "bold". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "bold". */
   get group_text_font_style(): FontStyle;
+  /** Sets `group_text_font_style` (a `ValidationError` if the value does not fit). */
   set group_text_font_style(value: FontStyle);
-  /** Default: 1.2. */
+  /** Bokeh type `Number`. Default: 1.2. */
   get group_text_line_height(): number;
+  /** Sets `group_text_line_height` (a `ValidationError` if the value does not fit). */
   set group_text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get group_text_outline_color(): Color | null;
+  /** Sets `group_text_outline_color` (a `ValidationError` if the value does not fit). */
   set group_text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get group_text_outline_width(): number;
+  /** Sets `group_text_outline_width` (a `ValidationError` if the value does not fit). */
   set group_text_outline_width(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get separator_line_alpha(): number;
+  /** Sets `separator_line_alpha` (a `ValidationError` if the value does not fit). */
   set separator_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get separator_line_cap(): LineCap;
+  /** Sets `separator_line_cap` (a `ValidationError` if the value does not fit). */
   set separator_line_cap(value: LineCap);
-  /** Default: "lightgrey". */
+  /** Bokeh type `Nullable(Color)`. Default: "lightgrey". */
   get separator_line_color(): Color | null;
+  /** Sets `separator_line_color` (a `ValidationError` if the value does not fit). */
   set separator_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get separator_line_dash(): LineDash | Array<number>;
+  /** Sets `separator_line_dash` (a `ValidationError` if the value does not fit). */
   set separator_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get separator_line_dash_offset(): number;
+  /** Sets `separator_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set separator_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get separator_line_join(): LineJoin;
+  /** Sets `separator_line_join` (a `ValidationError` if the value does not fit). */
   set separator_line_join(value: LineJoin);
-  /** Default: 2. */
+  /** Bokeh type `Number`. Default: 2. */
   get separator_line_width(): number;
+  /** Sets `separator_line_width` (a `ValidationError` if the value does not fit). */
   set separator_line_width(value: number);
-  /** Default: "parallel". */
+  /** Bokeh type `Or(Enum(LabelOrientation), Number)`. Default: "parallel". */
   get subgroup_label_orientation(): LabelOrientation | number;
+  /** Sets `subgroup_label_orientation` (a `ValidationError` if the value does not fit). */
   set subgroup_label_orientation(value: LabelOrientation | number);
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get subgroup_text_align(): TextAlign;
+  /** Sets `subgroup_text_align` (a `ValidationError` if the value does not fit). */
   set subgroup_text_align(value: TextAlign);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get subgroup_text_alpha(): number;
+  /** Sets `subgroup_text_alpha` (a `ValidationError` if the value does not fit). */
   set subgroup_text_alpha(value: number);
-  /** Default: "bottom". */
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   get subgroup_text_baseline(): TextBaseline;
+  /** Sets `subgroup_text_baseline` (a `ValidationError` if the value does not fit). */
   set subgroup_text_baseline(value: TextBaseline);
-  /** Default: "#444444". */
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   get subgroup_text_color(): Color | null;
+  /** Sets `subgroup_text_color` (a `ValidationError` if the value does not fit). */
   set subgroup_text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get subgroup_text_font(): string;
+  /** Sets `subgroup_text_font` (a `ValidationError` if the value does not fit). */
   set subgroup_text_font(value: string);
-  /** Default: "11px". */
+  /** Bokeh type `String`. Default: "11px". */
   get subgroup_text_font_size(): string;
+  /** Sets `subgroup_text_font_size` (a `ValidationError` if the value does not fit). */
   set subgroup_text_font_size(value: string);
-  /** Default: "bold". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "bold". */
   get subgroup_text_font_style(): FontStyle;
+  /** Sets `subgroup_text_font_style` (a `ValidationError` if the value does not fit). */
   set subgroup_text_font_style(value: FontStyle);
-  /** Default: 1.2. */
+  /** Bokeh type `Number`. Default: 1.2. */
   get subgroup_text_line_height(): number;
+  /** Sets `subgroup_text_line_height` (a `ValidationError` if the value does not fit). */
   set subgroup_text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get subgroup_text_outline_color(): Color | null;
+  /** Sets `subgroup_text_outline_color` (a `ValidationError` if the value does not fit). */
   set subgroup_text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get subgroup_text_outline_width(): number;
+  /** Sets `subgroup_text_outline_width` (a `ValidationError` if the value does not fit). */
   set subgroup_text_outline_width(value: number);
 }
 
@@ -351,7 +479,9 @@ export abstract class ContinuousAxis extends Axis {
 
 /** Attributes of `DatetimeAxis` (BokehJS `models/axes/datetime_axis`). */
 export interface DatetimeAxisAttributes extends Omit<ContinuousAxisAttributes, "formatter" | "ticker"> {
+  /** Bokeh type `Ref(TickFormatter)`. Default: a new `DatetimeTickFormatter`. */
   formatter?: TickFormatter;
+  /** Bokeh type `Ref(Ticker)`. Default: a new `DatetimeTicker`. */
   ticker?: Ticker;
 }
 
@@ -366,7 +496,9 @@ export class DatetimeAxis extends ContinuousAxis {
 
 /** Attributes of `LinearAxis` (BokehJS `models/axes/linear_axis`). */
 export interface LinearAxisAttributes extends Omit<ContinuousAxisAttributes, "formatter" | "ticker"> {
+  /** Bokeh type `Ref(TickFormatter)`. Default: a new `BasicTickFormatter`. */
   formatter?: TickFormatter;
+  /** Bokeh type `Ref(Ticker)`. Default: a new `BasicTicker`. */
   ticker?: Ticker;
 }
 
@@ -381,7 +513,9 @@ export class LinearAxis extends ContinuousAxis {
 
 /** Attributes of `LogAxis` (BokehJS `models/axes/log_axis`). */
 export interface LogAxisAttributes extends Omit<ContinuousAxisAttributes, "formatter" | "ticker"> {
+  /** Bokeh type `Ref(TickFormatter)`. Default: a new `LogTickFormatter`. */
   formatter?: TickFormatter;
+  /** Bokeh type `Ref(Ticker)`. Default: a new `LogTicker`. */
   ticker?: Ticker;
 }
 
@@ -396,7 +530,9 @@ export class LogAxis extends ContinuousAxis {
 
 /** Attributes of `TimedeltaAxis` (BokehJS `models/axes/timedelta_axis`). Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
 export interface TimedeltaAxisAttributes extends Omit<ContinuousAxisAttributes, "formatter" | "ticker"> {
+  /** Bokeh type `Ref(TickFormatter)`. Default: a new `TimedeltaTickFormatter`. */
   formatter?: TickFormatter;
+  /** Bokeh type `Ref(Ticker)`. Default: a new `TimedeltaTicker`. */
   ticker?: Ticker;
 }
 

@@ -15,6 +15,7 @@ export abstract class Callback extends BokehModel {
 
 /** Attributes of `CloseDialog` (BokehJS `models/callbacks/close_dialog`). */
 export interface CloseDialogAttributes extends CallbackAttributes {
+  /** Bokeh type `Ref(Dialog)`. Required. */
   dialog: Dialog;
 }
 
@@ -27,23 +28,27 @@ export class CloseDialog extends Callback {
   }
 }
 export interface CloseDialog {
-  /** The value of one of `CloseDialog`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CloseDialogAttributes>(attr: K): CloseDialog[K];
-  /** Sets one of `CloseDialog`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CloseDialogAttributes>(attr: K, value: AttributeValue<CloseDialogAttributes, K>): this;
-  /** Sets several of `CloseDialog`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CloseDialogAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CloseDialogAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CloseDialog[K], value: CloseDialog[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Dialog)`. Required. */
   get dialog(): Dialog;
+  /** Sets `dialog` (a `ValidationError` if the value does not fit). */
   set dialog(value: Dialog);
 }
 
 /** Attributes of `CustomJS` (BokehJS `models/callbacks/customjs`). */
 export interface CustomJSAttributes extends CallbackAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Required. */
   code: string;
+  /** Bokeh type `Or(Enum("auto"), Boolean)`. Default: "auto". */
   module?: "auto" | boolean;
 }
 
@@ -56,27 +61,31 @@ export class CustomJS extends Callback {
   }
 }
 export interface CustomJS {
-  /** The value of one of `CustomJS`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSAttributes>(attr: K): CustomJS[K];
-  /** Sets one of `CustomJS`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSAttributes>(attr: K, value: AttributeValue<CustomJSAttributes, K>): this;
-  /** Sets several of `CustomJS`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJS[K], value: CustomJS[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("auto"), Boolean)`. Default: "auto". */
   get module(): "auto" | boolean;
+  /** Sets `module` (a `ValidationError` if the value does not fit). */
   set module(value: "auto" | boolean);
 }
 
 /** Attributes of `OpenDialog` (BokehJS `models/callbacks/open_dialog`). */
 export interface OpenDialogAttributes extends CallbackAttributes {
+  /** Bokeh type `Ref(Dialog)`. Required. */
   dialog: Dialog;
 }
 
@@ -89,22 +98,25 @@ export class OpenDialog extends Callback {
   }
 }
 export interface OpenDialog {
-  /** The value of one of `OpenDialog`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof OpenDialogAttributes>(attr: K): OpenDialog[K];
-  /** Sets one of `OpenDialog`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof OpenDialogAttributes>(attr: K, value: AttributeValue<OpenDialogAttributes, K>): this;
-  /** Sets several of `OpenDialog`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<OpenDialogAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof OpenDialogAttributes>(attrs: K | readonly K[], listener: (attr: K, old: OpenDialog[K], value: OpenDialog[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Dialog)`. Required. */
   get dialog(): Dialog;
+  /** Sets `dialog` (a `ValidationError` if the value does not fit). */
   set dialog(value: Dialog);
 }
 
 /** Attributes of `OpenURL` (BokehJS `models/callbacks/open_url`). */
 export interface OpenURLAttributes extends CallbackAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   same_tab?: boolean;
+  /** Bokeh type `String`. Default: "http://". */
   url?: string;
 }
 
@@ -117,26 +129,31 @@ export class OpenURL extends Callback {
   }
 }
 export interface OpenURL {
-  /** The value of one of `OpenURL`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof OpenURLAttributes>(attr: K): OpenURL[K];
-  /** Sets one of `OpenURL`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof OpenURLAttributes>(attr: K, value: AttributeValue<OpenURLAttributes, K>): this;
-  /** Sets several of `OpenURL`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<OpenURLAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof OpenURLAttributes>(attrs: K | readonly K[], listener: (attr: K, old: OpenURL[K], value: OpenURL[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get same_tab(): boolean;
+  /** Sets `same_tab` (a `ValidationError` if the value does not fit). */
   set same_tab(value: boolean);
-  /** Default: "http://". */
+  /** Bokeh type `String`. Default: "http://". */
   get url(): string;
+  /** Sets `url` (a `ValidationError` if the value does not fit). */
   set url(value: string);
 }
 
 /** Attributes of `SetValue` (BokehJS `models/callbacks/set_value`). */
 export interface SetValueAttributes extends CallbackAttributes {
+  /** Bokeh type `String`. Required. */
   attr: string;
+  /** Bokeh type `AnyRef`. Required. */
   obj: Model;
+  /** Bokeh type `Unknown`. Required. */
   value: unknown;
 }
 
@@ -149,27 +166,31 @@ export class SetValue extends Callback {
   }
 }
 export interface SetValue {
-  /** The value of one of `SetValue`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SetValueAttributes>(attr: K): SetValue[K];
-  /** Sets one of `SetValue`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SetValueAttributes>(attr: K, value: AttributeValue<SetValueAttributes, K>): this;
-  /** Sets several of `SetValue`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SetValueAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SetValueAttributes>(attrs: K | readonly K[], listener: (attr: K, old: SetValue[K], value: SetValue[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get attr(): string;
+  /** Sets `attr` (a `ValidationError` if the value does not fit). */
   set attr(value: string);
-  /** Required. */
+  /** Bokeh type `AnyRef`. Required. */
   get obj(): Model;
+  /** Sets `obj` (a `ValidationError` if the value does not fit). */
   set obj(value: Model);
-  /** Required. */
+  /** Bokeh type `Unknown`. Required. */
   get value(): unknown;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: unknown);
 }
 
 /** Attributes of `ToggleVisibility` (BokehJS `models/callbacks/toggle_visibility`). */
 export interface ToggleVisibilityAttributes extends CallbackAttributes {
+  /** Bokeh type `Ref(UIElement)`. Required. */
   target: UIElement;
 }
 
@@ -182,15 +203,16 @@ export class ToggleVisibility extends Callback {
   }
 }
 export interface ToggleVisibility {
-  /** The value of one of `ToggleVisibility`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToggleVisibilityAttributes>(attr: K): ToggleVisibility[K];
-  /** Sets one of `ToggleVisibility`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToggleVisibilityAttributes>(attr: K, value: AttributeValue<ToggleVisibilityAttributes, K>): this;
-  /** Sets several of `ToggleVisibility`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToggleVisibilityAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToggleVisibilityAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToggleVisibility[K], value: ToggleVisibility[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(UIElement)`. Required. */
   get target(): UIElement;
+  /** Sets `target` (a `ValidationError` if the value does not fit). */
   set target(value: UIElement);
 }

@@ -9,7 +9,9 @@ import { StyledElement, UIElement, type StyledElementAttributes, type UIElementA
 
 /** Attributes of `CanvasPanel` (BokehJS `models/canvas/canvas_panel`). */
 export interface CanvasPanelAttributes extends StyledElementAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   inner?: boolean;
+  /** Bokeh type `Enum(Place)`. Required. */
   place: Place;
 }
 
@@ -18,26 +20,29 @@ export abstract class CanvasPanel extends StyledElement {
   static override readonly modelType: string = "CanvasPanel";
 }
 export interface CanvasPanel {
-  /** The value of one of `CanvasPanel`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CanvasPanelAttributes>(attr: K): CanvasPanel[K];
-  /** Sets one of `CanvasPanel`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CanvasPanelAttributes>(attr: K, value: AttributeValue<CanvasPanelAttributes, K>): this;
-  /** Sets several of `CanvasPanel`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CanvasPanelAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CanvasPanelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CanvasPanel[K], value: CanvasPanel[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get inner(): boolean;
+  /** Sets `inner` (a `ValidationError` if the value does not fit). */
   set inner(value: boolean);
-  /** Required. */
+  /** Bokeh type `Enum(Place)`. Required. */
   get place(): Place;
+  /** Sets `place` (a `ValidationError` if the value does not fit). */
   set place(value: Place);
 }
 
 /** Attributes of `Canvas` (BokehJS `models/canvas/canvas`). */
 export interface CanvasAttributes extends UIElementAttributes {
-  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). */
+  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). Bokeh type `Boolean`. Default: true. */
   hidpi?: boolean;
+  /** Bokeh type `Enum(OutputBackend)`. Default: "canvas". */
   output_backend?: OutputBackend;
 }
 
@@ -50,33 +55,45 @@ export class Canvas extends UIElement {
   }
 }
 export interface Canvas {
-  /** The value of one of `Canvas`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CanvasAttributes>(attr: K): Canvas[K];
-  /** Sets one of `Canvas`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CanvasAttributes>(attr: K, value: AttributeValue<CanvasAttributes, K>): this;
-  /** Sets several of `Canvas`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CanvasAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CanvasAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Canvas[K], value: Canvas[K]) => void): () => void;
-  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). Default: true. */
+  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). Bokeh type `Boolean`. Default: true. */
   get hidpi(): boolean;
+  /** Sets `hidpi` (a `ValidationError` if the value does not fit). */
   set hidpi(value: boolean);
-  /** Default: "canvas". */
+  /** Bokeh type `Enum(OutputBackend)`. Default: "canvas". */
   get output_backend(): OutputBackend;
+  /** Sets `output_backend` (a `ValidationError` if the value does not fit). */
   set output_backend(value: OutputBackend);
 }
 
 /** Attributes of `CartesianFrame` (BokehJS `models/canvas/cartesian_frame`). */
 export interface CartesianFrameAttributes extends CanvasPanelAttributes {
+  /** Bokeh type `Number`. Default: 1. */
   aspect_scale?: number;
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   extra_x_ranges?: Record<string, Range>;
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   extra_x_scales?: Record<string, Scale>;
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   extra_y_ranges?: Record<string, Range>;
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   extra_y_scales?: Record<string, Scale>;
+  /** Bokeh type `Boolean`. Default: false. */
   match_aspect?: boolean;
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   x_range?: Range;
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   x_scale?: Scale;
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   y_range?: Range;
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   y_scale?: Scale;
 }
 
@@ -89,42 +106,52 @@ export class CartesianFrame extends CanvasPanel {
   }
 }
 export interface CartesianFrame {
-  /** The value of one of `CartesianFrame`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CartesianFrameAttributes>(attr: K): CartesianFrame[K];
-  /** Sets one of `CartesianFrame`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CartesianFrameAttributes>(attr: K, value: AttributeValue<CartesianFrameAttributes, K>): this;
-  /** Sets several of `CartesianFrame`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CartesianFrameAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CartesianFrameAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CartesianFrame[K], value: CartesianFrame[K]) => void): () => void;
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get aspect_scale(): number;
+  /** Sets `aspect_scale` (a `ValidationError` if the value does not fit). */
   set aspect_scale(value: number);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   get extra_x_ranges(): Record<string, Range>;
+  /** Sets `extra_x_ranges` (a `ValidationError` if the value does not fit). */
   set extra_x_ranges(value: Record<string, Range>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   get extra_x_scales(): Record<string, Scale>;
+  /** Sets `extra_x_scales` (a `ValidationError` if the value does not fit). */
   set extra_x_scales(value: Record<string, Scale>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   get extra_y_ranges(): Record<string, Range>;
+  /** Sets `extra_y_ranges` (a `ValidationError` if the value does not fit). */
   set extra_y_ranges(value: Record<string, Range>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   get extra_y_scales(): Record<string, Scale>;
+  /** Sets `extra_y_scales` (a `ValidationError` if the value does not fit). */
   set extra_y_scales(value: Record<string, Scale>);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get match_aspect(): boolean;
+  /** Sets `match_aspect` (a `ValidationError` if the value does not fit). */
   set match_aspect(value: boolean);
-  /** Default: a new `DataRange1d`. */
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   get x_range(): Range;
+  /** Sets `x_range` (a `ValidationError` if the value does not fit). */
   set x_range(value: Range);
-  /** Default: a new `LinearScale`. */
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   get x_scale(): Scale;
+  /** Sets `x_scale` (a `ValidationError` if the value does not fit). */
   set x_scale(value: Scale);
-  /** Default: a new `DataRange1d`. */
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   get y_range(): Range;
+  /** Sets `y_range` (a `ValidationError` if the value does not fit). */
   set y_range(value: Range);
-  /** Default: a new `LinearScale`. */
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   get y_scale(): Scale;
+  /** Sets `y_scale` (a `ValidationError` if the value does not fit). */
   set y_scale(value: Scale);
 }

@@ -14,7 +14,9 @@ export abstract class Comparison extends BokehModel {
 
 /** Attributes of `CustomJSCompare` (BokehJS `models/comparisons/customjs_compare`). */
 export interface CustomJSCompareAttributes extends ComparisonAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   code?: string;
 }
 
@@ -27,24 +29,27 @@ export class CustomJSCompare extends Comparison {
   }
 }
 export interface CustomJSCompare {
-  /** The value of one of `CustomJSCompare`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSCompareAttributes>(attr: K): CustomJSCompare[K];
-  /** Sets one of `CustomJSCompare`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSCompareAttributes>(attr: K, value: AttributeValue<CustomJSCompareAttributes, K>): this;
-  /** Sets several of `CustomJSCompare`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSCompareAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSCompareAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJSCompare[K], value: CustomJSCompare[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
 }
 
 /** Attributes of `NanCompare` (BokehJS `models/comparisons/nan_compare`). */
 export interface NanCompareAttributes extends ComparisonAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   ascending_first?: boolean;
 }
 
@@ -57,15 +62,16 @@ export class NanCompare extends Comparison {
   }
 }
 export interface NanCompare {
-  /** The value of one of `NanCompare`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NanCompareAttributes>(attr: K): NanCompare[K];
-  /** Sets one of `NanCompare`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NanCompareAttributes>(attr: K, value: AttributeValue<NanCompareAttributes, K>): this;
-  /** Sets several of `NanCompare`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NanCompareAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NanCompareAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NanCompare[K], value: NanCompare[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get ascending_first(): boolean;
+  /** Sets `ascending_first` (a `ValidationError` if the value does not fit). */
   set ascending_first(value: boolean);
 }

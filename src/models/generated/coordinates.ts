@@ -16,11 +16,17 @@ export abstract class Coordinate extends BokehModel {
 
 /** Attributes of `CoordinateMapping` (BokehJS `models/coordinates/coordinate_mapping`). */
 export interface CoordinateMappingAttributes extends BokehModelAttributes {
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   x_scale?: Scale;
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   x_source?: Range;
+  /** Bokeh type `Ref(Range)`. Required. */
   x_target: Range;
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   y_scale?: Scale;
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   y_source?: Range;
+  /** Bokeh type `Ref(Range)`. Required. */
   y_target: Range;
 }
 
@@ -33,37 +39,45 @@ export class CoordinateMapping extends BokehModel {
   }
 }
 export interface CoordinateMapping {
-  /** The value of one of `CoordinateMapping`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CoordinateMappingAttributes>(attr: K): CoordinateMapping[K];
-  /** Sets one of `CoordinateMapping`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CoordinateMappingAttributes>(attr: K, value: AttributeValue<CoordinateMappingAttributes, K>): this;
-  /** Sets several of `CoordinateMapping`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CoordinateMappingAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CoordinateMappingAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CoordinateMapping[K], value: CoordinateMapping[K]) => void): () => void;
-  /** Default: a new `LinearScale`. */
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   get x_scale(): Scale;
+  /** Sets `x_scale` (a `ValidationError` if the value does not fit). */
   set x_scale(value: Scale);
-  /** Default: a new `DataRange1d`. */
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   get x_source(): Range;
+  /** Sets `x_source` (a `ValidationError` if the value does not fit). */
   set x_source(value: Range);
-  /** Required. */
+  /** Bokeh type `Ref(Range)`. Required. */
   get x_target(): Range;
+  /** Sets `x_target` (a `ValidationError` if the value does not fit). */
   set x_target(value: Range);
-  /** Default: a new `LinearScale`. */
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   get y_scale(): Scale;
+  /** Sets `y_scale` (a `ValidationError` if the value does not fit). */
   set y_scale(value: Scale);
-  /** Default: a new `DataRange1d`. */
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   get y_source(): Range;
+  /** Sets `y_source` (a `ValidationError` if the value does not fit). */
   set y_source(value: Range);
-  /** Required. */
+  /** Bokeh type `Ref(Range)`. Required. */
   get y_target(): Range;
+  /** Sets `y_target` (a `ValidationError` if the value does not fit). */
   set y_target(value: Range);
 }
 
 /** Attributes of `Indexed` (BokehJS `models/coordinates/indexed`). */
 export interface IndexedAttributes extends CoordinateAttributes {
+  /** Bokeh type `Int`. Required. */
   index: number;
+  /** Bokeh type `AnyRef`. Required. */
   renderer: Model;
 }
 
@@ -76,26 +90,31 @@ export class Indexed extends Coordinate {
   }
 }
 export interface Indexed {
-  /** The value of one of `Indexed`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof IndexedAttributes>(attr: K): Indexed[K];
-  /** Sets one of `Indexed`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof IndexedAttributes>(attr: K, value: AttributeValue<IndexedAttributes, K>): this;
-  /** Sets several of `Indexed`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<IndexedAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof IndexedAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Indexed[K], value: Indexed[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Int`. Required. */
   get index(): number;
+  /** Sets `index` (a `ValidationError` if the value does not fit). */
   set index(value: number);
-  /** Required. */
+  /** Bokeh type `AnyRef`. Required. */
   get renderer(): Model;
+  /** Sets `renderer` (a `ValidationError` if the value does not fit). */
   set renderer(value: Model);
 }
 
 /** Attributes of `Node` (BokehJS `models/coordinates/node`). */
 export interface NodeAttributes extends CoordinateAttributes {
+  /** Bokeh type `Int`. Default: 0. */
   offset?: number;
+  /** Bokeh type `String`. Required. */
   symbol: string;
+  /** Bokeh type `Or(Ref(Model), Enum("canvas", "plot", "frame", "parent"))`. Required. */
   target: Model | "canvas" | "plot" | "frame" | "parent";
 }
 
@@ -108,28 +127,33 @@ export class Node extends Coordinate {
   }
 }
 export interface Node {
-  /** The value of one of `Node`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NodeAttributes>(attr: K): Node[K];
-  /** Sets one of `Node`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NodeAttributes>(attr: K, value: AttributeValue<NodeAttributes, K>): this;
-  /** Sets several of `Node`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NodeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NodeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Node[K], value: Node[K]) => void): () => void;
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get offset(): number;
+  /** Sets `offset` (a `ValidationError` if the value does not fit). */
   set offset(value: number);
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get symbol(): string;
+  /** Sets `symbol` (a `ValidationError` if the value does not fit). */
   set symbol(value: string);
-  /** Required. */
+  /** Bokeh type `Or(Ref(Model), Enum("canvas", "plot", "frame", "parent"))`. Required. */
   get target(): Model | "canvas" | "plot" | "frame" | "parent";
+  /** Sets `target` (a `ValidationError` if the value does not fit). */
   set target(value: Model | "canvas" | "plot" | "frame" | "parent");
 }
 
 /** Attributes of `XY` (BokehJS `models/coordinates/xy`). */
 export interface XYAttributes extends CoordinateAttributes {
+  /** Bokeh type `Number`. Required. */
   x: number;
+  /** Bokeh type `Number`. Required. */
   y: number;
 }
 
@@ -142,18 +166,20 @@ export class XY extends Coordinate {
   }
 }
 export interface XY {
-  /** The value of one of `XY`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof XYAttributes>(attr: K): XY[K];
-  /** Sets one of `XY`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof XYAttributes>(attr: K, value: AttributeValue<XYAttributes, K>): this;
-  /** Sets several of `XY`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<XYAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof XYAttributes>(attrs: K | readonly K[], listener: (attr: K, old: XY[K], value: XY[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get x(): number;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: number);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get y(): number;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: number);
 }

@@ -19,318 +19,631 @@ export abstract class StyleSheet extends BokehModel {
 
 /** Attributes of `Styles` (BokehJS `models/dom/styles`). */
 export interface StylesAttributes extends BokehModelAttributes {
+  /** Bokeh type `Nullable(String)`. Default: null. */
   align_content?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   align_items?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   align_self?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   alignment_baseline?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   all?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_delay?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_direction?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_duration?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_fill_mode?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_iteration_count?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_name?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_play_state?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   animation_timing_function?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   aspect_ratio?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   backface_visibility?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_attachment?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_clip?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_image?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_origin?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_position_x?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_position_y?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_repeat?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   background_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   baseline_shift?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   block_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_end_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_end_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_end_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_start_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_start_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_block_start_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_bottom?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_bottom_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_bottom_left_radius?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_bottom_right_radius?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_bottom_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_bottom_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_collapse?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_image?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_image_outset?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_image_repeat?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_image_slice?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_image_source?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_image_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_end_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_end_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_end_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_start_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_start_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_inline_start_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_left?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_left_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_left_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_left_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_radius?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_right?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_right_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_right_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_right_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_spacing?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_top?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_top_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_top_left_radius?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_top_right_radius?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_top_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_top_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   border_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   bottom?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   box_shadow?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   box_sizing?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   break_after?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   break_before?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   break_inside?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   caption_side?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   caret_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   clear?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   clip?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   clip_path?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   clip_rule?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   color_interpolation?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   color_interpolation_filters?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_count?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_fill?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_gap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_rule?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_rule_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_rule_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_rule_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_span?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   column_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   columns?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   content?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   counter_increment?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   counter_reset?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   cursor?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   direction?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   display?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   dominant_baseline?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   empty_cells?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   fill?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   fill_opacity?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   fill_rule?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   filter?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flex?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flex_basis?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flex_direction?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flex_flow?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flex_grow?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flex_shrink?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flex_wrap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   float?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flood_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   flood_opacity?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_family?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_feature_settings?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_kerning?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_size_adjust?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_stretch?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_synthesis?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_variant?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_variant_caps?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_variant_east_asian?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_variant_ligatures?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_variant_numeric?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_variant_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   font_weight?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   gap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   glyph_orientation_vertical?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_area?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_auto_columns?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_auto_flow?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_auto_rows?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_column?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_column_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_column_gap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_column_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_gap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_row?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_row_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_row_gap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_row_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_template?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_template_areas?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_template_columns?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   grid_template_rows?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   height?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   hyphens?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   image_orientation?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   image_rendering?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   inline_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   justify_content?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   justify_items?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   justify_self?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   left?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   letter_spacing?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   lighting_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   line_break?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   line_height?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   list_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   list_style_image?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   list_style_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   list_style_type?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_block_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_block_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_bottom?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_inline_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_inline_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_left?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_right?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   margin_top?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   marker?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   marker_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   marker_mid?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   marker_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   mask?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   mask_composite?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   mask_image?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   mask_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   mask_repeat?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   mask_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   mask_type?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   max_block_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   max_height?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   max_inline_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   max_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   min_block_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   min_height?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   min_inline_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   min_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   object_fit?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   object_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   opacity?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   order?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   orphans?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   outline?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   outline_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   outline_offset?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   outline_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   outline_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overflow?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overflow_anchor?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overflow_wrap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overflow_x?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overflow_y?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overscroll_behavior?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overscroll_behavior_block?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overscroll_behavior_inline?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overscroll_behavior_x?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   overscroll_behavior_y?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_block_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_block_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_bottom?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_inline_end?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_inline_start?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_left?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_right?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   padding_top?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   page_break_after?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   page_break_before?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   page_break_inside?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   paint_order?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   perspective?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   perspective_origin?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   place_content?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   place_items?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   place_self?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   pointer_events?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   quotes?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   resize?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   right?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   rotate?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   row_gap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   ruby_align?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   ruby_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   scale?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   scroll_behavior?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   shape_rendering?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stop_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stop_opacity?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke_dasharray?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke_dashoffset?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke_linecap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke_linejoin?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke_miterlimit?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke_opacity?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   stroke_width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   tab_size?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   table_layout?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_align?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_align_last?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_anchor?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_combine_upright?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_decoration?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_decoration_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_decoration_line?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_decoration_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_emphasis?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_emphasis_color?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_emphasis_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_emphasis_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_indent?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_justify?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_orientation?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_overflow?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_rendering?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_shadow?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_transform?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   text_underline_position?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   top?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   touch_action?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transform?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transform_box?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transform_origin?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transform_style?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transition?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transition_delay?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transition_duration?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transition_property?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   transition_timing_function?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   translate?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   unicode_bidi?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   user_select?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   vertical_align?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   visibility?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   white_space?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   widows?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   width?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   will_change?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   word_break?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   word_spacing?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   word_wrap?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   writing_mode?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   z_index?: string | null;
 }
 
@@ -343,952 +656,1265 @@ export class Styles extends BokehModel {
   }
 }
 export interface Styles {
-  /** The value of one of `Styles`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StylesAttributes>(attr: K): Styles[K];
-  /** Sets one of `Styles`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StylesAttributes>(attr: K, value: AttributeValue<StylesAttributes, K>): this;
-  /** Sets several of `Styles`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StylesAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StylesAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Styles[K], value: Styles[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get align_content(): string | null;
+  /** Sets `align_content` (a `ValidationError` if the value does not fit). */
   set align_content(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get align_items(): string | null;
+  /** Sets `align_items` (a `ValidationError` if the value does not fit). */
   set align_items(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get align_self(): string | null;
+  /** Sets `align_self` (a `ValidationError` if the value does not fit). */
   set align_self(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get alignment_baseline(): string | null;
+  /** Sets `alignment_baseline` (a `ValidationError` if the value does not fit). */
   set alignment_baseline(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get all(): string | null;
+  /** Sets `all` (a `ValidationError` if the value does not fit). */
   set all(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation(): string | null;
+  /** Sets `animation` (a `ValidationError` if the value does not fit). */
   set animation(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_delay(): string | null;
+  /** Sets `animation_delay` (a `ValidationError` if the value does not fit). */
   set animation_delay(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_direction(): string | null;
+  /** Sets `animation_direction` (a `ValidationError` if the value does not fit). */
   set animation_direction(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_duration(): string | null;
+  /** Sets `animation_duration` (a `ValidationError` if the value does not fit). */
   set animation_duration(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_fill_mode(): string | null;
+  /** Sets `animation_fill_mode` (a `ValidationError` if the value does not fit). */
   set animation_fill_mode(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_iteration_count(): string | null;
+  /** Sets `animation_iteration_count` (a `ValidationError` if the value does not fit). */
   set animation_iteration_count(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_name(): string | null;
+  /** Sets `animation_name` (a `ValidationError` if the value does not fit). */
   set animation_name(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_play_state(): string | null;
+  /** Sets `animation_play_state` (a `ValidationError` if the value does not fit). */
   set animation_play_state(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get animation_timing_function(): string | null;
+  /** Sets `animation_timing_function` (a `ValidationError` if the value does not fit). */
   set animation_timing_function(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get aspect_ratio(): string | null;
+  /** Sets `aspect_ratio` (a `ValidationError` if the value does not fit). */
   set aspect_ratio(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get backface_visibility(): string | null;
+  /** Sets `backface_visibility` (a `ValidationError` if the value does not fit). */
   set backface_visibility(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background(): string | null;
+  /** Sets `background` (a `ValidationError` if the value does not fit). */
   set background(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_attachment(): string | null;
+  /** Sets `background_attachment` (a `ValidationError` if the value does not fit). */
   set background_attachment(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_clip(): string | null;
+  /** Sets `background_clip` (a `ValidationError` if the value does not fit). */
   set background_clip(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_color(): string | null;
+  /** Sets `background_color` (a `ValidationError` if the value does not fit). */
   set background_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_image(): string | null;
+  /** Sets `background_image` (a `ValidationError` if the value does not fit). */
   set background_image(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_origin(): string | null;
+  /** Sets `background_origin` (a `ValidationError` if the value does not fit). */
   set background_origin(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_position(): string | null;
+  /** Sets `background_position` (a `ValidationError` if the value does not fit). */
   set background_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_position_x(): string | null;
+  /** Sets `background_position_x` (a `ValidationError` if the value does not fit). */
   set background_position_x(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_position_y(): string | null;
+  /** Sets `background_position_y` (a `ValidationError` if the value does not fit). */
   set background_position_y(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_repeat(): string | null;
+  /** Sets `background_repeat` (a `ValidationError` if the value does not fit). */
   set background_repeat(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get background_size(): string | null;
+  /** Sets `background_size` (a `ValidationError` if the value does not fit). */
   set background_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get baseline_shift(): string | null;
+  /** Sets `baseline_shift` (a `ValidationError` if the value does not fit). */
   set baseline_shift(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get block_size(): string | null;
+  /** Sets `block_size` (a `ValidationError` if the value does not fit). */
   set block_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border(): string | null;
+  /** Sets `border` (a `ValidationError` if the value does not fit). */
   set border(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_end(): string | null;
+  /** Sets `border_block_end` (a `ValidationError` if the value does not fit). */
   set border_block_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_end_color(): string | null;
+  /** Sets `border_block_end_color` (a `ValidationError` if the value does not fit). */
   set border_block_end_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_end_style(): string | null;
+  /** Sets `border_block_end_style` (a `ValidationError` if the value does not fit). */
   set border_block_end_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_end_width(): string | null;
+  /** Sets `border_block_end_width` (a `ValidationError` if the value does not fit). */
   set border_block_end_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_start(): string | null;
+  /** Sets `border_block_start` (a `ValidationError` if the value does not fit). */
   set border_block_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_start_color(): string | null;
+  /** Sets `border_block_start_color` (a `ValidationError` if the value does not fit). */
   set border_block_start_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_start_style(): string | null;
+  /** Sets `border_block_start_style` (a `ValidationError` if the value does not fit). */
   set border_block_start_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_block_start_width(): string | null;
+  /** Sets `border_block_start_width` (a `ValidationError` if the value does not fit). */
   set border_block_start_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_bottom(): string | null;
+  /** Sets `border_bottom` (a `ValidationError` if the value does not fit). */
   set border_bottom(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_bottom_color(): string | null;
+  /** Sets `border_bottom_color` (a `ValidationError` if the value does not fit). */
   set border_bottom_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_bottom_left_radius(): string | null;
+  /** Sets `border_bottom_left_radius` (a `ValidationError` if the value does not fit). */
   set border_bottom_left_radius(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_bottom_right_radius(): string | null;
+  /** Sets `border_bottom_right_radius` (a `ValidationError` if the value does not fit). */
   set border_bottom_right_radius(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_bottom_style(): string | null;
+  /** Sets `border_bottom_style` (a `ValidationError` if the value does not fit). */
   set border_bottom_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_bottom_width(): string | null;
+  /** Sets `border_bottom_width` (a `ValidationError` if the value does not fit). */
   set border_bottom_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_collapse(): string | null;
+  /** Sets `border_collapse` (a `ValidationError` if the value does not fit). */
   set border_collapse(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_color(): string | null;
+  /** Sets `border_color` (a `ValidationError` if the value does not fit). */
   set border_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_image(): string | null;
+  /** Sets `border_image` (a `ValidationError` if the value does not fit). */
   set border_image(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_image_outset(): string | null;
+  /** Sets `border_image_outset` (a `ValidationError` if the value does not fit). */
   set border_image_outset(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_image_repeat(): string | null;
+  /** Sets `border_image_repeat` (a `ValidationError` if the value does not fit). */
   set border_image_repeat(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_image_slice(): string | null;
+  /** Sets `border_image_slice` (a `ValidationError` if the value does not fit). */
   set border_image_slice(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_image_source(): string | null;
+  /** Sets `border_image_source` (a `ValidationError` if the value does not fit). */
   set border_image_source(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_image_width(): string | null;
+  /** Sets `border_image_width` (a `ValidationError` if the value does not fit). */
   set border_image_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_end(): string | null;
+  /** Sets `border_inline_end` (a `ValidationError` if the value does not fit). */
   set border_inline_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_end_color(): string | null;
+  /** Sets `border_inline_end_color` (a `ValidationError` if the value does not fit). */
   set border_inline_end_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_end_style(): string | null;
+  /** Sets `border_inline_end_style` (a `ValidationError` if the value does not fit). */
   set border_inline_end_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_end_width(): string | null;
+  /** Sets `border_inline_end_width` (a `ValidationError` if the value does not fit). */
   set border_inline_end_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_start(): string | null;
+  /** Sets `border_inline_start` (a `ValidationError` if the value does not fit). */
   set border_inline_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_start_color(): string | null;
+  /** Sets `border_inline_start_color` (a `ValidationError` if the value does not fit). */
   set border_inline_start_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_start_style(): string | null;
+  /** Sets `border_inline_start_style` (a `ValidationError` if the value does not fit). */
   set border_inline_start_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_inline_start_width(): string | null;
+  /** Sets `border_inline_start_width` (a `ValidationError` if the value does not fit). */
   set border_inline_start_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_left(): string | null;
+  /** Sets `border_left` (a `ValidationError` if the value does not fit). */
   set border_left(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_left_color(): string | null;
+  /** Sets `border_left_color` (a `ValidationError` if the value does not fit). */
   set border_left_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_left_style(): string | null;
+  /** Sets `border_left_style` (a `ValidationError` if the value does not fit). */
   set border_left_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_left_width(): string | null;
+  /** Sets `border_left_width` (a `ValidationError` if the value does not fit). */
   set border_left_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_radius(): string | null;
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
   set border_radius(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_right(): string | null;
+  /** Sets `border_right` (a `ValidationError` if the value does not fit). */
   set border_right(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_right_color(): string | null;
+  /** Sets `border_right_color` (a `ValidationError` if the value does not fit). */
   set border_right_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_right_style(): string | null;
+  /** Sets `border_right_style` (a `ValidationError` if the value does not fit). */
   set border_right_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_right_width(): string | null;
+  /** Sets `border_right_width` (a `ValidationError` if the value does not fit). */
   set border_right_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_spacing(): string | null;
+  /** Sets `border_spacing` (a `ValidationError` if the value does not fit). */
   set border_spacing(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_style(): string | null;
+  /** Sets `border_style` (a `ValidationError` if the value does not fit). */
   set border_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_top(): string | null;
+  /** Sets `border_top` (a `ValidationError` if the value does not fit). */
   set border_top(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_top_color(): string | null;
+  /** Sets `border_top_color` (a `ValidationError` if the value does not fit). */
   set border_top_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_top_left_radius(): string | null;
+  /** Sets `border_top_left_radius` (a `ValidationError` if the value does not fit). */
   set border_top_left_radius(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_top_right_radius(): string | null;
+  /** Sets `border_top_right_radius` (a `ValidationError` if the value does not fit). */
   set border_top_right_radius(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_top_style(): string | null;
+  /** Sets `border_top_style` (a `ValidationError` if the value does not fit). */
   set border_top_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_top_width(): string | null;
+  /** Sets `border_top_width` (a `ValidationError` if the value does not fit). */
   set border_top_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get border_width(): string | null;
+  /** Sets `border_width` (a `ValidationError` if the value does not fit). */
   set border_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get bottom(): string | null;
+  /** Sets `bottom` (a `ValidationError` if the value does not fit). */
   set bottom(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get box_shadow(): string | null;
+  /** Sets `box_shadow` (a `ValidationError` if the value does not fit). */
   set box_shadow(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get box_sizing(): string | null;
+  /** Sets `box_sizing` (a `ValidationError` if the value does not fit). */
   set box_sizing(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get break_after(): string | null;
+  /** Sets `break_after` (a `ValidationError` if the value does not fit). */
   set break_after(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get break_before(): string | null;
+  /** Sets `break_before` (a `ValidationError` if the value does not fit). */
   set break_before(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get break_inside(): string | null;
+  /** Sets `break_inside` (a `ValidationError` if the value does not fit). */
   set break_inside(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get caption_side(): string | null;
+  /** Sets `caption_side` (a `ValidationError` if the value does not fit). */
   set caption_side(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get caret_color(): string | null;
+  /** Sets `caret_color` (a `ValidationError` if the value does not fit). */
   set caret_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get clear(): string | null;
+  /** Sets `clear` (a `ValidationError` if the value does not fit). */
   set clear(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get clip(): string | null;
+  /** Sets `clip` (a `ValidationError` if the value does not fit). */
   set clip(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get clip_path(): string | null;
+  /** Sets `clip_path` (a `ValidationError` if the value does not fit). */
   set clip_path(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get clip_rule(): string | null;
+  /** Sets `clip_rule` (a `ValidationError` if the value does not fit). */
   set clip_rule(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get color(): string | null;
+  /** Sets `color` (a `ValidationError` if the value does not fit). */
   set color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get color_interpolation(): string | null;
+  /** Sets `color_interpolation` (a `ValidationError` if the value does not fit). */
   set color_interpolation(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get color_interpolation_filters(): string | null;
+  /** Sets `color_interpolation_filters` (a `ValidationError` if the value does not fit). */
   set color_interpolation_filters(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_count(): string | null;
+  /** Sets `column_count` (a `ValidationError` if the value does not fit). */
   set column_count(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_fill(): string | null;
+  /** Sets `column_fill` (a `ValidationError` if the value does not fit). */
   set column_fill(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_gap(): string | null;
+  /** Sets `column_gap` (a `ValidationError` if the value does not fit). */
   set column_gap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_rule(): string | null;
+  /** Sets `column_rule` (a `ValidationError` if the value does not fit). */
   set column_rule(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_rule_color(): string | null;
+  /** Sets `column_rule_color` (a `ValidationError` if the value does not fit). */
   set column_rule_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_rule_style(): string | null;
+  /** Sets `column_rule_style` (a `ValidationError` if the value does not fit). */
   set column_rule_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_rule_width(): string | null;
+  /** Sets `column_rule_width` (a `ValidationError` if the value does not fit). */
   set column_rule_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_span(): string | null;
+  /** Sets `column_span` (a `ValidationError` if the value does not fit). */
   set column_span(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get column_width(): string | null;
+  /** Sets `column_width` (a `ValidationError` if the value does not fit). */
   set column_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get columns(): string | null;
+  /** Sets `columns` (a `ValidationError` if the value does not fit). */
   set columns(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get content(): string | null;
+  /** Sets `content` (a `ValidationError` if the value does not fit). */
   set content(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get counter_increment(): string | null;
+  /** Sets `counter_increment` (a `ValidationError` if the value does not fit). */
   set counter_increment(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get counter_reset(): string | null;
+  /** Sets `counter_reset` (a `ValidationError` if the value does not fit). */
   set counter_reset(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get cursor(): string | null;
+  /** Sets `cursor` (a `ValidationError` if the value does not fit). */
   set cursor(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get direction(): string | null;
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get display(): string | null;
+  /** Sets `display` (a `ValidationError` if the value does not fit). */
   set display(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get dominant_baseline(): string | null;
+  /** Sets `dominant_baseline` (a `ValidationError` if the value does not fit). */
   set dominant_baseline(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get empty_cells(): string | null;
+  /** Sets `empty_cells` (a `ValidationError` if the value does not fit). */
   set empty_cells(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get fill(): string | null;
+  /** Sets `fill` (a `ValidationError` if the value does not fit). */
   set fill(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get fill_opacity(): string | null;
+  /** Sets `fill_opacity` (a `ValidationError` if the value does not fit). */
   set fill_opacity(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get fill_rule(): string | null;
+  /** Sets `fill_rule` (a `ValidationError` if the value does not fit). */
   set fill_rule(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get filter(): string | null;
+  /** Sets `filter` (a `ValidationError` if the value does not fit). */
   set filter(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flex(): string | null;
+  /** Sets `flex` (a `ValidationError` if the value does not fit). */
   set flex(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flex_basis(): string | null;
+  /** Sets `flex_basis` (a `ValidationError` if the value does not fit). */
   set flex_basis(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flex_direction(): string | null;
+  /** Sets `flex_direction` (a `ValidationError` if the value does not fit). */
   set flex_direction(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flex_flow(): string | null;
+  /** Sets `flex_flow` (a `ValidationError` if the value does not fit). */
   set flex_flow(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flex_grow(): string | null;
+  /** Sets `flex_grow` (a `ValidationError` if the value does not fit). */
   set flex_grow(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flex_shrink(): string | null;
+  /** Sets `flex_shrink` (a `ValidationError` if the value does not fit). */
   set flex_shrink(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flex_wrap(): string | null;
+  /** Sets `flex_wrap` (a `ValidationError` if the value does not fit). */
   set flex_wrap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get float(): string | null;
+  /** Sets `float` (a `ValidationError` if the value does not fit). */
   set float(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flood_color(): string | null;
+  /** Sets `flood_color` (a `ValidationError` if the value does not fit). */
   set flood_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get flood_opacity(): string | null;
+  /** Sets `flood_opacity` (a `ValidationError` if the value does not fit). */
   set flood_opacity(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font(): string | null;
+  /** Sets `font` (a `ValidationError` if the value does not fit). */
   set font(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_family(): string | null;
+  /** Sets `font_family` (a `ValidationError` if the value does not fit). */
   set font_family(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_feature_settings(): string | null;
+  /** Sets `font_feature_settings` (a `ValidationError` if the value does not fit). */
   set font_feature_settings(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_kerning(): string | null;
+  /** Sets `font_kerning` (a `ValidationError` if the value does not fit). */
   set font_kerning(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_size(): string | null;
+  /** Sets `font_size` (a `ValidationError` if the value does not fit). */
   set font_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_size_adjust(): string | null;
+  /** Sets `font_size_adjust` (a `ValidationError` if the value does not fit). */
   set font_size_adjust(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_stretch(): string | null;
+  /** Sets `font_stretch` (a `ValidationError` if the value does not fit). */
   set font_stretch(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_style(): string | null;
+  /** Sets `font_style` (a `ValidationError` if the value does not fit). */
   set font_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_synthesis(): string | null;
+  /** Sets `font_synthesis` (a `ValidationError` if the value does not fit). */
   set font_synthesis(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_variant(): string | null;
+  /** Sets `font_variant` (a `ValidationError` if the value does not fit). */
   set font_variant(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_variant_caps(): string | null;
+  /** Sets `font_variant_caps` (a `ValidationError` if the value does not fit). */
   set font_variant_caps(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_variant_east_asian(): string | null;
+  /** Sets `font_variant_east_asian` (a `ValidationError` if the value does not fit). */
   set font_variant_east_asian(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_variant_ligatures(): string | null;
+  /** Sets `font_variant_ligatures` (a `ValidationError` if the value does not fit). */
   set font_variant_ligatures(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_variant_numeric(): string | null;
+  /** Sets `font_variant_numeric` (a `ValidationError` if the value does not fit). */
   set font_variant_numeric(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_variant_position(): string | null;
+  /** Sets `font_variant_position` (a `ValidationError` if the value does not fit). */
   set font_variant_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get font_weight(): string | null;
+  /** Sets `font_weight` (a `ValidationError` if the value does not fit). */
   set font_weight(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get gap(): string | null;
+  /** Sets `gap` (a `ValidationError` if the value does not fit). */
   set gap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get glyph_orientation_vertical(): string | null;
+  /** Sets `glyph_orientation_vertical` (a `ValidationError` if the value does not fit). */
   set glyph_orientation_vertical(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid(): string | null;
+  /** Sets `grid` (a `ValidationError` if the value does not fit). */
   set grid(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_area(): string | null;
+  /** Sets `grid_area` (a `ValidationError` if the value does not fit). */
   set grid_area(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_auto_columns(): string | null;
+  /** Sets `grid_auto_columns` (a `ValidationError` if the value does not fit). */
   set grid_auto_columns(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_auto_flow(): string | null;
+  /** Sets `grid_auto_flow` (a `ValidationError` if the value does not fit). */
   set grid_auto_flow(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_auto_rows(): string | null;
+  /** Sets `grid_auto_rows` (a `ValidationError` if the value does not fit). */
   set grid_auto_rows(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_column(): string | null;
+  /** Sets `grid_column` (a `ValidationError` if the value does not fit). */
   set grid_column(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_column_end(): string | null;
+  /** Sets `grid_column_end` (a `ValidationError` if the value does not fit). */
   set grid_column_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_column_gap(): string | null;
+  /** Sets `grid_column_gap` (a `ValidationError` if the value does not fit). */
   set grid_column_gap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_column_start(): string | null;
+  /** Sets `grid_column_start` (a `ValidationError` if the value does not fit). */
   set grid_column_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_gap(): string | null;
+  /** Sets `grid_gap` (a `ValidationError` if the value does not fit). */
   set grid_gap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_row(): string | null;
+  /** Sets `grid_row` (a `ValidationError` if the value does not fit). */
   set grid_row(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_row_end(): string | null;
+  /** Sets `grid_row_end` (a `ValidationError` if the value does not fit). */
   set grid_row_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_row_gap(): string | null;
+  /** Sets `grid_row_gap` (a `ValidationError` if the value does not fit). */
   set grid_row_gap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_row_start(): string | null;
+  /** Sets `grid_row_start` (a `ValidationError` if the value does not fit). */
   set grid_row_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_template(): string | null;
+  /** Sets `grid_template` (a `ValidationError` if the value does not fit). */
   set grid_template(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_template_areas(): string | null;
+  /** Sets `grid_template_areas` (a `ValidationError` if the value does not fit). */
   set grid_template_areas(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_template_columns(): string | null;
+  /** Sets `grid_template_columns` (a `ValidationError` if the value does not fit). */
   set grid_template_columns(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get grid_template_rows(): string | null;
+  /** Sets `grid_template_rows` (a `ValidationError` if the value does not fit). */
   set grid_template_rows(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get height(): string | null;
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get hyphens(): string | null;
+  /** Sets `hyphens` (a `ValidationError` if the value does not fit). */
   set hyphens(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get image_orientation(): string | null;
+  /** Sets `image_orientation` (a `ValidationError` if the value does not fit). */
   set image_orientation(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get image_rendering(): string | null;
+  /** Sets `image_rendering` (a `ValidationError` if the value does not fit). */
   set image_rendering(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get inline_size(): string | null;
+  /** Sets `inline_size` (a `ValidationError` if the value does not fit). */
   set inline_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get justify_content(): string | null;
+  /** Sets `justify_content` (a `ValidationError` if the value does not fit). */
   set justify_content(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get justify_items(): string | null;
+  /** Sets `justify_items` (a `ValidationError` if the value does not fit). */
   set justify_items(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get justify_self(): string | null;
+  /** Sets `justify_self` (a `ValidationError` if the value does not fit). */
   set justify_self(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get left(): string | null;
+  /** Sets `left` (a `ValidationError` if the value does not fit). */
   set left(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get letter_spacing(): string | null;
+  /** Sets `letter_spacing` (a `ValidationError` if the value does not fit). */
   set letter_spacing(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get lighting_color(): string | null;
+  /** Sets `lighting_color` (a `ValidationError` if the value does not fit). */
   set lighting_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get line_break(): string | null;
+  /** Sets `line_break` (a `ValidationError` if the value does not fit). */
   set line_break(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get line_height(): string | null;
+  /** Sets `line_height` (a `ValidationError` if the value does not fit). */
   set line_height(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get list_style(): string | null;
+  /** Sets `list_style` (a `ValidationError` if the value does not fit). */
   set list_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get list_style_image(): string | null;
+  /** Sets `list_style_image` (a `ValidationError` if the value does not fit). */
   set list_style_image(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get list_style_position(): string | null;
+  /** Sets `list_style_position` (a `ValidationError` if the value does not fit). */
   set list_style_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get list_style_type(): string | null;
+  /** Sets `list_style_type` (a `ValidationError` if the value does not fit). */
   set list_style_type(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin(): string | null;
+  /** Sets `margin` (a `ValidationError` if the value does not fit). */
   set margin(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_block_end(): string | null;
+  /** Sets `margin_block_end` (a `ValidationError` if the value does not fit). */
   set margin_block_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_block_start(): string | null;
+  /** Sets `margin_block_start` (a `ValidationError` if the value does not fit). */
   set margin_block_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_bottom(): string | null;
+  /** Sets `margin_bottom` (a `ValidationError` if the value does not fit). */
   set margin_bottom(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_inline_end(): string | null;
+  /** Sets `margin_inline_end` (a `ValidationError` if the value does not fit). */
   set margin_inline_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_inline_start(): string | null;
+  /** Sets `margin_inline_start` (a `ValidationError` if the value does not fit). */
   set margin_inline_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_left(): string | null;
+  /** Sets `margin_left` (a `ValidationError` if the value does not fit). */
   set margin_left(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_right(): string | null;
+  /** Sets `margin_right` (a `ValidationError` if the value does not fit). */
   set margin_right(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get margin_top(): string | null;
+  /** Sets `margin_top` (a `ValidationError` if the value does not fit). */
   set margin_top(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get marker(): string | null;
+  /** Sets `marker` (a `ValidationError` if the value does not fit). */
   set marker(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get marker_end(): string | null;
+  /** Sets `marker_end` (a `ValidationError` if the value does not fit). */
   set marker_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get marker_mid(): string | null;
+  /** Sets `marker_mid` (a `ValidationError` if the value does not fit). */
   set marker_mid(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get marker_start(): string | null;
+  /** Sets `marker_start` (a `ValidationError` if the value does not fit). */
   set marker_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get mask(): string | null;
+  /** Sets `mask` (a `ValidationError` if the value does not fit). */
   set mask(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get mask_composite(): string | null;
+  /** Sets `mask_composite` (a `ValidationError` if the value does not fit). */
   set mask_composite(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get mask_image(): string | null;
+  /** Sets `mask_image` (a `ValidationError` if the value does not fit). */
   set mask_image(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get mask_position(): string | null;
+  /** Sets `mask_position` (a `ValidationError` if the value does not fit). */
   set mask_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get mask_repeat(): string | null;
+  /** Sets `mask_repeat` (a `ValidationError` if the value does not fit). */
   set mask_repeat(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get mask_size(): string | null;
+  /** Sets `mask_size` (a `ValidationError` if the value does not fit). */
   set mask_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get mask_type(): string | null;
+  /** Sets `mask_type` (a `ValidationError` if the value does not fit). */
   set mask_type(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get max_block_size(): string | null;
+  /** Sets `max_block_size` (a `ValidationError` if the value does not fit). */
   set max_block_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get max_height(): string | null;
+  /** Sets `max_height` (a `ValidationError` if the value does not fit). */
   set max_height(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get max_inline_size(): string | null;
+  /** Sets `max_inline_size` (a `ValidationError` if the value does not fit). */
   set max_inline_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get max_width(): string | null;
+  /** Sets `max_width` (a `ValidationError` if the value does not fit). */
   set max_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get min_block_size(): string | null;
+  /** Sets `min_block_size` (a `ValidationError` if the value does not fit). */
   set min_block_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get min_height(): string | null;
+  /** Sets `min_height` (a `ValidationError` if the value does not fit). */
   set min_height(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get min_inline_size(): string | null;
+  /** Sets `min_inline_size` (a `ValidationError` if the value does not fit). */
   set min_inline_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get min_width(): string | null;
+  /** Sets `min_width` (a `ValidationError` if the value does not fit). */
   set min_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get object_fit(): string | null;
+  /** Sets `object_fit` (a `ValidationError` if the value does not fit). */
   set object_fit(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get object_position(): string | null;
+  /** Sets `object_position` (a `ValidationError` if the value does not fit). */
   set object_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get opacity(): string | null;
+  /** Sets `opacity` (a `ValidationError` if the value does not fit). */
   set opacity(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get order(): string | null;
+  /** Sets `order` (a `ValidationError` if the value does not fit). */
   set order(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get orphans(): string | null;
+  /** Sets `orphans` (a `ValidationError` if the value does not fit). */
   set orphans(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get outline(): string | null;
+  /** Sets `outline` (a `ValidationError` if the value does not fit). */
   set outline(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get outline_color(): string | null;
+  /** Sets `outline_color` (a `ValidationError` if the value does not fit). */
   set outline_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get outline_offset(): string | null;
+  /** Sets `outline_offset` (a `ValidationError` if the value does not fit). */
   set outline_offset(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get outline_style(): string | null;
+  /** Sets `outline_style` (a `ValidationError` if the value does not fit). */
   set outline_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get outline_width(): string | null;
+  /** Sets `outline_width` (a `ValidationError` if the value does not fit). */
   set outline_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overflow(): string | null;
+  /** Sets `overflow` (a `ValidationError` if the value does not fit). */
   set overflow(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overflow_anchor(): string | null;
+  /** Sets `overflow_anchor` (a `ValidationError` if the value does not fit). */
   set overflow_anchor(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overflow_wrap(): string | null;
+  /** Sets `overflow_wrap` (a `ValidationError` if the value does not fit). */
   set overflow_wrap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overflow_x(): string | null;
+  /** Sets `overflow_x` (a `ValidationError` if the value does not fit). */
   set overflow_x(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overflow_y(): string | null;
+  /** Sets `overflow_y` (a `ValidationError` if the value does not fit). */
   set overflow_y(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overscroll_behavior(): string | null;
+  /** Sets `overscroll_behavior` (a `ValidationError` if the value does not fit). */
   set overscroll_behavior(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overscroll_behavior_block(): string | null;
+  /** Sets `overscroll_behavior_block` (a `ValidationError` if the value does not fit). */
   set overscroll_behavior_block(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overscroll_behavior_inline(): string | null;
+  /** Sets `overscroll_behavior_inline` (a `ValidationError` if the value does not fit). */
   set overscroll_behavior_inline(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overscroll_behavior_x(): string | null;
+  /** Sets `overscroll_behavior_x` (a `ValidationError` if the value does not fit). */
   set overscroll_behavior_x(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get overscroll_behavior_y(): string | null;
+  /** Sets `overscroll_behavior_y` (a `ValidationError` if the value does not fit). */
   set overscroll_behavior_y(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding(): string | null;
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
   set padding(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_block_end(): string | null;
+  /** Sets `padding_block_end` (a `ValidationError` if the value does not fit). */
   set padding_block_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_block_start(): string | null;
+  /** Sets `padding_block_start` (a `ValidationError` if the value does not fit). */
   set padding_block_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_bottom(): string | null;
+  /** Sets `padding_bottom` (a `ValidationError` if the value does not fit). */
   set padding_bottom(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_inline_end(): string | null;
+  /** Sets `padding_inline_end` (a `ValidationError` if the value does not fit). */
   set padding_inline_end(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_inline_start(): string | null;
+  /** Sets `padding_inline_start` (a `ValidationError` if the value does not fit). */
   set padding_inline_start(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_left(): string | null;
+  /** Sets `padding_left` (a `ValidationError` if the value does not fit). */
   set padding_left(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_right(): string | null;
+  /** Sets `padding_right` (a `ValidationError` if the value does not fit). */
   set padding_right(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get padding_top(): string | null;
+  /** Sets `padding_top` (a `ValidationError` if the value does not fit). */
   set padding_top(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get page_break_after(): string | null;
+  /** Sets `page_break_after` (a `ValidationError` if the value does not fit). */
   set page_break_after(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get page_break_before(): string | null;
+  /** Sets `page_break_before` (a `ValidationError` if the value does not fit). */
   set page_break_before(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get page_break_inside(): string | null;
+  /** Sets `page_break_inside` (a `ValidationError` if the value does not fit). */
   set page_break_inside(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get paint_order(): string | null;
+  /** Sets `paint_order` (a `ValidationError` if the value does not fit). */
   set paint_order(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get perspective(): string | null;
+  /** Sets `perspective` (a `ValidationError` if the value does not fit). */
   set perspective(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get perspective_origin(): string | null;
+  /** Sets `perspective_origin` (a `ValidationError` if the value does not fit). */
   set perspective_origin(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get place_content(): string | null;
+  /** Sets `place_content` (a `ValidationError` if the value does not fit). */
   set place_content(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get place_items(): string | null;
+  /** Sets `place_items` (a `ValidationError` if the value does not fit). */
   set place_items(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get place_self(): string | null;
+  /** Sets `place_self` (a `ValidationError` if the value does not fit). */
   set place_self(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get pointer_events(): string | null;
+  /** Sets `pointer_events` (a `ValidationError` if the value does not fit). */
   set pointer_events(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get position(): string | null;
+  /** Sets `position` (a `ValidationError` if the value does not fit). */
   set position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get quotes(): string | null;
+  /** Sets `quotes` (a `ValidationError` if the value does not fit). */
   set quotes(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get resize(): string | null;
+  /** Sets `resize` (a `ValidationError` if the value does not fit). */
   set resize(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get right(): string | null;
+  /** Sets `right` (a `ValidationError` if the value does not fit). */
   set right(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get rotate(): string | null;
+  /** Sets `rotate` (a `ValidationError` if the value does not fit). */
   set rotate(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get row_gap(): string | null;
+  /** Sets `row_gap` (a `ValidationError` if the value does not fit). */
   set row_gap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get ruby_align(): string | null;
+  /** Sets `ruby_align` (a `ValidationError` if the value does not fit). */
   set ruby_align(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get ruby_position(): string | null;
+  /** Sets `ruby_position` (a `ValidationError` if the value does not fit). */
   set ruby_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get scale(): string | null;
+  /** Sets `scale` (a `ValidationError` if the value does not fit). */
   set scale(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get scroll_behavior(): string | null;
+  /** Sets `scroll_behavior` (a `ValidationError` if the value does not fit). */
   set scroll_behavior(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get shape_rendering(): string | null;
+  /** Sets `shape_rendering` (a `ValidationError` if the value does not fit). */
   set shape_rendering(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stop_color(): string | null;
+  /** Sets `stop_color` (a `ValidationError` if the value does not fit). */
   set stop_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stop_opacity(): string | null;
+  /** Sets `stop_opacity` (a `ValidationError` if the value does not fit). */
   set stop_opacity(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke(): string | null;
+  /** Sets `stroke` (a `ValidationError` if the value does not fit). */
   set stroke(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke_dasharray(): string | null;
+  /** Sets `stroke_dasharray` (a `ValidationError` if the value does not fit). */
   set stroke_dasharray(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke_dashoffset(): string | null;
+  /** Sets `stroke_dashoffset` (a `ValidationError` if the value does not fit). */
   set stroke_dashoffset(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke_linecap(): string | null;
+  /** Sets `stroke_linecap` (a `ValidationError` if the value does not fit). */
   set stroke_linecap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke_linejoin(): string | null;
+  /** Sets `stroke_linejoin` (a `ValidationError` if the value does not fit). */
   set stroke_linejoin(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke_miterlimit(): string | null;
+  /** Sets `stroke_miterlimit` (a `ValidationError` if the value does not fit). */
   set stroke_miterlimit(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke_opacity(): string | null;
+  /** Sets `stroke_opacity` (a `ValidationError` if the value does not fit). */
   set stroke_opacity(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get stroke_width(): string | null;
+  /** Sets `stroke_width` (a `ValidationError` if the value does not fit). */
   set stroke_width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get tab_size(): string | null;
+  /** Sets `tab_size` (a `ValidationError` if the value does not fit). */
   set tab_size(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get table_layout(): string | null;
+  /** Sets `table_layout` (a `ValidationError` if the value does not fit). */
   set table_layout(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_align(): string | null;
+  /** Sets `text_align` (a `ValidationError` if the value does not fit). */
   set text_align(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_align_last(): string | null;
+  /** Sets `text_align_last` (a `ValidationError` if the value does not fit). */
   set text_align_last(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_anchor(): string | null;
+  /** Sets `text_anchor` (a `ValidationError` if the value does not fit). */
   set text_anchor(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_combine_upright(): string | null;
+  /** Sets `text_combine_upright` (a `ValidationError` if the value does not fit). */
   set text_combine_upright(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_decoration(): string | null;
+  /** Sets `text_decoration` (a `ValidationError` if the value does not fit). */
   set text_decoration(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_decoration_color(): string | null;
+  /** Sets `text_decoration_color` (a `ValidationError` if the value does not fit). */
   set text_decoration_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_decoration_line(): string | null;
+  /** Sets `text_decoration_line` (a `ValidationError` if the value does not fit). */
   set text_decoration_line(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_decoration_style(): string | null;
+  /** Sets `text_decoration_style` (a `ValidationError` if the value does not fit). */
   set text_decoration_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_emphasis(): string | null;
+  /** Sets `text_emphasis` (a `ValidationError` if the value does not fit). */
   set text_emphasis(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_emphasis_color(): string | null;
+  /** Sets `text_emphasis_color` (a `ValidationError` if the value does not fit). */
   set text_emphasis_color(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_emphasis_position(): string | null;
+  /** Sets `text_emphasis_position` (a `ValidationError` if the value does not fit). */
   set text_emphasis_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_emphasis_style(): string | null;
+  /** Sets `text_emphasis_style` (a `ValidationError` if the value does not fit). */
   set text_emphasis_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_indent(): string | null;
+  /** Sets `text_indent` (a `ValidationError` if the value does not fit). */
   set text_indent(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_justify(): string | null;
+  /** Sets `text_justify` (a `ValidationError` if the value does not fit). */
   set text_justify(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_orientation(): string | null;
+  /** Sets `text_orientation` (a `ValidationError` if the value does not fit). */
   set text_orientation(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_overflow(): string | null;
+  /** Sets `text_overflow` (a `ValidationError` if the value does not fit). */
   set text_overflow(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_rendering(): string | null;
+  /** Sets `text_rendering` (a `ValidationError` if the value does not fit). */
   set text_rendering(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_shadow(): string | null;
+  /** Sets `text_shadow` (a `ValidationError` if the value does not fit). */
   set text_shadow(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_transform(): string | null;
+  /** Sets `text_transform` (a `ValidationError` if the value does not fit). */
   set text_transform(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get text_underline_position(): string | null;
+  /** Sets `text_underline_position` (a `ValidationError` if the value does not fit). */
   set text_underline_position(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get top(): string | null;
+  /** Sets `top` (a `ValidationError` if the value does not fit). */
   set top(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get touch_action(): string | null;
+  /** Sets `touch_action` (a `ValidationError` if the value does not fit). */
   set touch_action(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transform(): string | null;
+  /** Sets `transform` (a `ValidationError` if the value does not fit). */
   set transform(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transform_box(): string | null;
+  /** Sets `transform_box` (a `ValidationError` if the value does not fit). */
   set transform_box(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transform_origin(): string | null;
+  /** Sets `transform_origin` (a `ValidationError` if the value does not fit). */
   set transform_origin(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transform_style(): string | null;
+  /** Sets `transform_style` (a `ValidationError` if the value does not fit). */
   set transform_style(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transition(): string | null;
+  /** Sets `transition` (a `ValidationError` if the value does not fit). */
   set transition(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transition_delay(): string | null;
+  /** Sets `transition_delay` (a `ValidationError` if the value does not fit). */
   set transition_delay(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transition_duration(): string | null;
+  /** Sets `transition_duration` (a `ValidationError` if the value does not fit). */
   set transition_duration(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transition_property(): string | null;
+  /** Sets `transition_property` (a `ValidationError` if the value does not fit). */
   set transition_property(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get transition_timing_function(): string | null;
+  /** Sets `transition_timing_function` (a `ValidationError` if the value does not fit). */
   set transition_timing_function(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get translate(): string | null;
+  /** Sets `translate` (a `ValidationError` if the value does not fit). */
   set translate(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get unicode_bidi(): string | null;
+  /** Sets `unicode_bidi` (a `ValidationError` if the value does not fit). */
   set unicode_bidi(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get user_select(): string | null;
+  /** Sets `user_select` (a `ValidationError` if the value does not fit). */
   set user_select(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get vertical_align(): string | null;
+  /** Sets `vertical_align` (a `ValidationError` if the value does not fit). */
   set vertical_align(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get visibility(): string | null;
+  /** Sets `visibility` (a `ValidationError` if the value does not fit). */
   set visibility(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get white_space(): string | null;
+  /** Sets `white_space` (a `ValidationError` if the value does not fit). */
   set white_space(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get widows(): string | null;
+  /** Sets `widows` (a `ValidationError` if the value does not fit). */
   set widows(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get width(): string | null;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get will_change(): string | null;
+  /** Sets `will_change` (a `ValidationError` if the value does not fit). */
   set will_change(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get word_break(): string | null;
+  /** Sets `word_break` (a `ValidationError` if the value does not fit). */
   set word_break(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get word_spacing(): string | null;
+  /** Sets `word_spacing` (a `ValidationError` if the value does not fit). */
   set word_spacing(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get word_wrap(): string | null;
+  /** Sets `word_wrap` (a `ValidationError` if the value does not fit). */
   set word_wrap(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get writing_mode(): string | null;
+  /** Sets `writing_mode` (a `ValidationError` if the value does not fit). */
   set writing_mode(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get z_index(): string | null;
+  /** Sets `z_index` (a `ValidationError` if the value does not fit). */
   set z_index(value: string | null);
 }
 
@@ -1310,6 +1936,7 @@ export abstract class DOMNode extends BokehModel {
 
 /** Attributes of `ImportedStyleSheet` (BokehJS `models/dom/stylesheets`). */
 export interface ImportedStyleSheetAttributes extends StyleSheetAttributes {
+  /** Bokeh type `String`. Required. */
   url: string;
 }
 
@@ -1322,21 +1949,23 @@ export class ImportedStyleSheet extends StyleSheet {
   }
 }
 export interface ImportedStyleSheet {
-  /** The value of one of `ImportedStyleSheet`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ImportedStyleSheetAttributes>(attr: K): ImportedStyleSheet[K];
-  /** Sets one of `ImportedStyleSheet`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ImportedStyleSheetAttributes>(attr: K, value: AttributeValue<ImportedStyleSheetAttributes, K>): this;
-  /** Sets several of `ImportedStyleSheet`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ImportedStyleSheetAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ImportedStyleSheetAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ImportedStyleSheet[K], value: ImportedStyleSheet[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get url(): string;
+  /** Sets `url` (a `ValidationError` if the value does not fit). */
   set url(value: string);
 }
 
 /** Attributes of `InlineStyleSheet` (BokehJS `models/dom/stylesheets`). */
 export interface InlineStyleSheetAttributes extends StyleSheetAttributes {
+  /** Bokeh type `String`. Required. */
   css: string;
 }
 
@@ -1349,22 +1978,25 @@ export class InlineStyleSheet extends StyleSheet {
   }
 }
 export interface InlineStyleSheet {
-  /** The value of one of `InlineStyleSheet`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof InlineStyleSheetAttributes>(attr: K): InlineStyleSheet[K];
-  /** Sets one of `InlineStyleSheet`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof InlineStyleSheetAttributes>(attr: K, value: AttributeValue<InlineStyleSheetAttributes, K>): this;
-  /** Sets several of `InlineStyleSheet`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<InlineStyleSheetAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof InlineStyleSheetAttributes>(attrs: K | readonly K[], listener: (attr: K, old: InlineStyleSheet[K], value: InlineStyleSheet[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get css(): string;
+  /** Sets `css` (a `ValidationError` if the value does not fit). */
   set css(value: string);
 }
 
 /** Attributes of `DOMElement` (BokehJS `models/dom/dom_element`). */
 export interface DOMElementAttributes extends DOMNodeAttributes {
+  /** Bokeh type `List(Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement)))`. Default: [] (a new one for each model). */
   children?: Array<string | DOMNode | UIElement>;
+  /** Bokeh type `Or(Dict(Nullable(String)), Ref(Styles))`. Default: {} (a new one for each model). */
   style?: Record<string, string | null> | Styles;
 }
 
@@ -1373,24 +2005,27 @@ export abstract class DOMElement extends DOMNode {
   static override readonly modelType: string = "bokeh.models.dom.DOMElement";
 }
 export interface DOMElement {
-  /** The value of one of `DOMElement`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMElementAttributes>(attr: K): DOMElement[K];
-  /** Sets one of `DOMElement`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMElementAttributes>(attr: K, value: AttributeValue<DOMElementAttributes, K>): this;
-  /** Sets several of `DOMElement`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMElementAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMElementAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMElement[K], value: DOMElement[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement)))`. Default: [] (a new one for each model). */
   get children(): Array<string | DOMNode | UIElement>;
+  /** Sets `children` (a `ValidationError` if the value does not fit). */
   set children(value: Array<string | DOMNode | UIElement>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Or(Dict(Nullable(String)), Ref(Styles))`. Default: {} (a new one for each model). */
   get style(): Record<string, string | null> | Styles;
+  /** Sets `style` (a `ValidationError` if the value does not fit). */
   set style(value: Record<string, string | null> | Styles);
 }
 
 /** Attributes of `DOMText` (BokehJS `models/dom/text`). */
 export interface DOMTextAttributes extends DOMNodeAttributes {
+  /** Bokeh type `String`. Default: "". */
   content?: string;
 }
 
@@ -1403,21 +2038,23 @@ export class DOMText extends DOMNode {
   }
 }
 export interface DOMText {
-  /** The value of one of `DOMText`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMTextAttributes>(attr: K): DOMText[K];
-  /** Sets one of `DOMText`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMTextAttributes>(attr: K, value: AttributeValue<DOMTextAttributes, K>): this;
-  /** Sets several of `DOMText`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMTextAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMTextAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMText[K], value: DOMText[K]) => void): () => void;
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get content(): string;
+  /** Sets `content` (a `ValidationError` if the value does not fit). */
   set content(value: string);
 }
 
 /** Attributes of `DOMToggleGroup` (BokehJS `models/dom/toggle_group`). */
 export interface DOMToggleGroupAttributes extends DOMActionAttributes {
+  /** Bokeh type `List(Ref(RendererGroup))`. Default: [] (a new one for each model). */
   groups?: Array<RendererGroup>;
 }
 
@@ -1430,16 +2067,17 @@ export class DOMToggleGroup extends DOMAction {
   }
 }
 export interface DOMToggleGroup {
-  /** The value of one of `DOMToggleGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMToggleGroupAttributes>(attr: K): DOMToggleGroup[K];
-  /** Sets one of `DOMToggleGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMToggleGroupAttributes>(attr: K, value: AttributeValue<DOMToggleGroupAttributes, K>): this;
-  /** Sets several of `DOMToggleGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMToggleGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMToggleGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMToggleGroup[K], value: DOMToggleGroup[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(RendererGroup))`. Default: [] (a new one for each model). */
   get groups(): Array<RendererGroup>;
+  /** Sets `groups` (a `ValidationError` if the value does not fit). */
   set groups(value: Array<RendererGroup>);
 }
 
@@ -1481,7 +2119,9 @@ export class DOMDiv extends DOMElement {
 
 /** Attributes of `DOMHTML` (BokehJS `models/dom/html`). */
 export interface DOMHTMLAttributes extends DOMElementAttributes {
+  /** Bokeh type `Or(Node, String, List(Or(String, Or(Ref(bokeh.models.dom.DOMElement), Ref(UIElement)))))`. Required. */
   html: string | Array<string | DOMElement | UIElement>;
+  /** Bokeh type `List(Or(Ref(bokeh.models.dom.DOMElement), Ref(UIElement)))`. Default: [] (a new one for each model). */
   refs?: Array<DOMElement | UIElement>;
 }
 
@@ -1494,19 +2134,21 @@ export class DOMHTML extends DOMElement {
   }
 }
 export interface DOMHTML {
-  /** The value of one of `DOMHTML`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMHTMLAttributes>(attr: K): DOMHTML[K];
-  /** Sets one of `DOMHTML`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMHTMLAttributes>(attr: K, value: AttributeValue<DOMHTMLAttributes, K>): this;
-  /** Sets several of `DOMHTML`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMHTMLAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMHTMLAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMHTML[K], value: DOMHTML[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Or(Node, String, List(Or(String, Or(Ref(bokeh.models.dom.DOMElement), Ref(UIElement)))))`. Required. */
   get html(): string | Array<string | DOMElement | UIElement>;
+  /** Sets `html` (a `ValidationError` if the value does not fit). */
   set html(value: string | Array<string | DOMElement | UIElement>);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(bokeh.models.dom.DOMElement), Ref(UIElement)))`. Default: [] (a new one for each model). */
   get refs(): Array<DOMElement | UIElement>;
+  /** Sets `refs` (a `ValidationError` if the value does not fit). */
   set refs(value: Array<DOMElement | UIElement>);
 }
 
@@ -1556,6 +2198,7 @@ export class DOMTableRow extends DOMElement {
 
 /** Attributes of `DOMTemplate` (BokehJS `models/dom/template`). */
 export interface DOMTemplateAttributes extends DOMElementAttributes {
+  /** Bokeh type `List(Ref(bokeh.models.dom.Action))`. Default: [] (a new one for each model). */
   actions?: Array<DOMAction>;
 }
 
@@ -1568,24 +2211,29 @@ export class DOMTemplate extends DOMElement {
   }
 }
 export interface DOMTemplate {
-  /** The value of one of `DOMTemplate`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMTemplateAttributes>(attr: K): DOMTemplate[K];
-  /** Sets one of `DOMTemplate`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMTemplateAttributes>(attr: K, value: AttributeValue<DOMTemplateAttributes, K>): this;
-  /** Sets several of `DOMTemplate`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMTemplateAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMTemplateAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMTemplate[K], value: DOMTemplate[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(bokeh.models.dom.Action))`. Default: [] (a new one for each model). */
   get actions(): Array<DOMAction>;
+  /** Sets `actions` (a `ValidationError` if the value does not fit). */
   set actions(value: Array<DOMAction>);
 }
 
 /** Attributes of `DOMValueOf` (BokehJS `models/dom/value_of`). */
 export interface DOMValueOfAttributes extends DOMElementAttributes {
+  /** Bokeh type `String`. Required. */
   attr: string;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   format?: string | null;
+  /** Bokeh type `Or(Enum(BuiltinFormatter), Ref(CustomJS))`. Default: "raw". */
   formatter?: BuiltinFormatter | CustomJS;
+  /** Bokeh type `AnyRef`. Required. */
   obj: Model;
 }
 
@@ -1598,25 +2246,29 @@ export class DOMValueOf extends DOMElement {
   }
 }
 export interface DOMValueOf {
-  /** The value of one of `DOMValueOf`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMValueOfAttributes>(attr: K): DOMValueOf[K];
-  /** Sets one of `DOMValueOf`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMValueOfAttributes>(attr: K, value: AttributeValue<DOMValueOfAttributes, K>): this;
-  /** Sets several of `DOMValueOf`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMValueOfAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMValueOfAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMValueOf[K], value: DOMValueOf[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get attr(): string;
+  /** Sets `attr` (a `ValidationError` if the value does not fit). */
   set attr(value: string);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get format(): string | null;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string | null);
-  /** Default: "raw". */
+  /** Bokeh type `Or(Enum(BuiltinFormatter), Ref(CustomJS))`. Default: "raw". */
   get formatter(): BuiltinFormatter | CustomJS;
+  /** Sets `formatter` (a `ValidationError` if the value does not fit). */
   set formatter(value: BuiltinFormatter | CustomJS);
-  /** Required. */
+  /** Bokeh type `AnyRef`. Required. */
   get obj(): Model;
+  /** Sets `obj` (a `ValidationError` if the value does not fit). */
   set obj(value: Model);
 }
 
@@ -1634,10 +2286,13 @@ export class DOMIndex extends DOMPlaceholder {
 
 /** Attributes of `DOMValueRef` (BokehJS `models/dom/value_ref`). */
 export interface DOMValueRefAttributes extends DOMPlaceholderAttributes {
+  /** Bokeh type `String`. Required. */
   field: string;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Or(Or(Func, Ref(CustomJS)), List(Or(Func, Ref(CustomJS)))))`. Default: null. */
   filter?: CustomJS | Array<CustomJS> | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   format?: string | null;
+  /** Bokeh type `Or(Enum(BuiltinFormatter), Ref(CustomJS), Ref(CustomJSHover))`. Default: "raw". */
   formatter?: BuiltinFormatter | CustomJS | CustomJSHover;
 }
 
@@ -1650,31 +2305,37 @@ export class DOMValueRef extends DOMPlaceholder {
   }
 }
 export interface DOMValueRef {
-  /** The value of one of `DOMValueRef`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMValueRefAttributes>(attr: K): DOMValueRef[K];
-  /** Sets one of `DOMValueRef`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMValueRefAttributes>(attr: K, value: AttributeValue<DOMValueRefAttributes, K>): this;
-  /** Sets several of `DOMValueRef`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMValueRefAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMValueRefAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMValueRef[K], value: DOMValueRef[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get field(): string;
+  /** Sets `field` (a `ValidationError` if the value does not fit). */
   set field(value: string);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: null. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Or(Or(Func, Ref(CustomJS)), List(Or(Func, Ref(CustomJS)))))`. Default: null. */
   get filter(): CustomJS | Array<CustomJS> | null;
+  /** Sets `filter` (a `ValidationError` if the value does not fit). */
   set filter(value: CustomJS | Array<CustomJS> | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get format(): string | null;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string | null);
-  /** Default: "raw". */
+  /** Bokeh type `Or(Enum(BuiltinFormatter), Ref(CustomJS), Ref(CustomJSHover))`. Default: "raw". */
   get formatter(): BuiltinFormatter | CustomJS | CustomJSHover;
+  /** Sets `formatter` (a `ValidationError` if the value does not fit). */
   set formatter(value: BuiltinFormatter | CustomJS | CustomJSHover);
 }
 
 /** Attributes of `DOMColorRef` (BokehJS `models/dom/color_ref`). */
 export interface DOMColorRefAttributes extends DOMValueRefAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   hex?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   swatch?: boolean;
 }
 
@@ -1687,18 +2348,20 @@ export class DOMColorRef extends DOMValueRef {
   }
 }
 export interface DOMColorRef {
-  /** The value of one of `DOMColorRef`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DOMColorRefAttributes>(attr: K): DOMColorRef[K];
-  /** Sets one of `DOMColorRef`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DOMColorRefAttributes>(attr: K, value: AttributeValue<DOMColorRefAttributes, K>): this;
-  /** Sets several of `DOMColorRef`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DOMColorRefAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DOMColorRefAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DOMColorRef[K], value: DOMColorRef[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get hex(): boolean;
+  /** Sets `hex` (a `ValidationError` if the value does not fit). */
   set hex(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get swatch(): boolean;
+  /** Sets `swatch` (a `ValidationError` if the value does not fit). */
   set swatch(value: boolean);
 }

@@ -31,7 +31,9 @@ export abstract class CoordinateTransform extends Expression {
 
 /** Attributes of `CumSum` (BokehJS `models/expressions/cumsum`). */
 export interface CumSumAttributes extends ExpressionAttributes {
+  /** Bokeh type `String`. Required. */
   field: string;
+  /** Bokeh type `Boolean`. Default: false. */
   include_zero?: boolean;
 }
 
@@ -44,25 +46,29 @@ export class CumSum extends Expression {
   }
 }
 export interface CumSum {
-  /** The value of one of `CumSum`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CumSumAttributes>(attr: K): CumSum[K];
-  /** Sets one of `CumSum`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CumSumAttributes>(attr: K, value: AttributeValue<CumSumAttributes, K>): this;
-  /** Sets several of `CumSum`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CumSumAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CumSumAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CumSum[K], value: CumSum[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get field(): string;
+  /** Sets `field` (a `ValidationError` if the value does not fit). */
   set field(value: string);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get include_zero(): boolean;
+  /** Sets `include_zero` (a `ValidationError` if the value does not fit). */
   set include_zero(value: boolean);
 }
 
 /** Attributes of `CustomJSExpr` (BokehJS `models/expressions/customjs_expr`). */
 export interface CustomJSExprAttributes extends ExpressionAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   code?: string;
 }
 
@@ -75,25 +81,29 @@ export class CustomJSExpr extends Expression {
   }
 }
 export interface CustomJSExpr {
-  /** The value of one of `CustomJSExpr`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSExprAttributes>(attr: K): CustomJSExpr[K];
-  /** Sets one of `CustomJSExpr`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSExprAttributes>(attr: K, value: AttributeValue<CustomJSExprAttributes, K>): this;
-  /** Sets several of `CustomJSExpr`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSExprAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSExprAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJSExpr[K], value: CustomJSExpr[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
 }
 
 /** Attributes of `Maximum` (BokehJS `models/expressions/maximum`). */
 export interface MaximumAttributes extends ScalarExpressionAttributes {
+  /** Bokeh type `String`. Required. */
   field: string;
+  /** Bokeh type `Number`. Default: -Infinity. */
   initial?: number;
 }
 
@@ -106,25 +116,29 @@ export class Maximum extends ScalarExpression {
   }
 }
 export interface Maximum {
-  /** The value of one of `Maximum`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MaximumAttributes>(attr: K): Maximum[K];
-  /** Sets one of `Maximum`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MaximumAttributes>(attr: K, value: AttributeValue<MaximumAttributes, K>): this;
-  /** Sets several of `Maximum`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MaximumAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MaximumAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Maximum[K], value: Maximum[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get field(): string;
+  /** Sets `field` (a `ValidationError` if the value does not fit). */
   set field(value: string);
-  /** Default: -Infinity. */
+  /** Bokeh type `Number`. Default: -Infinity. */
   get initial(): number;
+  /** Sets `initial` (a `ValidationError` if the value does not fit). */
   set initial(value: number);
 }
 
 /** Attributes of `Minimum` (BokehJS `models/expressions/minimum`). */
 export interface MinimumAttributes extends ScalarExpressionAttributes {
+  /** Bokeh type `String`. Required. */
   field: string;
+  /** Bokeh type `Number`. Default: Infinity. */
   initial?: number;
 }
 
@@ -137,24 +151,27 @@ export class Minimum extends ScalarExpression {
   }
 }
 export interface Minimum {
-  /** The value of one of `Minimum`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MinimumAttributes>(attr: K): Minimum[K];
-  /** Sets one of `Minimum`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MinimumAttributes>(attr: K, value: AttributeValue<MinimumAttributes, K>): this;
-  /** Sets several of `Minimum`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MinimumAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MinimumAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Minimum[K], value: Minimum[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get field(): string;
+  /** Sets `field` (a `ValidationError` if the value does not fit). */
   set field(value: string);
-  /** Default: Infinity. */
+  /** Bokeh type `Number`. Default: Infinity. */
   get initial(): number;
+  /** Sets `initial` (a `ValidationError` if the value does not fit). */
   set initial(value: number);
 }
 
 /** Attributes of `Stack` (BokehJS `models/expressions/stack`). */
 export interface StackAttributes extends ExpressionAttributes {
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   fields?: Array<string>;
 }
 
@@ -167,21 +184,23 @@ export class Stack extends Expression {
   }
 }
 export interface Stack {
-  /** The value of one of `Stack`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StackAttributes>(attr: K): Stack[K];
-  /** Sets one of `Stack`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StackAttributes>(attr: K, value: AttributeValue<StackAttributes, K>): this;
-  /** Sets several of `Stack`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StackAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StackAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Stack[K], value: Stack[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get fields(): Array<string>;
+  /** Sets `fields` (a `ValidationError` if the value does not fit). */
   set fields(value: Array<string>);
 }
 
 /** Attributes of `XYComponent` (BokehJS `models/expressions/coordinate_transform`). */
 export interface XYComponentAttributes extends ExpressionAttributes {
+  /** Bokeh type `Ref(CoordinateTransform)`. Required. */
   transform: CoordinateTransform;
 }
 
@@ -190,23 +209,27 @@ export abstract class XYComponent extends Expression {
   static override readonly modelType: string = "XYComponent";
 }
 export interface XYComponent {
-  /** The value of one of `XYComponent`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof XYComponentAttributes>(attr: K): XYComponent[K];
-  /** Sets one of `XYComponent`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof XYComponentAttributes>(attr: K, value: AttributeValue<XYComponentAttributes, K>): this;
-  /** Sets several of `XYComponent`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<XYComponentAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof XYComponentAttributes>(attrs: K | readonly K[], listener: (attr: K, old: XYComponent[K], value: XYComponent[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(CoordinateTransform)`. Required. */
   get transform(): CoordinateTransform;
+  /** Sets `transform` (a `ValidationError` if the value does not fit). */
   set transform(value: CoordinateTransform);
 }
 
 /** Attributes of `PolarTransform` (BokehJS `models/expressions/polar`). */
 export interface PolarTransformAttributes extends CoordinateTransformAttributes {
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"angle"}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   direction?: Direction;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"radius"}. */
   radius?: VectorizedInput<number, "screen" | "data">;
 }
 
@@ -219,22 +242,25 @@ export class PolarTransform extends CoordinateTransform {
   }
 }
 export interface PolarTransform {
-  /** The value of one of `PolarTransform`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PolarTransformAttributes>(attr: K): PolarTransform[K];
-  /** Sets one of `PolarTransform`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PolarTransformAttributes>(attr: K, value: AttributeValue<PolarTransformAttributes, K>): this;
-  /** Sets several of `PolarTransform`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PolarTransformAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PolarTransformAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PolarTransform[K], value: PolarTransform[K]) => void): () => void;
-  /** Default: {"type":"field","field":"angle"}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"angle"}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: "anticlock". */
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   get direction(): Direction;
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: Direction);
-  /** Default: {"type":"field","field":"radius"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"radius"}. */
   get radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `radius` (a `ValidationError` if the value does not fit). */
   set radius(value: VectorizedInput<number, "screen" | "data">);
 }
 

@@ -26,6 +26,7 @@ export class AllIndices extends Filter {
 
 /** Attributes of `BooleanFilter` (BokehJS `models/filters/boolean_filter`). */
 export interface BooleanFilterAttributes extends FilterAttributes {
+  /** Bokeh type `Nullable(Iterable(Boolean))`. Default: null. */
   booleans?: Iterable<boolean> | null;
 }
 
@@ -38,21 +39,23 @@ export class BooleanFilter extends Filter {
   }
 }
 export interface BooleanFilter {
-  /** The value of one of `BooleanFilter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BooleanFilterAttributes>(attr: K): BooleanFilter[K];
-  /** Sets one of `BooleanFilter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BooleanFilterAttributes>(attr: K, value: AttributeValue<BooleanFilterAttributes, K>): this;
-  /** Sets several of `BooleanFilter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BooleanFilterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BooleanFilterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BooleanFilter[K], value: BooleanFilter[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Iterable(Boolean))`. Default: null. */
   get booleans(): Iterable<boolean> | null;
+  /** Sets `booleans` (a `ValidationError` if the value does not fit). */
   set booleans(value: Iterable<boolean> | null);
 }
 
 /** Attributes of `CompositeFilter` (BokehJS `models/filters/composite_filter`). */
 export interface CompositeFilterAttributes extends FilterAttributes {
+  /** Bokeh type `List(Ref(Filter))`. Required. */
   operands: Array<Filter>;
 }
 
@@ -61,22 +64,25 @@ export abstract class CompositeFilter extends Filter {
   static override readonly modelType: string = "CompositeFilter";
 }
 export interface CompositeFilter {
-  /** The value of one of `CompositeFilter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CompositeFilterAttributes>(attr: K): CompositeFilter[K];
-  /** Sets one of `CompositeFilter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CompositeFilterAttributes>(attr: K, value: AttributeValue<CompositeFilterAttributes, K>): this;
-  /** Sets several of `CompositeFilter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CompositeFilterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CompositeFilterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CompositeFilter[K], value: CompositeFilter[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `List(Ref(Filter))`. Required. */
   get operands(): Array<Filter>;
+  /** Sets `operands` (a `ValidationError` if the value does not fit). */
   set operands(value: Array<Filter>);
 }
 
 /** Attributes of `CustomJSFilter` (BokehJS `models/filters/customjs_filter`). */
 export interface CustomJSFilterAttributes extends FilterAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   code?: string;
 }
 
@@ -89,25 +95,29 @@ export class CustomJSFilter extends Filter {
   }
 }
 export interface CustomJSFilter {
-  /** The value of one of `CustomJSFilter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSFilterAttributes>(attr: K): CustomJSFilter[K];
-  /** Sets one of `CustomJSFilter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSFilterAttributes>(attr: K, value: AttributeValue<CustomJSFilterAttributes, K>): this;
-  /** Sets several of `CustomJSFilter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSFilterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSFilterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJSFilter[K], value: CustomJSFilter[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
 }
 
 /** Attributes of `GroupFilter` (BokehJS `models/filters/group_filter`). */
 export interface GroupFilterAttributes extends FilterAttributes {
+  /** Bokeh type `String`. Required. */
   column_name: string;
+  /** Bokeh type `Unknown`. Required. */
   group: unknown;
 }
 
@@ -120,24 +130,27 @@ export class GroupFilter extends Filter {
   }
 }
 export interface GroupFilter {
-  /** The value of one of `GroupFilter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GroupFilterAttributes>(attr: K): GroupFilter[K];
-  /** Sets one of `GroupFilter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GroupFilterAttributes>(attr: K, value: AttributeValue<GroupFilterAttributes, K>): this;
-  /** Sets several of `GroupFilter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GroupFilterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GroupFilterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GroupFilter[K], value: GroupFilter[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get column_name(): string;
+  /** Sets `column_name` (a `ValidationError` if the value does not fit). */
   set column_name(value: string);
-  /** Required. */
+  /** Bokeh type `Unknown`. Required. */
   get group(): unknown;
+  /** Sets `group` (a `ValidationError` if the value does not fit). */
   set group(value: unknown);
 }
 
 /** Attributes of `IndexFilter` (BokehJS `models/filters/index_filter`). */
 export interface IndexFilterAttributes extends FilterAttributes {
+  /** Bokeh type `Nullable(Iterable(Int))`. Default: null. */
   indices?: Iterable<number> | null;
 }
 
@@ -150,21 +163,23 @@ export class IndexFilter extends Filter {
   }
 }
 export interface IndexFilter {
-  /** The value of one of `IndexFilter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof IndexFilterAttributes>(attr: K): IndexFilter[K];
-  /** Sets one of `IndexFilter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof IndexFilterAttributes>(attr: K, value: AttributeValue<IndexFilterAttributes, K>): this;
-  /** Sets several of `IndexFilter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<IndexFilterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof IndexFilterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: IndexFilter[K], value: IndexFilter[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Iterable(Int))`. Default: null. */
   get indices(): Iterable<number> | null;
+  /** Sets `indices` (a `ValidationError` if the value does not fit). */
   set indices(value: Iterable<number> | null);
 }
 
 /** Attributes of `InversionFilter` (BokehJS `models/filters/inversion_filter`). */
 export interface InversionFilterAttributes extends FilterAttributes {
+  /** Bokeh type `Ref(Filter)`. Required. */
   operand: Filter;
 }
 
@@ -177,16 +192,17 @@ export class InversionFilter extends Filter {
   }
 }
 export interface InversionFilter {
-  /** The value of one of `InversionFilter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof InversionFilterAttributes>(attr: K): InversionFilter[K];
-  /** Sets one of `InversionFilter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof InversionFilterAttributes>(attr: K, value: AttributeValue<InversionFilterAttributes, K>): this;
-  /** Sets several of `InversionFilter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<InversionFilterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof InversionFilterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: InversionFilter[K], value: InversionFilter[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Filter)`. Required. */
   get operand(): Filter;
+  /** Sets `operand` (a `ValidationError` if the value does not fit). */
   set operand(value: Filter);
 }
 

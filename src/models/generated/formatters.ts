@@ -23,9 +23,13 @@ export abstract class TickFormatter extends BokehModel {
 
 /** Attributes of `BasicTickFormatter` (BokehJS `models/formatters/basic_tick_formatter`). */
 export interface BasicTickFormatterAttributes extends TickFormatterAttributes {
+  /** Bokeh type `Int`. Default: 5. */
   power_limit_high?: number;
+  /** Bokeh type `Int`. Default: -3. */
   power_limit_low?: number;
+  /** Bokeh type `Or(Int, Enum("auto"))`. Default: "auto". */
   precision?: number | "auto";
+  /** Bokeh type `Boolean`. Default: true. */
   use_scientific?: boolean;
 }
 
@@ -38,25 +42,29 @@ export class BasicTickFormatter extends TickFormatter {
   }
 }
 export interface BasicTickFormatter {
-  /** The value of one of `BasicTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BasicTickFormatterAttributes>(attr: K): BasicTickFormatter[K];
-  /** Sets one of `BasicTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BasicTickFormatterAttributes>(attr: K, value: AttributeValue<BasicTickFormatterAttributes, K>): this;
-  /** Sets several of `BasicTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BasicTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BasicTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BasicTickFormatter[K], value: BasicTickFormatter[K]) => void): () => void;
-  /** Default: 5. */
+  /** Bokeh type `Int`. Default: 5. */
   get power_limit_high(): number;
+  /** Sets `power_limit_high` (a `ValidationError` if the value does not fit). */
   set power_limit_high(value: number);
-  /** Default: -3. */
+  /** Bokeh type `Int`. Default: -3. */
   get power_limit_low(): number;
+  /** Sets `power_limit_low` (a `ValidationError` if the value does not fit). */
   set power_limit_low(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Int, Enum("auto"))`. Default: "auto". */
   get precision(): number | "auto";
+  /** Sets `precision` (a `ValidationError` if the value does not fit). */
   set precision(value: number | "auto");
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get use_scientific(): boolean;
+  /** Sets `use_scientific` (a `ValidationError` if the value does not fit). */
   set use_scientific(value: boolean);
 }
 
@@ -74,7 +82,9 @@ export class CategoricalTickFormatter extends TickFormatter {
 
 /** Attributes of `CustomJSTickFormatter` (BokehJS `models/formatters/customjs_tick_formatter`). */
 export interface CustomJSTickFormatterAttributes extends TickFormatterAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   code?: string;
 }
 
@@ -87,39 +97,57 @@ export class CustomJSTickFormatter extends TickFormatter {
   }
 }
 export interface CustomJSTickFormatter {
-  /** The value of one of `CustomJSTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSTickFormatterAttributes>(attr: K): CustomJSTickFormatter[K];
-  /** Sets one of `CustomJSTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSTickFormatterAttributes>(attr: K, value: AttributeValue<CustomJSTickFormatterAttributes, K>): this;
-  /** Sets several of `CustomJSTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJSTickFormatter[K], value: CustomJSTickFormatter[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
 }
 
 /** Attributes of `DatetimeTickFormatter` (BokehJS `models/formatters/datetime_tick_formatter`). */
 export interface DatetimeTickFormatterAttributes extends TickFormatterAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   boundary_scaling?: boolean;
+  /** Bokeh type `Nullable(Or(String, Ref(DatetimeTickFormatter)))`. Default: null. */
   context?: string | DatetimeTickFormatter | null;
+  /** Bokeh type `Enum(Location)`. Default: "below". */
   context_location?: Location;
+  /** Bokeh type `Enum(ContextWhich)`. Default: "start". */
   context_which?: ContextWhich;
+  /** Bokeh type `String`. Default: "%m/%d". */
   days?: string;
+  /** Bokeh type `Boolean`. Default: false. */
   hide_repeats?: boolean;
+  /** Bokeh type `String`. Default: "%H:%M". */
   hourmin?: string;
+  /** Bokeh type `String`. Default: "%Hh". */
   hours?: string;
+  /** Bokeh type `String`. Default: "%fus". */
   microseconds?: string;
+  /** Bokeh type `String`. Default: "%3Nms". */
   milliseconds?: string;
+  /** Bokeh type `String`. Default: ":%M:%S". */
   minsec?: string;
+  /** Bokeh type `String`. Default: ":%M". */
   minutes?: string;
+  /** Bokeh type `String`. Default: "%m/%Y". */
   months?: string;
+  /** Bokeh type `String`. Default: "%Ss". */
   seconds?: string;
+  /** Bokeh type `Or(Boolean, Arrayable(Enum(ResolutionType)))`. Default: false. */
   strip_leading_zeros?: boolean | Arrayable<ResolutionType>;
+  /** Bokeh type `String`. Default: "%Y". */
   years?: string;
 }
 
@@ -132,67 +160,85 @@ export class DatetimeTickFormatter extends TickFormatter {
   }
 }
 export interface DatetimeTickFormatter {
-  /** The value of one of `DatetimeTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DatetimeTickFormatterAttributes>(attr: K): DatetimeTickFormatter[K];
-  /** Sets one of `DatetimeTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DatetimeTickFormatterAttributes>(attr: K, value: AttributeValue<DatetimeTickFormatterAttributes, K>): this;
-  /** Sets several of `DatetimeTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DatetimeTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DatetimeTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DatetimeTickFormatter[K], value: DatetimeTickFormatter[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get boundary_scaling(): boolean;
+  /** Sets `boundary_scaling` (a `ValidationError` if the value does not fit). */
   set boundary_scaling(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(DatetimeTickFormatter)))`. Default: null. */
   get context(): string | DatetimeTickFormatter | null;
+  /** Sets `context` (a `ValidationError` if the value does not fit). */
   set context(value: string | DatetimeTickFormatter | null);
-  /** Default: "below". */
+  /** Bokeh type `Enum(Location)`. Default: "below". */
   get context_location(): Location;
+  /** Sets `context_location` (a `ValidationError` if the value does not fit). */
   set context_location(value: Location);
-  /** Default: "start". */
+  /** Bokeh type `Enum(ContextWhich)`. Default: "start". */
   get context_which(): ContextWhich;
+  /** Sets `context_which` (a `ValidationError` if the value does not fit). */
   set context_which(value: ContextWhich);
-  /** Default: "%m/%d". */
+  /** Bokeh type `String`. Default: "%m/%d". */
   get days(): string;
+  /** Sets `days` (a `ValidationError` if the value does not fit). */
   set days(value: string);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get hide_repeats(): boolean;
+  /** Sets `hide_repeats` (a `ValidationError` if the value does not fit). */
   set hide_repeats(value: boolean);
-  /** Default: "%H:%M". */
+  /** Bokeh type `String`. Default: "%H:%M". */
   get hourmin(): string;
+  /** Sets `hourmin` (a `ValidationError` if the value does not fit). */
   set hourmin(value: string);
-  /** Default: "%Hh". */
+  /** Bokeh type `String`. Default: "%Hh". */
   get hours(): string;
+  /** Sets `hours` (a `ValidationError` if the value does not fit). */
   set hours(value: string);
-  /** Default: "%fus". */
+  /** Bokeh type `String`. Default: "%fus". */
   get microseconds(): string;
+  /** Sets `microseconds` (a `ValidationError` if the value does not fit). */
   set microseconds(value: string);
-  /** Default: "%3Nms". */
+  /** Bokeh type `String`. Default: "%3Nms". */
   get milliseconds(): string;
+  /** Sets `milliseconds` (a `ValidationError` if the value does not fit). */
   set milliseconds(value: string);
-  /** Default: ":%M:%S". */
+  /** Bokeh type `String`. Default: ":%M:%S". */
   get minsec(): string;
+  /** Sets `minsec` (a `ValidationError` if the value does not fit). */
   set minsec(value: string);
-  /** Default: ":%M". */
+  /** Bokeh type `String`. Default: ":%M". */
   get minutes(): string;
+  /** Sets `minutes` (a `ValidationError` if the value does not fit). */
   set minutes(value: string);
-  /** Default: "%m/%Y". */
+  /** Bokeh type `String`. Default: "%m/%Y". */
   get months(): string;
+  /** Sets `months` (a `ValidationError` if the value does not fit). */
   set months(value: string);
-  /** Default: "%Ss". */
+  /** Bokeh type `String`. Default: "%Ss". */
   get seconds(): string;
+  /** Sets `seconds` (a `ValidationError` if the value does not fit). */
   set seconds(value: string);
-  /** Default: false. */
+  /** Bokeh type `Or(Boolean, Arrayable(Enum(ResolutionType)))`. Default: false. */
   get strip_leading_zeros(): boolean | Arrayable<ResolutionType>;
+  /** Sets `strip_leading_zeros` (a `ValidationError` if the value does not fit). */
   set strip_leading_zeros(value: boolean | Arrayable<ResolutionType>);
-  /** Default: "%Y". */
+  /** Bokeh type `String`. Default: "%Y". */
   get years(): string;
+  /** Sets `years` (a `ValidationError` if the value does not fit). */
   set years(value: string);
 }
 
 /** Attributes of `LogTickFormatter` (BokehJS `models/formatters/log_tick_formatter`). */
 export interface LogTickFormatterAttributes extends TickFormatterAttributes {
+  /** Bokeh type `Int`. Default: 0. */
   min_exponent?: number;
+  /** Bokeh type `Nullable(Ref(LogTicker))`. Default: null. */
   ticker?: LogTicker | null;
 }
 
@@ -205,26 +251,31 @@ export class LogTickFormatter extends TickFormatter {
   }
 }
 export interface LogTickFormatter {
-  /** The value of one of `LogTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LogTickFormatterAttributes>(attr: K): LogTickFormatter[K];
-  /** Sets one of `LogTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LogTickFormatterAttributes>(attr: K, value: AttributeValue<LogTickFormatterAttributes, K>): this;
-  /** Sets several of `LogTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LogTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LogTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LogTickFormatter[K], value: LogTickFormatter[K]) => void): () => void;
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get min_exponent(): number;
+  /** Sets `min_exponent` (a `ValidationError` if the value does not fit). */
   set min_exponent(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(LogTicker))`. Default: null. */
   get ticker(): LogTicker | null;
+  /** Sets `ticker` (a `ValidationError` if the value does not fit). */
   set ticker(value: LogTicker | null);
 }
 
 /** Attributes of `NumeralTickFormatter` (BokehJS `models/formatters/numeral_tick_formatter`). */
 export interface NumeralTickFormatterAttributes extends TickFormatterAttributes {
+  /** Bokeh type `String`. Default: "0,0". */
   format?: string;
+  /** Bokeh type `String`. Default: "en". */
   language?: string;
+  /** Bokeh type `Enum(RoundingFunction)`. Default: "round". */
   rounding?: RoundingFunction;
 }
 
@@ -237,27 +288,31 @@ export class NumeralTickFormatter extends TickFormatter {
   }
 }
 export interface NumeralTickFormatter {
-  /** The value of one of `NumeralTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NumeralTickFormatterAttributes>(attr: K): NumeralTickFormatter[K];
-  /** Sets one of `NumeralTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NumeralTickFormatterAttributes>(attr: K, value: AttributeValue<NumeralTickFormatterAttributes, K>): this;
-  /** Sets several of `NumeralTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NumeralTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NumeralTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NumeralTickFormatter[K], value: NumeralTickFormatter[K]) => void): () => void;
-  /** Default: "0,0". */
+  /** Bokeh type `String`. Default: "0,0". */
   get format(): string;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string);
-  /** Default: "en". */
+  /** Bokeh type `String`. Default: "en". */
   get language(): string;
+  /** Sets `language` (a `ValidationError` if the value does not fit). */
   set language(value: string);
-  /** Default: "round". */
+  /** Bokeh type `Enum(RoundingFunction)`. Default: "round". */
   get rounding(): RoundingFunction;
+  /** Sets `rounding` (a `ValidationError` if the value does not fit). */
   set rounding(value: RoundingFunction);
 }
 
 /** Attributes of `PrintfTickFormatter` (BokehJS `models/formatters/printf_tick_formatter`). */
 export interface PrintfTickFormatterAttributes extends TickFormatterAttributes {
+  /** Bokeh type `String`. Default: "%s". */
   format?: string;
 }
 
@@ -270,34 +325,49 @@ export class PrintfTickFormatter extends TickFormatter {
   }
 }
 export interface PrintfTickFormatter {
-  /** The value of one of `PrintfTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PrintfTickFormatterAttributes>(attr: K): PrintfTickFormatter[K];
-  /** Sets one of `PrintfTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PrintfTickFormatterAttributes>(attr: K, value: AttributeValue<PrintfTickFormatterAttributes, K>): this;
-  /** Sets several of `PrintfTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PrintfTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PrintfTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PrintfTickFormatter[K], value: PrintfTickFormatter[K]) => void): () => void;
-  /** Default: "%s". */
+  /** Bokeh type `String`. Default: "%s". */
   get format(): string;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string);
 }
 
 /** Attributes of `TimedeltaTickFormatter` (BokehJS `models/formatters/timedelta_tick_formatter`). Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
 export interface TimedeltaTickFormatterAttributes extends TickFormatterAttributes {
+  /** Bokeh type `Nullable(Or(String, Ref(TimedeltaTickFormatter)))`. Default: null. */
   context?: string | TimedeltaTickFormatter | null;
+  /** Bokeh type `Enum(Location)`. Default: "below". */
   context_location?: Location;
+  /** Bokeh type `Enum(ContextWhich)`. Default: "start". */
   context_which?: ContextWhich;
+  /** Bokeh type `String`. Default: "%d days". */
   days?: string;
+  /** Bokeh type `Boolean`. Default: false. */
   hide_repeats?: boolean;
+  /** Bokeh type `String`. Default: "%H:%M". */
   hourmin?: string;
+  /** Bokeh type `String`. Default: "%H:%M". */
   hours?: string;
+  /** Bokeh type `String`. Default: "%USus". */
   microseconds?: string;
+  /** Bokeh type `String`. Default: "%MSms". */
   milliseconds?: string;
+  /** Bokeh type `String`. Default: "%H:%M:%S". */
   minsec?: string;
+  /** Bokeh type `String`. Default: "%H:%M". */
   minutes?: string;
+  /** Bokeh type `String`. Default: "%NSns". */
   nanoseconds?: string;
+  /** Bokeh type `String`. Default: "%H:%M:%S". */
   seconds?: string;
+  /** Bokeh type `Or(Boolean, Arrayable(Enum(TimedeltaResolutionType)))`. Default: false. */
   strip_leading_zeros?: boolean | Arrayable<TimedeltaResolutionType>;
 }
 
@@ -310,60 +380,75 @@ export class TimedeltaTickFormatter extends TickFormatter {
   }
 }
 export interface TimedeltaTickFormatter {
-  /** The value of one of `TimedeltaTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TimedeltaTickFormatterAttributes>(attr: K): TimedeltaTickFormatter[K];
-  /** Sets one of `TimedeltaTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TimedeltaTickFormatterAttributes>(attr: K, value: AttributeValue<TimedeltaTickFormatterAttributes, K>): this;
-  /** Sets several of `TimedeltaTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TimedeltaTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TimedeltaTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TimedeltaTickFormatter[K], value: TimedeltaTickFormatter[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(TimedeltaTickFormatter)))`. Default: null. */
   get context(): string | TimedeltaTickFormatter | null;
+  /** Sets `context` (a `ValidationError` if the value does not fit). */
   set context(value: string | TimedeltaTickFormatter | null);
-  /** Default: "below". */
+  /** Bokeh type `Enum(Location)`. Default: "below". */
   get context_location(): Location;
+  /** Sets `context_location` (a `ValidationError` if the value does not fit). */
   set context_location(value: Location);
-  /** Default: "start". */
+  /** Bokeh type `Enum(ContextWhich)`. Default: "start". */
   get context_which(): ContextWhich;
+  /** Sets `context_which` (a `ValidationError` if the value does not fit). */
   set context_which(value: ContextWhich);
-  /** Default: "%d days". */
+  /** Bokeh type `String`. Default: "%d days". */
   get days(): string;
+  /** Sets `days` (a `ValidationError` if the value does not fit). */
   set days(value: string);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get hide_repeats(): boolean;
+  /** Sets `hide_repeats` (a `ValidationError` if the value does not fit). */
   set hide_repeats(value: boolean);
-  /** Default: "%H:%M". */
+  /** Bokeh type `String`. Default: "%H:%M". */
   get hourmin(): string;
+  /** Sets `hourmin` (a `ValidationError` if the value does not fit). */
   set hourmin(value: string);
-  /** Default: "%H:%M". */
+  /** Bokeh type `String`. Default: "%H:%M". */
   get hours(): string;
+  /** Sets `hours` (a `ValidationError` if the value does not fit). */
   set hours(value: string);
-  /** Default: "%USus". */
+  /** Bokeh type `String`. Default: "%USus". */
   get microseconds(): string;
+  /** Sets `microseconds` (a `ValidationError` if the value does not fit). */
   set microseconds(value: string);
-  /** Default: "%MSms". */
+  /** Bokeh type `String`. Default: "%MSms". */
   get milliseconds(): string;
+  /** Sets `milliseconds` (a `ValidationError` if the value does not fit). */
   set milliseconds(value: string);
-  /** Default: "%H:%M:%S". */
+  /** Bokeh type `String`. Default: "%H:%M:%S". */
   get minsec(): string;
+  /** Sets `minsec` (a `ValidationError` if the value does not fit). */
   set minsec(value: string);
-  /** Default: "%H:%M". */
+  /** Bokeh type `String`. Default: "%H:%M". */
   get minutes(): string;
+  /** Sets `minutes` (a `ValidationError` if the value does not fit). */
   set minutes(value: string);
-  /** Default: "%NSns". */
+  /** Bokeh type `String`. Default: "%NSns". */
   get nanoseconds(): string;
+  /** Sets `nanoseconds` (a `ValidationError` if the value does not fit). */
   set nanoseconds(value: string);
-  /** Default: "%H:%M:%S". */
+  /** Bokeh type `String`. Default: "%H:%M:%S". */
   get seconds(): string;
+  /** Sets `seconds` (a `ValidationError` if the value does not fit). */
   set seconds(value: string);
-  /** Default: false. */
+  /** Bokeh type `Or(Boolean, Arrayable(Enum(TimedeltaResolutionType)))`. Default: false. */
   get strip_leading_zeros(): boolean | Arrayable<TimedeltaResolutionType>;
+  /** Sets `strip_leading_zeros` (a `ValidationError` if the value does not fit). */
   set strip_leading_zeros(value: boolean | Arrayable<TimedeltaResolutionType>);
 }
 
 /** Attributes of `MercatorTickFormatter` (BokehJS `models/formatters/mercator_tick_formatter`). */
 export interface MercatorTickFormatterAttributes extends BasicTickFormatterAttributes {
+  /** Bokeh type `Nullable(Enum(LatLon))`. Default: null. */
   dimension?: LatLon | null;
 }
 
@@ -376,15 +461,16 @@ export class MercatorTickFormatter extends BasicTickFormatter {
   }
 }
 export interface MercatorTickFormatter {
-  /** The value of one of `MercatorTickFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MercatorTickFormatterAttributes>(attr: K): MercatorTickFormatter[K];
-  /** Sets one of `MercatorTickFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MercatorTickFormatterAttributes>(attr: K, value: AttributeValue<MercatorTickFormatterAttributes, K>): this;
-  /** Sets several of `MercatorTickFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MercatorTickFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MercatorTickFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MercatorTickFormatter[K], value: MercatorTickFormatter[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Enum(LatLon))`. Default: null. */
   get dimension(): LatLon | null;
+  /** Sets `dimension` (a `ValidationError` if the value does not fit). */
   set dimension(value: LatLon | null);
 }

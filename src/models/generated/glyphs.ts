@@ -51,6 +51,7 @@ import { BokehModel, type BokehModelAttributes } from "./model.js";
 
 /** Attributes of `Glyph` (BokehJS `models/glyphs/glyph`). */
 export interface GlyphAttributes extends BokehModelAttributes {
+  /** Bokeh type `List(Ref(Decoration))`. Default: [] (a new one for each model). */
   decorations?: Array<Decoration>;
 }
 
@@ -59,16 +60,17 @@ export abstract class Glyph extends BokehModel {
   static override readonly modelType: string = "Glyph";
 }
 export interface Glyph {
-  /** The value of one of `Glyph`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GlyphAttributes>(attr: K): Glyph[K];
-  /** Sets one of `Glyph`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GlyphAttributes>(attr: K, value: AttributeValue<GlyphAttributes, K>): this;
-  /** Sets several of `Glyph`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GlyphAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GlyphAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Glyph[K], value: Glyph[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(Decoration))`. Default: [] (a new one for each model). */
   get decorations(): Array<Decoration>;
+  /** Sets `decorations` (a `ValidationError` if the value does not fit). */
   set decorations(value: Array<Decoration>);
 }
 
@@ -80,25 +82,33 @@ export abstract class Area extends Glyph {
   static override readonly modelType: string = "Area";
 }
 export interface Area extends FillScalarMixin, HatchScalarMixin {
-  /** The value of one of `Area`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AreaAttributes>(attr: K): Area[K];
-  /** Sets one of `Area`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AreaAttributes>(attr: K, value: AttributeValue<AreaAttributes, K>): this;
-  /** Sets several of `Area`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AreaAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AreaAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Area[K], value: Area[K]) => void): () => void;
 }
 
 /** Attributes of `Bezier` (BokehJS `models/glyphs/bezier`). */
 export interface BezierAttributes extends GlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"cx0"}. */
   cx0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"cx1"}. */
   cx1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"cy0"}. */
   cy0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"cy1"}. */
   cy1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   x0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   x1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   y0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   y1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -111,42 +121,51 @@ export class Bezier extends Glyph {
   }
 }
 export interface Bezier extends LineVectorMixin {
-  /** The value of one of `Bezier`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BezierAttributes>(attr: K): Bezier[K];
-  /** Sets one of `Bezier`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BezierAttributes>(attr: K, value: AttributeValue<BezierAttributes, K>): this;
-  /** Sets several of `Bezier`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BezierAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BezierAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Bezier[K], value: Bezier[K]) => void): () => void;
-  /** Default: {"type":"field","field":"cx0"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"cx0"}. */
   get cx0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `cx0` (a `ValidationError` if the value does not fit). */
   set cx0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"cx1"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"cx1"}. */
   get cx1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `cx1` (a `ValidationError` if the value does not fit). */
   set cx1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"cy0"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"cy0"}. */
   get cy0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `cy0` (a `ValidationError` if the value does not fit). */
   set cy0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"cy1"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"cy1"}. */
   get cy1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `cy1` (a `ValidationError` if the value does not fit). */
   set cy1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x0"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   get x0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x0` (a `ValidationError` if the value does not fit). */
   set x0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x1"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   get x1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x1` (a `ValidationError` if the value does not fit). */
   set x1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y0"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   get y0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y0` (a `ValidationError` if the value does not fit). */
   set y0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y1"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   get y1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y1` (a `ValidationError` if the value does not fit). */
   set y1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `HSpan` (BokehJS `models/glyphs/hspan`). */
 export interface HSpanAttributes extends GlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -159,22 +178,25 @@ export class HSpan extends Glyph {
   }
 }
 export interface HSpan extends LineVectorMixin {
-  /** The value of one of `HSpan`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HSpanAttributes>(attr: K): HSpan[K];
-  /** Sets one of `HSpan`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HSpanAttributes>(attr: K, value: AttributeValue<HSpanAttributes, K>): this;
-  /** Sets several of `HSpan`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HSpanAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HSpanAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HSpan[K], value: HSpan[K]) => void): () => void;
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `HStrip` (BokehJS `models/glyphs/hstrip`). */
 export interface HStripAttributes extends GlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   y0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   y1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -187,29 +209,37 @@ export class HStrip extends Glyph {
   }
 }
 export interface HStrip extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `HStrip`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HStripAttributes>(attr: K): HStrip[K];
-  /** Sets one of `HStrip`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HStripAttributes>(attr: K, value: AttributeValue<HStripAttributes, K>): this;
-  /** Sets several of `HStrip`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HStripAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HStripAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HStrip[K], value: HStrip[K]) => void): () => void;
-  /** Default: {"type":"field","field":"y0"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   get y0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y0` (a `ValidationError` if the value does not fit). */
   set y0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y1"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   get y1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y1` (a `ValidationError` if the value does not fit). */
   set y1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `HexTile` (BokehJS `models/glyphs/hex_tile`). */
 export interface HexTileAttributes extends GlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `Number`. Default: 1. */
   aspect_scale?: number;
+  /** Bokeh type `Enum(HexTileOrientation)`. Default: "pointytop". */
   orientation?: HexTileOrientation;
+  /** Bokeh type `NumberSpec`. Default: {"type":"field","field":"q"}. */
   q?: VectorizedInput<number>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"field","field":"r"}. */
   r?: VectorizedInput<number>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   scale?: VectorizedInput<number>;
+  /** Bokeh type `Number`. Default: 1. */
   size?: number;
 }
 
@@ -222,37 +252,49 @@ export class HexTile extends Glyph {
   }
 }
 export interface HexTile extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `HexTile`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HexTileAttributes>(attr: K): HexTile[K];
-  /** Sets one of `HexTile`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HexTileAttributes>(attr: K, value: AttributeValue<HexTileAttributes, K>): this;
-  /** Sets several of `HexTile`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HexTileAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HexTileAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HexTile[K], value: HexTile[K]) => void): () => void;
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get aspect_scale(): number;
+  /** Sets `aspect_scale` (a `ValidationError` if the value does not fit). */
   set aspect_scale(value: number);
-  /** Default: "pointytop". */
+  /** Bokeh type `Enum(HexTileOrientation)`. Default: "pointytop". */
   get orientation(): HexTileOrientation;
+  /** Sets `orientation` (a `ValidationError` if the value does not fit). */
   set orientation(value: HexTileOrientation);
-  /** Default: {"type":"field","field":"q"}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"field","field":"q"}. */
   get q(): Vectorized<number>;
+  /** Sets `q` (a `ValidationError` if the value does not fit). */
   set q(value: VectorizedInput<number>);
-  /** Default: {"type":"field","field":"r"}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"field","field":"r"}. */
   get r(): Vectorized<number>;
+  /** Sets `r` (a `ValidationError` if the value does not fit). */
   set r(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get scale(): Vectorized<number>;
+  /** Sets `scale` (a `ValidationError` if the value does not fit). */
   set scale(value: VectorizedInput<number>);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get size(): number;
+  /** Sets `size` (a `ValidationError` if the value does not fit). */
   set size(value: number);
 }
 
 /** Attributes of `LRTB` (BokehJS `models/glyphs/lrtb`). */
 export interface LRTBAttributes extends GlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
-  border_radius?: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  border_radius?: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
 }
 
 /** Bokeh's abstract `LRTB` model (BokehJS `models/glyphs/lrtb`). */
@@ -260,22 +302,35 @@ export abstract class LRTB extends Glyph {
   static override readonly modelType: string = "LRTB";
 }
 export interface LRTB extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `LRTB`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LRTBAttributes>(attr: K): LRTB[K];
-  /** Sets one of `LRTB`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LRTBAttributes>(attr: K, value: AttributeValue<LRTBAttributes, K>): this;
-  /** Sets several of `LRTB`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LRTBAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LRTBAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LRTB[K], value: LRTB[K]) => void): () => void;
-  /** Default: 0. */
-  get border_radius(): number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  set border_radius(value: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number });
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get border_radius(): number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
+  set border_radius(value: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  });
 }
 
 /** Attributes of `MultiLine` (BokehJS `models/glyphs/multi_line`). */
 export interface MultiLineAttributes extends GlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSeqSpec`. Default: {"type":"field","field":"xs"}. */
   xs?: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>;
+  /** Bokeh type `YCoordinateSeqSpec`. Default: {"type":"field","field":"ys"}. */
   ys?: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>;
 }
 
@@ -288,25 +343,29 @@ export class MultiLine extends Glyph {
   }
 }
 export interface MultiLine extends LineVectorMixin {
-  /** The value of one of `MultiLine`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MultiLineAttributes>(attr: K): MultiLine[K];
-  /** Sets one of `MultiLine`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MultiLineAttributes>(attr: K, value: AttributeValue<MultiLineAttributes, K>): this;
-  /** Sets several of `MultiLine`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MultiLineAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MultiLineAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MultiLine[K], value: MultiLine[K]) => void): () => void;
-  /** Default: {"type":"field","field":"xs"}. */
+  /** Bokeh type `XCoordinateSeqSpec`. Default: {"type":"field","field":"xs"}. */
   get xs(): Vectorized<Array<number | string | [string, string] | [string, string, string]>>;
+  /** Sets `xs` (a `ValidationError` if the value does not fit). */
   set xs(value: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>);
-  /** Default: {"type":"field","field":"ys"}. */
+  /** Bokeh type `YCoordinateSeqSpec`. Default: {"type":"field","field":"ys"}. */
   get ys(): Vectorized<Array<number | string | [string, string] | [string, string, string]>>;
+  /** Sets `ys` (a `ValidationError` if the value does not fit). */
   set ys(value: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>);
 }
 
 /** Attributes of `MultiPolygons` (BokehJS `models/glyphs/multi_polygons`). */
 export interface MultiPolygonsAttributes extends GlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSeqSeqSeqSpec`. Default: {"type":"field","field":"xs"}. */
   xs?: VectorizedInput<Array<Array<Array<number | string | [string, string] | [string, string, string]>>>>;
+  /** Bokeh type `YCoordinateSeqSeqSeqSpec`. Default: {"type":"field","field":"ys"}. */
   ys?: VectorizedInput<Array<Array<Array<number | string | [string, string] | [string, string, string]>>>>;
 }
 
@@ -319,25 +378,29 @@ export class MultiPolygons extends Glyph {
   }
 }
 export interface MultiPolygons extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `MultiPolygons`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MultiPolygonsAttributes>(attr: K): MultiPolygons[K];
-  /** Sets one of `MultiPolygons`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MultiPolygonsAttributes>(attr: K, value: AttributeValue<MultiPolygonsAttributes, K>): this;
-  /** Sets several of `MultiPolygons`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MultiPolygonsAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MultiPolygonsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MultiPolygons[K], value: MultiPolygons[K]) => void): () => void;
-  /** Default: {"type":"field","field":"xs"}. */
+  /** Bokeh type `XCoordinateSeqSeqSeqSpec`. Default: {"type":"field","field":"xs"}. */
   get xs(): Vectorized<Array<Array<Array<number | string | [string, string] | [string, string, string]>>>>;
+  /** Sets `xs` (a `ValidationError` if the value does not fit). */
   set xs(value: VectorizedInput<Array<Array<Array<number | string | [string, string] | [string, string, string]>>>>);
-  /** Default: {"type":"field","field":"ys"}. */
+  /** Bokeh type `YCoordinateSeqSeqSeqSpec`. Default: {"type":"field","field":"ys"}. */
   get ys(): Vectorized<Array<Array<Array<number | string | [string, string] | [string, string, string]>>>>;
+  /** Sets `ys` (a `ValidationError` if the value does not fit). */
   set ys(value: VectorizedInput<Array<Array<Array<number | string | [string, string] | [string, string, string]>>>>);
 }
 
 /** Attributes of `Patches` (BokehJS `models/glyphs/patches`). */
 export interface PatchesAttributes extends GlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSeqSpec`. Default: {"type":"field","field":"xs"}. */
   xs?: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>;
+  /** Bokeh type `YCoordinateSeqSpec`. Default: {"type":"field","field":"ys"}. */
   ys?: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>;
 }
 
@@ -350,29 +413,37 @@ export class Patches extends Glyph {
   }
 }
 export interface Patches extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `Patches`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PatchesAttributes>(attr: K): Patches[K];
-  /** Sets one of `Patches`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PatchesAttributes>(attr: K, value: AttributeValue<PatchesAttributes, K>): this;
-  /** Sets several of `Patches`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PatchesAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PatchesAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Patches[K], value: Patches[K]) => void): () => void;
-  /** Default: {"type":"field","field":"xs"}. */
+  /** Bokeh type `XCoordinateSeqSpec`. Default: {"type":"field","field":"xs"}. */
   get xs(): Vectorized<Array<number | string | [string, string] | [string, string, string]>>;
+  /** Sets `xs` (a `ValidationError` if the value does not fit). */
   set xs(value: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>);
-  /** Default: {"type":"field","field":"ys"}. */
+  /** Bokeh type `YCoordinateSeqSpec`. Default: {"type":"field","field":"ys"}. */
   get ys(): Vectorized<Array<number | string | [string, string] | [string, string, string]>>;
+  /** Sets `ys` (a `ValidationError` if the value does not fit). */
   set ys(value: VectorizedInput<Array<number | string | [string, string] | [string, string, string]>>);
 }
 
 /** Attributes of `Quadratic` (BokehJS `models/glyphs/quadratic`). */
 export interface QuadraticAttributes extends GlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"cx"}. */
   cx?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"cy"}. */
   cy?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   x0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   x1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   y0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   y1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -385,39 +456,49 @@ export class Quadratic extends Glyph {
   }
 }
 export interface Quadratic extends LineVectorMixin {
-  /** The value of one of `Quadratic`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof QuadraticAttributes>(attr: K): Quadratic[K];
-  /** Sets one of `Quadratic`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof QuadraticAttributes>(attr: K, value: AttributeValue<QuadraticAttributes, K>): this;
-  /** Sets several of `Quadratic`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<QuadraticAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof QuadraticAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Quadratic[K], value: Quadratic[K]) => void): () => void;
-  /** Default: {"type":"field","field":"cx"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"cx"}. */
   get cx(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `cx` (a `ValidationError` if the value does not fit). */
   set cx(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"cy"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"cy"}. */
   get cy(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `cy` (a `ValidationError` if the value does not fit). */
   set cy(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x0"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   get x0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x0` (a `ValidationError` if the value does not fit). */
   set x0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x1"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   get x1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x1` (a `ValidationError` if the value does not fit). */
   set x1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y0"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   get y0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y0` (a `ValidationError` if the value does not fit). */
   set y0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y1"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   get y1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y1` (a `ValidationError` if the value does not fit). */
   set y1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `Segment` (BokehJS `models/glyphs/segment`). */
 export interface SegmentAttributes extends GlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   x0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   x1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   y0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   y1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -430,30 +511,35 @@ export class Segment extends Glyph {
   }
 }
 export interface Segment extends LineVectorMixin {
-  /** The value of one of `Segment`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SegmentAttributes>(attr: K): Segment[K];
-  /** Sets one of `Segment`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SegmentAttributes>(attr: K, value: AttributeValue<SegmentAttributes, K>): this;
-  /** Sets several of `Segment`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SegmentAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SegmentAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Segment[K], value: Segment[K]) => void): () => void;
-  /** Default: {"type":"field","field":"x0"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   get x0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x0` (a `ValidationError` if the value does not fit). */
   set x0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x1"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   get x1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x1` (a `ValidationError` if the value does not fit). */
   set x1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y0"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y0"}. */
   get y0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y0` (a `ValidationError` if the value does not fit). */
   set y0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y1"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   get y1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y1` (a `ValidationError` if the value does not fit). */
   set y1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `VSpan` (BokehJS `models/glyphs/vspan`). */
 export interface VSpanAttributes extends GlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -466,22 +552,25 @@ export class VSpan extends Glyph {
   }
 }
 export interface VSpan extends LineVectorMixin {
-  /** The value of one of `VSpan`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof VSpanAttributes>(attr: K): VSpan[K];
-  /** Sets one of `VSpan`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof VSpanAttributes>(attr: K, value: AttributeValue<VSpanAttributes, K>): this;
-  /** Sets several of `VSpan`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<VSpanAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof VSpanAttributes>(attrs: K | readonly K[], listener: (attr: K, old: VSpan[K], value: VSpan[K]) => void): () => void;
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `VStrip` (BokehJS `models/glyphs/vstrip`). */
 export interface VStripAttributes extends GlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   x0?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   x1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -494,25 +583,29 @@ export class VStrip extends Glyph {
   }
 }
 export interface VStrip extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `VStrip`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof VStripAttributes>(attr: K): VStrip[K];
-  /** Sets one of `VStrip`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof VStripAttributes>(attr: K, value: AttributeValue<VStripAttributes, K>): this;
-  /** Sets several of `VStrip`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<VStripAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof VStripAttributes>(attrs: K | readonly K[], listener: (attr: K, old: VStrip[K], value: VStrip[K]) => void): () => void;
-  /** Default: {"type":"field","field":"x0"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x0"}. */
   get x0(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x0` (a `ValidationError` if the value does not fit). */
   set x0(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x1"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   get x1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x1` (a `ValidationError` if the value does not fit). */
   set x1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `XYGlyph` (BokehJS `models/glyphs/xy_glyph`). */
 export interface XYGlyphAttributes extends GlyphAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -521,28 +614,35 @@ export abstract class XYGlyph extends Glyph {
   static override readonly modelType: string = "XYGlyph";
 }
 export interface XYGlyph {
-  /** The value of one of `XYGlyph`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof XYGlyphAttributes>(attr: K): XYGlyph[K];
-  /** Sets one of `XYGlyph`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof XYGlyphAttributes>(attr: K, value: AttributeValue<XYGlyphAttributes, K>): this;
-  /** Sets several of `XYGlyph`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<XYGlyphAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof XYGlyphAttributes>(attrs: K | readonly K[], listener: (attr: K, old: XYGlyph[K], value: XYGlyph[K]) => void): () => void;
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `AnnularWedge` (BokehJS `models/glyphs/annular_wedge`). */
 export interface AnnularWedgeAttributes extends XYGlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   direction?: Direction;
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"end_angle"}. */
   end_angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"inner_radius"}. */
   inner_radius?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"outer_radius"}. */
   outer_radius?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"start_angle"}. */
   start_angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
 }
 
@@ -555,34 +655,41 @@ export class AnnularWedge extends XYGlyph {
   }
 }
 export interface AnnularWedge extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `AnnularWedge`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AnnularWedgeAttributes>(attr: K): AnnularWedge[K];
-  /** Sets one of `AnnularWedge`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AnnularWedgeAttributes>(attr: K, value: AttributeValue<AnnularWedgeAttributes, K>): this;
-  /** Sets several of `AnnularWedge`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AnnularWedgeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AnnularWedgeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: AnnularWedge[K], value: AnnularWedge[K]) => void): () => void;
-  /** Default: "anticlock". */
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   get direction(): Direction;
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: Direction);
-  /** Default: {"type":"field","field":"end_angle"}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"end_angle"}. */
   get end_angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `end_angle` (a `ValidationError` if the value does not fit). */
   set end_angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"field","field":"inner_radius"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"inner_radius"}. */
   get inner_radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `inner_radius` (a `ValidationError` if the value does not fit). */
   set inner_radius(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"outer_radius"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"outer_radius"}. */
   get outer_radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `outer_radius` (a `ValidationError` if the value does not fit). */
   set outer_radius(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"start_angle"}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"start_angle"}. */
   get start_angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `start_angle` (a `ValidationError` if the value does not fit). */
   set start_angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
 }
 
 /** Attributes of `Annulus` (BokehJS `models/glyphs/annulus`). */
 export interface AnnulusAttributes extends XYGlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"inner_radius"}. */
   inner_radius?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"outer_radius"}. */
   outer_radius?: VectorizedInput<number, "screen" | "data">;
 }
 
@@ -595,27 +702,33 @@ export class Annulus extends XYGlyph {
   }
 }
 export interface Annulus extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `Annulus`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AnnulusAttributes>(attr: K): Annulus[K];
-  /** Sets one of `Annulus`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AnnulusAttributes>(attr: K, value: AttributeValue<AnnulusAttributes, K>): this;
-  /** Sets several of `Annulus`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AnnulusAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AnnulusAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Annulus[K], value: Annulus[K]) => void): () => void;
-  /** Default: {"type":"field","field":"inner_radius"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"inner_radius"}. */
   get inner_radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `inner_radius` (a `ValidationError` if the value does not fit). */
   set inner_radius(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"outer_radius"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"outer_radius"}. */
   get outer_radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `outer_radius` (a `ValidationError` if the value does not fit). */
   set outer_radius(value: VectorizedInput<number, "screen" | "data">);
 }
 
 /** Attributes of `Arc` (BokehJS `models/glyphs/arc`). */
 export interface ArcAttributes extends XYGlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   direction?: Direction;
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"end_angle"}. */
   end_angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"radius"}. */
   radius?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"start_angle"}. */
   start_angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
 }
 
@@ -628,33 +741,41 @@ export class Arc extends XYGlyph {
   }
 }
 export interface Arc extends LineVectorMixin {
-  /** The value of one of `Arc`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ArcAttributes>(attr: K): Arc[K];
-  /** Sets one of `Arc`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ArcAttributes>(attr: K, value: AttributeValue<ArcAttributes, K>): this;
-  /** Sets several of `Arc`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ArcAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ArcAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Arc[K], value: Arc[K]) => void): () => void;
-  /** Default: "anticlock". */
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   get direction(): Direction;
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: Direction);
-  /** Default: {"type":"field","field":"end_angle"}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"end_angle"}. */
   get end_angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `end_angle` (a `ValidationError` if the value does not fit). */
   set end_angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"field","field":"radius"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"radius"}. */
   get radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `radius` (a `ValidationError` if the value does not fit). */
   set radius(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"start_angle"}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"start_angle"}. */
   get start_angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `start_angle` (a `ValidationError` if the value does not fit). */
   set start_angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
 }
 
 /** Attributes of `Block` (BokehJS `models/glyphs/block`). */
 export interface BlockAttributes extends LRTBAttributes {
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   height?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   width?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -667,32 +788,39 @@ export class Block extends LRTB {
   }
 }
 export interface Block {
-  /** The value of one of `Block`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BlockAttributes>(attr: K): Block[K];
-  /** Sets one of `Block`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BlockAttributes>(attr: K, value: AttributeValue<BlockAttributes, K>): this;
-  /** Sets several of `Block`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BlockAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BlockAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Block[K], value: Block[K]) => void): () => void;
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   get height(): Vectorized<number, "screen" | "data">;
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   get width(): Vectorized<number, "screen" | "data">;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `CenterRotatable` (BokehJS `models/glyphs/center_rotatable`). */
 export interface CenterRotatableAttributes extends XYGlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"height"}. */
   height?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"width"}. */
   width?: VectorizedInput<number, "screen" | "data">;
 }
 
@@ -701,29 +829,35 @@ export abstract class CenterRotatable extends XYGlyph {
   static override readonly modelType: string = "CenterRotatable";
 }
 export interface CenterRotatable extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `CenterRotatable`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CenterRotatableAttributes>(attr: K): CenterRotatable[K];
-  /** Sets one of `CenterRotatable`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CenterRotatableAttributes>(attr: K, value: AttributeValue<CenterRotatableAttributes, K>): this;
-  /** Sets several of `CenterRotatable`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CenterRotatableAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CenterRotatableAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CenterRotatable[K], value: CenterRotatable[K]) => void): () => void;
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"field","field":"height"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"height"}. */
   get height(): Vectorized<number, "screen" | "data">;
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"width"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"width"}. */
   get width(): Vectorized<number, "screen" | "data">;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: VectorizedInput<number, "screen" | "data">);
 }
 
 /** Attributes of `HArea` (BokehJS `models/glyphs/harea`). */
 export interface HAreaAttributes extends AreaAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   x1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x2"}. */
   x2?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -736,30 +870,37 @@ export class HArea extends Area {
   }
 }
 export interface HArea {
-  /** The value of one of `HArea`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HAreaAttributes>(attr: K): HArea[K];
-  /** Sets one of `HArea`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HAreaAttributes>(attr: K, value: AttributeValue<HAreaAttributes, K>): this;
-  /** Sets several of `HArea`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HAreaAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HAreaAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HArea[K], value: HArea[K]) => void): () => void;
-  /** Default: {"type":"field","field":"x1"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   get x1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x1` (a `ValidationError` if the value does not fit). */
   set x1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x2"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x2"}. */
   get x2(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x2` (a `ValidationError` if the value does not fit). */
   set x2(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `HAreaStep` (BokehJS `models/glyphs/harea_step`). */
 export interface HAreaStepAttributes extends AreaAttributes {
+  /** Bokeh type `Enum(StepMode)`. Default: "before". */
   step_mode?: StepMode;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   x1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x2"}. */
   x2?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -772,33 +913,41 @@ export class HAreaStep extends Area {
   }
 }
 export interface HAreaStep {
-  /** The value of one of `HAreaStep`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HAreaStepAttributes>(attr: K): HAreaStep[K];
-  /** Sets one of `HAreaStep`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HAreaStepAttributes>(attr: K, value: AttributeValue<HAreaStepAttributes, K>): this;
-  /** Sets several of `HAreaStep`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HAreaStepAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HAreaStepAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HAreaStep[K], value: HAreaStep[K]) => void): () => void;
-  /** Default: "before". */
+  /** Bokeh type `Enum(StepMode)`. Default: "before". */
   get step_mode(): StepMode;
+  /** Sets `step_mode` (a `ValidationError` if the value does not fit). */
   set step_mode(value: StepMode);
-  /** Default: {"type":"field","field":"x1"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x1"}. */
   get x1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x1` (a `ValidationError` if the value does not fit). */
   set x1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"x2"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x2"}. */
   get x2(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x2` (a `ValidationError` if the value does not fit). */
   set x2(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `HBar` (BokehJS `models/glyphs/hbar`). */
 export interface HBarAttributes extends LRTBAttributes {
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   height?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"value","value":0}. */
   left?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"right"}. */
   right?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   y?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -811,36 +960,47 @@ export class HBar extends LRTB {
   }
 }
 export interface HBar {
-  /** The value of one of `HBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HBarAttributes>(attr: K): HBar[K];
-  /** Sets one of `HBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HBarAttributes>(attr: K, value: AttributeValue<HBarAttributes, K>): this;
-  /** Sets several of `HBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HBar[K], value: HBar[K]) => void): () => void;
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   get height(): Vectorized<number, "screen" | "data">;
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"value","value":0}. */
   get left(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `left` (a `ValidationError` if the value does not fit). */
   set left(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"right"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"right"}. */
   get right(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `right` (a `ValidationError` if the value does not fit). */
   set right(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y"}. */
   get y(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `ImageBase` (BokehJS `models/glyphs/image_base`). */
 export interface ImageBaseAttributes extends XYGlyphAttributes {
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Or(...), Or(...)))`. Default: "bottom_left". */
   anchor?: Anchor | [Align | HAlign | number, Align | VAlign | number];
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"dh"}. */
   dh?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `Boolean`. Default: false. */
   dilate?: boolean;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"dw"}. */
   dw?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   global_alpha?: VectorizedInput<number>;
+  /** Bokeh type `NDArraySpec`. Default: {"type":"field","field":"image"}. */
   image?: VectorizedInput<unknown>;
+  /** Bokeh type `Enum(ImageOrigin)`. Default: "bottom_left". */
   origin?: ImageOrigin;
 }
 
@@ -849,47 +1009,63 @@ export abstract class ImageBase extends XYGlyph {
   static override readonly modelType: string = "ImageBase";
 }
 export interface ImageBase {
-  /** The value of one of `ImageBase`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ImageBaseAttributes>(attr: K): ImageBase[K];
-  /** Sets one of `ImageBase`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ImageBaseAttributes>(attr: K, value: AttributeValue<ImageBaseAttributes, K>): this;
-  /** Sets several of `ImageBase`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ImageBaseAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ImageBaseAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ImageBase[K], value: ImageBase[K]) => void): () => void;
-  /** Default: "bottom_left". */
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Or(...), Or(...)))`. Default: "bottom_left". */
   get anchor(): Anchor | [Align | HAlign | number, Align | VAlign | number];
+  /** Sets `anchor` (a `ValidationError` if the value does not fit). */
   set anchor(value: Anchor | [Align | HAlign | number, Align | VAlign | number]);
-  /** Default: {"type":"field","field":"dh"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"dh"}. */
   get dh(): Vectorized<number, "screen" | "data">;
+  /** Sets `dh` (a `ValidationError` if the value does not fit). */
   set dh(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get dilate(): boolean;
+  /** Sets `dilate` (a `ValidationError` if the value does not fit). */
   set dilate(value: boolean);
-  /** Default: {"type":"field","field":"dw"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"dw"}. */
   get dw(): Vectorized<number, "screen" | "data">;
+  /** Sets `dw` (a `ValidationError` if the value does not fit). */
   set dw(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get global_alpha(): Vectorized<number>;
+  /** Sets `global_alpha` (a `ValidationError` if the value does not fit). */
   set global_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"field","field":"image"}. */
+  /** Bokeh type `NDArraySpec`. Default: {"type":"field","field":"image"}. */
   get image(): Vectorized<unknown>;
+  /** Sets `image` (a `ValidationError` if the value does not fit). */
   set image(value: VectorizedInput<unknown>);
-  /** Default: "bottom_left". */
+  /** Bokeh type `Enum(ImageOrigin)`. Default: "bottom_left". */
   get origin(): ImageOrigin;
+  /** Sets `origin` (a `ValidationError` if the value does not fit). */
   set origin(value: ImageOrigin);
 }
 
 /** Attributes of `ImageURL` (BokehJS `models/glyphs/image_url`). */
 export interface ImageURLAttributes extends XYGlyphAttributes {
+  /** Bokeh type `Enum(Anchor)`. Default: "top_left". */
   anchor?: Anchor;
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `Boolean`. Default: false. */
   dilate?: boolean;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   global_alpha?: VectorizedInput<number>;
+  /** Bokeh type `NullDistanceSpec`. Default: {"type":"value","value":null}. */
   h?: VectorizedInput<number | null, "screen" | "data">;
+  /** Bokeh type `Int`. Default: 0. */
   retry_attempts?: number;
+  /** Bokeh type `Int`. Default: 0. */
   retry_timeout?: number;
+  /** Bokeh type `StringSpec`. Default: {"type":"field","field":"url"}. */
   url?: VectorizedInput<string>;
+  /** Bokeh type `NullDistanceSpec`. Default: {"type":"value","value":null}. */
   w?: VectorizedInput<number | null, "screen" | "data">;
 }
 
@@ -902,40 +1078,49 @@ export class ImageURL extends XYGlyph {
   }
 }
 export interface ImageURL {
-  /** The value of one of `ImageURL`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ImageURLAttributes>(attr: K): ImageURL[K];
-  /** Sets one of `ImageURL`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ImageURLAttributes>(attr: K, value: AttributeValue<ImageURLAttributes, K>): this;
-  /** Sets several of `ImageURL`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ImageURLAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ImageURLAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ImageURL[K], value: ImageURL[K]) => void): () => void;
-  /** Default: "top_left". */
+  /** Bokeh type `Enum(Anchor)`. Default: "top_left". */
   get anchor(): Anchor;
+  /** Sets `anchor` (a `ValidationError` if the value does not fit). */
   set anchor(value: Anchor);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get dilate(): boolean;
+  /** Sets `dilate` (a `ValidationError` if the value does not fit). */
   set dilate(value: boolean);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get global_alpha(): Vectorized<number>;
+  /** Sets `global_alpha` (a `ValidationError` if the value does not fit). */
   set global_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `NullDistanceSpec`. Default: {"type":"value","value":null}. */
   get h(): Vectorized<number | null, "screen" | "data">;
+  /** Sets `h` (a `ValidationError` if the value does not fit). */
   set h(value: VectorizedInput<number | null, "screen" | "data">);
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get retry_attempts(): number;
+  /** Sets `retry_attempts` (a `ValidationError` if the value does not fit). */
   set retry_attempts(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get retry_timeout(): number;
+  /** Sets `retry_timeout` (a `ValidationError` if the value does not fit). */
   set retry_timeout(value: number);
-  /** Default: {"type":"field","field":"url"}. */
+  /** Bokeh type `StringSpec`. Default: {"type":"field","field":"url"}. */
   get url(): Vectorized<string>;
+  /** Sets `url` (a `ValidationError` if the value does not fit). */
   set url(value: VectorizedInput<string>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `NullDistanceSpec`. Default: {"type":"value","value":null}. */
   get w(): Vectorized<number | null, "screen" | "data">;
+  /** Sets `w` (a `ValidationError` if the value does not fit). */
   set w(value: VectorizedInput<number | null, "screen" | "data">);
 }
 
@@ -951,20 +1136,23 @@ export class Line extends XYGlyph {
   }
 }
 export interface Line extends LineScalarMixin {
-  /** The value of one of `Line`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LineAttributes>(attr: K): Line[K];
-  /** Sets one of `Line`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LineAttributes>(attr: K, value: AttributeValue<LineAttributes, K>): this;
-  /** Sets several of `Line`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LineAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LineAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Line[K], value: Line[K]) => void): () => void;
 }
 
 /** Attributes of `Marker` (BokehJS `models/glyphs/marker`). */
 export interface MarkerAttributes extends XYGlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `Number`. Default: 1. */
   hit_dilation?: number;
+  /** Bokeh type `ScreenSizeSpec`. Default: {"type":"value","value":4}. */
   size?: VectorizedInput<number>;
 }
 
@@ -973,22 +1161,25 @@ export abstract class Marker extends XYGlyph {
   static override readonly modelType: string = "Marker";
 }
 export interface Marker extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `Marker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MarkerAttributes>(attr: K): Marker[K];
-  /** Sets one of `Marker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MarkerAttributes>(attr: K, value: AttributeValue<MarkerAttributes, K>): this;
-  /** Sets several of `Marker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MarkerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MarkerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Marker[K], value: Marker[K]) => void): () => void;
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get hit_dilation(): number;
+  /** Sets `hit_dilation` (a `ValidationError` if the value does not fit). */
   set hit_dilation(value: number);
-  /** Default: {"type":"value","value":4}. */
+  /** Bokeh type `ScreenSizeSpec`. Default: {"type":"value","value":4}. */
   get size(): Vectorized<number>;
+  /** Sets `size` (a `ValidationError` if the value does not fit). */
   set size(value: VectorizedInput<number>);
 }
 
@@ -1004,21 +1195,25 @@ export class Patch extends XYGlyph {
   }
 }
 export interface Patch extends LineScalarMixin, FillScalarMixin, HatchScalarMixin {
-  /** The value of one of `Patch`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PatchAttributes>(attr: K): Patch[K];
-  /** Sets one of `Patch`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PatchAttributes>(attr: K, value: AttributeValue<PatchAttributes, K>): this;
-  /** Sets several of `Patch`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PatchAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PatchAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Patch[K], value: Patch[K]) => void): () => void;
 }
 
 /** Attributes of `Quad` (BokehJS `models/glyphs/quad`). */
 export interface QuadAttributes extends LRTBAttributes {
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"bottom"}. */
   bottom?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"left"}. */
   left?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"right"}. */
   right?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"top"}. */
   top?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -1031,31 +1226,37 @@ export class Quad extends LRTB {
   }
 }
 export interface Quad {
-  /** The value of one of `Quad`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof QuadAttributes>(attr: K): Quad[K];
-  /** Sets one of `Quad`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof QuadAttributes>(attr: K, value: AttributeValue<QuadAttributes, K>): this;
-  /** Sets several of `Quad`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<QuadAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof QuadAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Quad[K], value: Quad[K]) => void): () => void;
-  /** Default: {"type":"field","field":"bottom"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"bottom"}. */
   get bottom(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `bottom` (a `ValidationError` if the value does not fit). */
   set bottom(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"left"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"left"}. */
   get left(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `left` (a `ValidationError` if the value does not fit). */
   set left(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"right"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"right"}. */
   get right(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `right` (a `ValidationError` if the value does not fit). */
   set right(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"top"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"top"}. */
   get top(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `top` (a `ValidationError` if the value does not fit). */
   set top(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `RadialGlyph` (BokehJS `models/glyphs/radial_glyph`). */
 export interface RadialGlyphAttributes extends XYGlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `DistanceSpec`. Required. */
   radius: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `Enum(RadiusDimension)`. Default: "x". */
   radius_dimension?: RadiusDimension;
 }
 
@@ -1064,25 +1265,29 @@ export abstract class RadialGlyph extends XYGlyph {
   static override readonly modelType: string = "RadialGlyph";
 }
 export interface RadialGlyph extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `RadialGlyph`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RadialGlyphAttributes>(attr: K): RadialGlyph[K];
-  /** Sets one of `RadialGlyph`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RadialGlyphAttributes>(attr: K, value: AttributeValue<RadialGlyphAttributes, K>): this;
-  /** Sets several of `RadialGlyph`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RadialGlyphAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RadialGlyphAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RadialGlyph[K], value: RadialGlyph[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `DistanceSpec`. Required. */
   get radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `radius` (a `ValidationError` if the value does not fit). */
   set radius(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: "x". */
+  /** Bokeh type `Enum(RadiusDimension)`. Default: "x". */
   get radius_dimension(): RadiusDimension;
+  /** Sets `radius_dimension` (a `ValidationError` if the value does not fit). */
   set radius_dimension(value: RadiusDimension);
 }
 
 /** Attributes of `Ray` (BokehJS `models/glyphs/ray`). */
 export interface RayAttributes extends XYGlyphAttributes, LineVectorMixinAttributes {
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":0}. */
   length?: VectorizedInput<number, "screen" | "data">;
 }
 
@@ -1095,25 +1300,29 @@ export class Ray extends XYGlyph {
   }
 }
 export interface Ray extends LineVectorMixin {
-  /** The value of one of `Ray`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RayAttributes>(attr: K): Ray[K];
-  /** Sets one of `Ray`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RayAttributes>(attr: K, value: AttributeValue<RayAttributes, K>): this;
-  /** Sets several of `Ray`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RayAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RayAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Ray[K], value: Ray[K]) => void): () => void;
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":0}. */
   get length(): Vectorized<number, "screen" | "data">;
+  /** Sets `length` (a `ValidationError` if the value does not fit). */
   set length(value: VectorizedInput<number, "screen" | "data">);
 }
 
 /** Attributes of `Spline` (BokehJS `models/glyphs/spline`). */
 export interface SplineAttributes extends XYGlyphAttributes, LineScalarMixinAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   closed?: boolean;
+  /** Bokeh type `Number`. Default: 0.5. */
   tension?: number;
 }
 
@@ -1126,28 +1335,31 @@ export class Spline extends XYGlyph {
   }
 }
 export interface Spline extends LineScalarMixin {
-  /** The value of one of `Spline`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SplineAttributes>(attr: K): Spline[K];
-  /** Sets one of `Spline`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SplineAttributes>(attr: K, value: AttributeValue<SplineAttributes, K>): this;
-  /** Sets several of `Spline`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SplineAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SplineAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Spline[K], value: Spline[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get closed(): boolean;
+  /** Sets `closed` (a `ValidationError` if the value does not fit). */
   set closed(value: boolean);
-  /** Default: 0.5. */
+  /** Bokeh type `Number`. Default: 0.5. */
   get tension(): number;
+  /** Sets `tension` (a `ValidationError` if the value does not fit). */
   set tension(value: number);
 }
 
 /** Attributes of `Step` (BokehJS `models/glyphs/step`). */
 export interface StepAttributes extends XYGlyphAttributes, LineScalarMixinAttributes {
+  /** Bokeh type `Enum(StepMode)`. Default: "before". */
   mode?: StepMode;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `NonNegative(Number)`. Default: 0. */
   pad_after?: number;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `NonNegative(Number)`. Default: 0. */
   pad_before?: number;
 }
 
@@ -1160,34 +1372,58 @@ export class Step extends XYGlyph {
   }
 }
 export interface Step extends LineScalarMixin {
-  /** The value of one of `Step`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StepAttributes>(attr: K): Step[K];
-  /** Sets one of `Step`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StepAttributes>(attr: K, value: AttributeValue<StepAttributes, K>): this;
-  /** Sets several of `Step`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StepAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StepAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Step[K], value: Step[K]) => void): () => void;
-  /** Default: "before". */
+  /** Bokeh type `Enum(StepMode)`. Default: "before". */
   get mode(): StepMode;
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: StepMode);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 0. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `NonNegative(Number)`. Default: 0. */
   get pad_after(): number;
+  /** Sets `pad_after` (a `ValidationError` if the value does not fit). */
   set pad_after(value: number);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 0. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `NonNegative(Number)`. Default: 0. */
   get pad_before(): number;
+  /** Sets `pad_before` (a `ValidationError` if the value does not fit). */
   set pad_before(value: number);
 }
 
 /** Attributes of `Text` (BokehJS `models/glyphs/text`). */
 export interface TextAttributes extends XYGlyphAttributes, TextVectorMixinAttributes, BorderLineVectorMixinAttributes, BackgroundFillVectorMixinAttributes, BackgroundHatchVectorMixinAttributes {
+  /** Bokeh type `TextAnchorSpec`. Default: {"type":"value","value":"auto"}. */
   anchor?: VectorizedInput<Anchor | [Align | HAlign | number, Align | VAlign | number] | "auto">;
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
-  border_radius?: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  border_radius?: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Bokeh type `OutlineShapeSpec`. Default: {"type":"value","value":"box"}. */
   outline_shape?: VectorizedInput<OutlineShapeName>;
-  padding?: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  padding?: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Bokeh type `NullStringSpec`. Default: {"type":"field","field":"text"}. */
   text?: VectorizedInput<string | null>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   x_offset?: VectorizedInput<number>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   y_offset?: VectorizedInput<number>;
 }
 
@@ -1200,44 +1436,81 @@ export class Text extends XYGlyph {
   }
 }
 export interface Text extends TextVectorMixin, BorderLineVectorMixin, BackgroundFillVectorMixin, BackgroundHatchVectorMixin {
-  /** The value of one of `Text`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TextAttributes>(attr: K): Text[K];
-  /** Sets one of `Text`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TextAttributes>(attr: K, value: AttributeValue<TextAttributes, K>): this;
-  /** Sets several of `Text`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TextAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TextAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Text[K], value: Text[K]) => void): () => void;
-  /** Default: {"type":"value","value":"auto"}. */
+  /** Bokeh type `TextAnchorSpec`. Default: {"type":"value","value":"auto"}. */
   get anchor(): Vectorized<Anchor | [Align | HAlign | number, Align | VAlign | number] | "auto">;
+  /** Sets `anchor` (a `ValidationError` if the value does not fit). */
   set anchor(value: VectorizedInput<Anchor | [Align | HAlign | number, Align | VAlign | number] | "auto">);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: 0. */
-  get border_radius(): number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  set border_radius(value: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number });
-  /** Default: {"type":"value","value":"box"}. */
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get border_radius(): number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
+  set border_radius(value: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  });
+  /** Bokeh type `OutlineShapeSpec`. Default: {"type":"value","value":"box"}. */
   get outline_shape(): Vectorized<OutlineShapeName>;
+  /** Sets `outline_shape` (a `ValidationError` if the value does not fit). */
   set outline_shape(value: VectorizedInput<OutlineShapeName>);
-  /** Default: 0. */
-  get padding(): number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number };
-  set padding(value: number | [number, number] | { x?: number; y?: number } | [number, number, number, number] | { bottom?: number; left?: number; right?: number; top?: number });
-  /** Default: {"type":"field","field":"text"}. */
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get padding(): number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  };
+  /** Sets `padding` (a `ValidationError` if the value does not fit). */
+  set padding(value: number | [number, number] | {
+    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;
+    /** `y`: Bokeh type `NonNegative(Int)`. */ y?: number;
+  } | [number, number, number, number] | {
+    /** `bottom`: Bokeh type `NonNegative(Int)`. */ bottom?: number;
+    /** `left`: Bokeh type `NonNegative(Int)`. */ left?: number;
+    /** `right`: Bokeh type `NonNegative(Int)`. */ right?: number;
+    /** `top`: Bokeh type `NonNegative(Int)`. */ top?: number;
+  });
+  /** Bokeh type `NullStringSpec`. Default: {"type":"field","field":"text"}. */
   get text(): Vectorized<string | null>;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: VectorizedInput<string | null>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get x_offset(): Vectorized<number>;
+  /** Sets `x_offset` (a `ValidationError` if the value does not fit). */
   set x_offset(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get y_offset(): Vectorized<number>;
+  /** Sets `y_offset` (a `ValidationError` if the value does not fit). */
   set y_offset(value: VectorizedInput<number>);
 }
 
 /** Attributes of `VArea` (BokehJS `models/glyphs/varea`). */
 export interface VAreaAttributes extends AreaAttributes {
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   y1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y2"}. */
   y2?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -1250,30 +1523,37 @@ export class VArea extends Area {
   }
 }
 export interface VArea {
-  /** The value of one of `VArea`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof VAreaAttributes>(attr: K): VArea[K];
-  /** Sets one of `VArea`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof VAreaAttributes>(attr: K, value: AttributeValue<VAreaAttributes, K>): this;
-  /** Sets several of `VArea`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<VAreaAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof VAreaAttributes>(attrs: K | readonly K[], listener: (attr: K, old: VArea[K], value: VArea[K]) => void): () => void;
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y1"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   get y1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y1` (a `ValidationError` if the value does not fit). */
   set y1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y2"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y2"}. */
   get y2(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y2` (a `ValidationError` if the value does not fit). */
   set y2(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `VAreaStep` (BokehJS `models/glyphs/varea_step`). */
 export interface VAreaStepAttributes extends AreaAttributes {
+  /** Bokeh type `Enum(StepMode)`. Default: "before". */
   step_mode?: StepMode;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   y1?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y2"}. */
   y2?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -1286,33 +1566,41 @@ export class VAreaStep extends Area {
   }
 }
 export interface VAreaStep {
-  /** The value of one of `VAreaStep`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof VAreaStepAttributes>(attr: K): VAreaStep[K];
-  /** Sets one of `VAreaStep`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof VAreaStepAttributes>(attr: K, value: AttributeValue<VAreaStepAttributes, K>): this;
-  /** Sets several of `VAreaStep`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<VAreaStepAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof VAreaStepAttributes>(attrs: K | readonly K[], listener: (attr: K, old: VAreaStep[K], value: VAreaStep[K]) => void): () => void;
-  /** Default: "before". */
+  /** Bokeh type `Enum(StepMode)`. Default: "before". */
   get step_mode(): StepMode;
+  /** Sets `step_mode` (a `ValidationError` if the value does not fit). */
   set step_mode(value: StepMode);
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y1"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y1"}. */
   get y1(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y1` (a `ValidationError` if the value does not fit). */
   set y1(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"y2"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"y2"}. */
   get y2(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `y2` (a `ValidationError` if the value does not fit). */
   set y2(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `VBar` (BokehJS `models/glyphs/vbar`). */
 export interface VBarAttributes extends LRTBAttributes {
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"value","value":0}. */
   bottom?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"top"}. */
   top?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   width?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   x?: VectorizedInput<number | string | [string, string] | [string, string, string]>;
 }
 
@@ -1325,33 +1613,41 @@ export class VBar extends LRTB {
   }
 }
 export interface VBar {
-  /** The value of one of `VBar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof VBarAttributes>(attr: K): VBar[K];
-  /** Sets one of `VBar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof VBarAttributes>(attr: K, value: AttributeValue<VBarAttributes, K>): this;
-  /** Sets several of `VBar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<VBarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof VBarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: VBar[K], value: VBar[K]) => void): () => void;
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"value","value":0}. */
   get bottom(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `bottom` (a `ValidationError` if the value does not fit). */
   set bottom(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"field","field":"top"}. */
+  /** Bokeh type `YCoordinateSpec`. Default: {"type":"field","field":"top"}. */
   get top(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `top` (a `ValidationError` if the value does not fit). */
   set top(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"value","value":1}. */
   get width(): Vectorized<number, "screen" | "data">;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"x"}. */
+  /** Bokeh type `XCoordinateSpec`. Default: {"type":"field","field":"x"}. */
   get x(): Vectorized<number | string | [string, string] | [string, string, string]>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: VectorizedInput<number | string | [string, string] | [string, string, string]>);
 }
 
 /** Attributes of `Wedge` (BokehJS `models/glyphs/wedge`). */
 export interface WedgeAttributes extends XYGlyphAttributes, LineVectorMixinAttributes, FillVectorMixinAttributes, HatchVectorMixinAttributes {
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   direction?: Direction;
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"end_angle"}. */
   end_angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"radius"}. */
   radius?: VectorizedInput<number, "screen" | "data">;
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"start_angle"}. */
   start_angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
 }
 
@@ -1364,30 +1660,35 @@ export class Wedge extends XYGlyph {
   }
 }
 export interface Wedge extends LineVectorMixin, FillVectorMixin, HatchVectorMixin {
-  /** The value of one of `Wedge`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof WedgeAttributes>(attr: K): Wedge[K];
-  /** Sets one of `Wedge`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof WedgeAttributes>(attr: K, value: AttributeValue<WedgeAttributes, K>): this;
-  /** Sets several of `Wedge`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<WedgeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof WedgeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Wedge[K], value: Wedge[K]) => void): () => void;
-  /** Default: "anticlock". */
+  /** Bokeh type `Enum(Direction)`. Default: "anticlock". */
   get direction(): Direction;
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: Direction);
-  /** Default: {"type":"field","field":"end_angle"}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"end_angle"}. */
   get end_angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `end_angle` (a `ValidationError` if the value does not fit). */
   set end_angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"field","field":"radius"}. */
+  /** Bokeh type `DistanceSpec`. Default: {"type":"field","field":"radius"}. */
   get radius(): Vectorized<number, "screen" | "data">;
+  /** Sets `radius` (a `ValidationError` if the value does not fit). */
   set radius(value: VectorizedInput<number, "screen" | "data">);
-  /** Default: {"type":"field","field":"start_angle"}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"field","field":"start_angle"}. */
   get start_angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `start_angle` (a `ValidationError` if the value does not fit). */
   set start_angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
 }
 
 /** Attributes of `Circle` (BokehJS `models/glyphs/circle`). */
 export interface CircleAttributes extends RadialGlyphAttributes {
+  /** Bokeh type `Number`. Default: 1. */
   hit_dilation?: number;
 }
 
@@ -1400,16 +1701,17 @@ export class Circle extends RadialGlyph {
   }
 }
 export interface Circle {
-  /** The value of one of `Circle`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CircleAttributes>(attr: K): Circle[K];
-  /** Sets one of `Circle`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CircleAttributes>(attr: K, value: AttributeValue<CircleAttributes, K>): this;
-  /** Sets several of `Circle`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CircleAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CircleAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Circle[K], value: Circle[K]) => void): () => void;
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get hit_dilation(): number;
+  /** Sets `hit_dilation` (a `ValidationError` if the value does not fit). */
   set hit_dilation(value: number);
 }
 
@@ -1427,6 +1729,7 @@ export class Ellipse extends CenterRotatable {
 
 /** Attributes of `Image` (BokehJS `models/glyphs/image`). */
 export interface ImageAttributes extends ImageBaseAttributes {
+  /** Bokeh type `Ref(ColorMapper)`. Default: a new `LinearColorMapper`. */
   color_mapper?: ColorMapper;
 }
 
@@ -1439,16 +1742,17 @@ export class Image extends ImageBase {
   }
 }
 export interface Image {
-  /** The value of one of `Image`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ImageAttributes>(attr: K): Image[K];
-  /** Sets one of `Image`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ImageAttributes>(attr: K, value: AttributeValue<ImageAttributes, K>): this;
-  /** Sets several of `Image`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ImageAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ImageAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Image[K], value: Image[K]) => void): () => void;
-  /** Default: a new `LinearColorMapper`. */
+  /** Bokeh type `Ref(ColorMapper)`. Default: a new `LinearColorMapper`. */
   get color_mapper(): ColorMapper;
+  /** Sets `color_mapper` (a `ValidationError` if the value does not fit). */
   set color_mapper(value: ColorMapper);
 }
 
@@ -1466,6 +1770,7 @@ export class ImageRGBA extends ImageBase {
 
 /** Attributes of `ImageStack` (BokehJS `models/glyphs/image_stack`). */
 export interface ImageStackAttributes extends ImageBaseAttributes {
+  /** Bokeh type `Ref(StackColorMapper)`. Required. */
   color_mapper: StackColorMapper;
 }
 
@@ -1478,16 +1783,17 @@ export class ImageStack extends ImageBase {
   }
 }
 export interface ImageStack {
-  /** The value of one of `ImageStack`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ImageStackAttributes>(attr: K): ImageStack[K];
-  /** Sets one of `ImageStack`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ImageStackAttributes>(attr: K, value: AttributeValue<ImageStackAttributes, K>): this;
-  /** Sets several of `ImageStack`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ImageStackAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ImageStackAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ImageStack[K], value: ImageStack[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(StackColorMapper)`. Required. */
   get color_mapper(): StackColorMapper;
+  /** Sets `color_mapper` (a `ValidationError` if the value does not fit). */
   set color_mapper(value: StackColorMapper);
 }
 
@@ -1501,7 +1807,9 @@ export abstract class MathTextGlyph extends Text {
 
 /** Attributes of `Ngon` (BokehJS `models/glyphs/ngon`). */
 export interface NgonAttributes extends RadialGlyphAttributes {
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   angle?: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">;
+  /** Bokeh type `NumberSpec`. Default: {"type":"field","field":"n"}. */
   n?: VectorizedInput<number>;
 }
 
@@ -1514,25 +1822,34 @@ export class Ngon extends RadialGlyph {
   }
 }
 export interface Ngon {
-  /** The value of one of `Ngon`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NgonAttributes>(attr: K): Ngon[K];
-  /** Sets one of `Ngon`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NgonAttributes>(attr: K, value: AttributeValue<NgonAttributes, K>): this;
-  /** Sets several of `Ngon`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NgonAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NgonAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Ngon[K], value: Ngon[K]) => void): () => void;
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `AngleSpec`. Default: {"type":"value","value":0}. */
   get angle(): Vectorized<number, "deg" | "rad" | "grad" | "turn">;
+  /** Sets `angle` (a `ValidationError` if the value does not fit). */
   set angle(value: VectorizedInput<number, "deg" | "rad" | "grad" | "turn">);
-  /** Default: {"type":"field","field":"n"}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"field","field":"n"}. */
   get n(): Vectorized<number>;
+  /** Sets `n` (a `ValidationError` if the value does not fit). */
   set n(value: VectorizedInput<number>);
 }
 
 /** Attributes of `Rect` (BokehJS `models/glyphs/rect`). */
 export interface RectAttributes extends CenterRotatableAttributes {
-  border_radius?: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  border_radius?: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Bokeh type `Boolean`. Default: false. */
   dilate?: boolean;
 }
 
@@ -1545,25 +1862,39 @@ export class Rect extends CenterRotatable {
   }
 }
 export interface Rect {
-  /** The value of one of `Rect`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RectAttributes>(attr: K): Rect[K];
-  /** Sets one of `Rect`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RectAttributes>(attr: K, value: AttributeValue<RectAttributes, K>): this;
-  /** Sets several of `Rect`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RectAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RectAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Rect[K], value: Rect[K]) => void): () => void;
-  /** Default: 0. */
-  get border_radius(): number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number };
-  set border_radius(value: number | [number, number, number, number] | { bottom_left?: number; bottom_right?: number; top_left?: number; top_right?: number });
-  /** Default: false. */
+  /** Bokeh type `Or(NonNegative(...), Tuple(...), PartialStruct(...))`. Default: 0. */
+  get border_radius(): number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  };
+  /** Sets `border_radius` (a `ValidationError` if the value does not fit). */
+  set border_radius(value: number | [number, number, number, number] | {
+    /** `bottom_left`: Bokeh type `NonNegative(Int)`. */ bottom_left?: number;
+    /** `bottom_right`: Bokeh type `NonNegative(Int)`. */ bottom_right?: number;
+    /** `top_left`: Bokeh type `NonNegative(Int)`. */ top_left?: number;
+    /** `top_right`: Bokeh type `NonNegative(Int)`. */ top_right?: number;
+  });
+  /** Bokeh type `Boolean`. Default: false. */
   get dilate(): boolean;
+  /** Sets `dilate` (a `ValidationError` if the value does not fit). */
   set dilate(value: boolean);
 }
 
 /** Attributes of `Scatter` (BokehJS `models/glyphs/scatter`). */
 export interface ScatterAttributes extends MarkerAttributes {
+  /** Bokeh type `KeyVal(PrefixedString("@"), Or(Func, Ref(CustomJS)))`. Default: {} (a new one for each model). */
   defs?: Map<`@${string}`, CustomJS> | Record<string, CustomJS>;
+  /** Bokeh type `MarkerSpec`. Default: {"type":"value","value":"circle"}. */
   marker?: VectorizedInput<MarkerType | `@${string}`>;
 }
 
@@ -1576,19 +1907,21 @@ export class Scatter extends Marker {
   }
 }
 export interface Scatter {
-  /** The value of one of `Scatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ScatterAttributes>(attr: K): Scatter[K];
-  /** Sets one of `Scatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ScatterAttributes>(attr: K, value: AttributeValue<ScatterAttributes, K>): this;
-  /** Sets several of `Scatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ScatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ScatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Scatter[K], value: Scatter[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `KeyVal(PrefixedString("@"), Or(Func, Ref(CustomJS)))`. Default: {} (a new one for each model). */
   get defs(): Map<`@${string}`, CustomJS> | Record<string, CustomJS>;
+  /** Sets `defs` (a `ValidationError` if the value does not fit). */
   set defs(value: Map<`@${string}`, CustomJS> | Record<string, CustomJS>);
-  /** Default: {"type":"value","value":"circle"}. */
+  /** Bokeh type `MarkerSpec`. Default: {"type":"value","value":"circle"}. */
   get marker(): Vectorized<MarkerType | `@${string}`>;
+  /** Sets `marker` (a `ValidationError` if the value does not fit). */
   set marker(value: VectorizedInput<MarkerType | `@${string}`>);
 }
 
@@ -1606,7 +1939,9 @@ export class MathMLGlyph extends MathTextGlyph {
 
 /** Attributes of `TeXGlyph` (BokehJS `models/glyphs/tex_glyph`). */
 export interface TeXGlyphAttributes extends MathTextGlyphAttributes {
+  /** Bokeh type `Or(Enum("inline", "block"), Enum("auto"))`. Default: "auto". */
   display?: "inline" | "block" | "auto";
+  /** Bokeh type `Dict(Or(String, Tuple(String, Number)))`. Default: {} (a new one for each model). */
   macros?: Record<string, string | [string, number]>;
 }
 
@@ -1619,18 +1954,20 @@ export class TeXGlyph extends MathTextGlyph {
   }
 }
 export interface TeXGlyph {
-  /** The value of one of `TeXGlyph`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TeXGlyphAttributes>(attr: K): TeXGlyph[K];
-  /** Sets one of `TeXGlyph`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TeXGlyphAttributes>(attr: K, value: AttributeValue<TeXGlyphAttributes, K>): this;
-  /** Sets several of `TeXGlyph`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TeXGlyphAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TeXGlyphAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TeXGlyph[K], value: TeXGlyph[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("inline", "block"), Enum("auto"))`. Default: "auto". */
   get display(): "inline" | "block" | "auto";
+  /** Sets `display` (a `ValidationError` if the value does not fit). */
   set display(value: "inline" | "block" | "auto");
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Or(String, Tuple(String, Number)))`. Default: {} (a new one for each model). */
   get macros(): Record<string, string | [string, number]>;
+  /** Sets `macros` (a `ValidationError` if the value does not fit). */
   set macros(value: Record<string, string | [string, number]>);
 }

@@ -6,7 +6,9 @@ import { BokehModel, type BokehModelAttributes } from "./model.js";
 
 /** Attributes of `Decoration` (BokehJS `models/graphics/decoration`). */
 export interface DecorationAttributes extends BokehModelAttributes {
+  /** Bokeh type `Ref(Marking)`. Required. */
   marking: Marking;
+  /** Bokeh type `Enum("start", "middle", "end")`. Required. */
   node: "start" | "middle" | "end";
 }
 
@@ -19,19 +21,21 @@ export class Decoration extends BokehModel {
   }
 }
 export interface Decoration {
-  /** The value of one of `Decoration`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DecorationAttributes>(attr: K): Decoration[K];
-  /** Sets one of `Decoration`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DecorationAttributes>(attr: K, value: AttributeValue<DecorationAttributes, K>): this;
-  /** Sets several of `Decoration`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DecorationAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DecorationAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Decoration[K], value: Decoration[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Marking)`. Required. */
   get marking(): Marking;
+  /** Sets `marking` (a `ValidationError` if the value does not fit). */
   set marking(value: Marking);
-  /** Required. */
+  /** Bokeh type `Enum("start", "middle", "end")`. Required. */
   get node(): "start" | "middle" | "end";
+  /** Sets `node` (a `ValidationError` if the value does not fit). */
   set node(value: "start" | "middle" | "end");
 }
 

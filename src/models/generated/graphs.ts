@@ -83,6 +83,7 @@ export class NodesOnly extends GraphHitTestPolicy {
 
 /** Attributes of `StaticLayoutProvider` (BokehJS `models/graphs/static_layout_provider`). */
 export interface StaticLayoutProviderAttributes extends LayoutProviderAttributes {
+  /** Bokeh type `Or(Dict(Arrayable(Number)), Map(Or(Int, String), Arrayable(Number)))`. Default: {} (a new one for each model). */
   graph_layout?: Record<string, Arrayable<number>> | Map<number | string, Arrayable<number>>;
 }
 
@@ -95,21 +96,23 @@ export class StaticLayoutProvider extends LayoutProvider {
   }
 }
 export interface StaticLayoutProvider {
-  /** The value of one of `StaticLayoutProvider`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StaticLayoutProviderAttributes>(attr: K): StaticLayoutProvider[K];
-  /** Sets one of `StaticLayoutProvider`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StaticLayoutProviderAttributes>(attr: K, value: AttributeValue<StaticLayoutProviderAttributes, K>): this;
-  /** Sets several of `StaticLayoutProvider`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StaticLayoutProviderAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StaticLayoutProviderAttributes>(attrs: K | readonly K[], listener: (attr: K, old: StaticLayoutProvider[K], value: StaticLayoutProvider[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Or(Dict(Arrayable(Number)), Map(Or(Int, String), Arrayable(Number)))`. Default: {} (a new one for each model). */
   get graph_layout(): Record<string, Arrayable<number>> | Map<number | string, Arrayable<number>>;
+  /** Sets `graph_layout` (a `ValidationError` if the value does not fit). */
   set graph_layout(value: Record<string, Arrayable<number>> | Map<number | string, Arrayable<number>>);
 }
 
 /** Attributes of `GraphCoordinates` (BokehJS `models/graphs/layout_provider`). */
 export interface GraphCoordinatesAttributes extends CoordinateTransformAttributes {
+  /** Bokeh type `Ref(LayoutProvider)`. Required. */
   layout: LayoutProvider;
 }
 
@@ -118,16 +121,17 @@ export abstract class GraphCoordinates extends CoordinateTransform {
   static override readonly modelType: string = "GraphCoordinates";
 }
 export interface GraphCoordinates {
-  /** The value of one of `GraphCoordinates`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GraphCoordinatesAttributes>(attr: K): GraphCoordinates[K];
-  /** Sets one of `GraphCoordinates`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GraphCoordinatesAttributes>(attr: K, value: AttributeValue<GraphCoordinatesAttributes, K>): this;
-  /** Sets several of `GraphCoordinates`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GraphCoordinatesAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GraphCoordinatesAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GraphCoordinates[K], value: GraphCoordinates[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(LayoutProvider)`. Required. */
   get layout(): LayoutProvider;
+  /** Sets `layout` (a `ValidationError` if the value does not fit). */
   set layout(value: LayoutProvider);
 }
 

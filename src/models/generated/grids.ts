@@ -9,32 +9,59 @@ import type { Ticker } from "./tickers.js";
 
 /** Attributes of `Grid` (BokehJS `models/grids/grid`). */
 export interface GridAttributes extends GuideRendererAttributes {
+  /** Bokeh type `Nullable(Ref(Axis))`. Default: null. */
   axis?: Axis | null;
+  /** Bokeh type `Percent`. Default: 0. */
   band_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   band_fill_color?: Color | null;
+  /** Bokeh type `Percent`. Default: 1. */
   band_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   band_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   band_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   band_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   band_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   band_hatch_weight?: number;
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   bounds?: [number, number] | "auto";
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   cross_bounds?: [number, number] | "auto";
+  /** Bokeh type `Enum(0, 1)`. Default: 0. */
   dimension?: 0 | 1;
+  /** Bokeh type `Percent`. Default: 1. */
   grid_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   grid_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: "#e5e5e5". */
   grid_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   grid_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   grid_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   grid_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   grid_line_width?: number;
+  /** Bokeh type `Percent`. Default: 1. */
   minor_grid_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   minor_grid_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   minor_grid_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   minor_grid_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   minor_grid_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   minor_grid_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   minor_grid_line_width?: number;
+  /** Bokeh type `Nullable(Ref(Ticker))`. Default: null. */
   ticker?: Ticker | null;
 }
 
@@ -47,93 +74,120 @@ export class Grid extends GuideRenderer {
   }
 }
 export interface Grid {
-  /** The value of one of `Grid`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GridAttributes>(attr: K): Grid[K];
-  /** Sets one of `Grid`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GridAttributes>(attr: K, value: AttributeValue<GridAttributes, K>): this;
-  /** Sets several of `Grid`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GridAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GridAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Grid[K], value: Grid[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Axis))`. Default: null. */
   get axis(): Axis | null;
+  /** Sets `axis` (a `ValidationError` if the value does not fit). */
   set axis(value: Axis | null);
-  /** Default: 0. */
+  /** Bokeh type `Percent`. Default: 0. */
   get band_fill_alpha(): number;
+  /** Sets `band_fill_alpha` (a `ValidationError` if the value does not fit). */
   set band_fill_alpha(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get band_fill_color(): Color | null;
+  /** Sets `band_fill_color` (a `ValidationError` if the value does not fit). */
   set band_fill_color(value: Color | null);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get band_hatch_alpha(): number;
+  /** Sets `band_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set band_hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get band_hatch_color(): Color | null;
+  /** Sets `band_hatch_color` (a `ValidationError` if the value does not fit). */
   set band_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get band_hatch_extra(): Record<string, Model>;
+  /** Sets `band_hatch_extra` (a `ValidationError` if the value does not fit). */
   set band_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get band_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `band_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set band_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get band_hatch_scale(): number;
+  /** Sets `band_hatch_scale` (a `ValidationError` if the value does not fit). */
   set band_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get band_hatch_weight(): number;
+  /** Sets `band_hatch_weight` (a `ValidationError` if the value does not fit). */
   set band_hatch_weight(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   get bounds(): [number, number] | "auto";
+  /** Sets `bounds` (a `ValidationError` if the value does not fit). */
   set bounds(value: [number, number] | "auto");
-  /** Default: "auto". */
+  /** Bokeh type `Or(Tuple(Number, Number), Enum("auto"))`. Default: "auto". */
   get cross_bounds(): [number, number] | "auto";
+  /** Sets `cross_bounds` (a `ValidationError` if the value does not fit). */
   set cross_bounds(value: [number, number] | "auto");
-  /** Default: 0. */
+  /** Bokeh type `Enum(0, 1)`. Default: 0. */
   get dimension(): 0 | 1;
+  /** Sets `dimension` (a `ValidationError` if the value does not fit). */
   set dimension(value: 0 | 1);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get grid_line_alpha(): number;
+  /** Sets `grid_line_alpha` (a `ValidationError` if the value does not fit). */
   set grid_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get grid_line_cap(): LineCap;
+  /** Sets `grid_line_cap` (a `ValidationError` if the value does not fit). */
   set grid_line_cap(value: LineCap);
-  /** Default: "#e5e5e5". */
+  /** Bokeh type `Nullable(Color)`. Default: "#e5e5e5". */
   get grid_line_color(): Color | null;
+  /** Sets `grid_line_color` (a `ValidationError` if the value does not fit). */
   set grid_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get grid_line_dash(): LineDash | Array<number>;
+  /** Sets `grid_line_dash` (a `ValidationError` if the value does not fit). */
   set grid_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get grid_line_dash_offset(): number;
+  /** Sets `grid_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set grid_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get grid_line_join(): LineJoin;
+  /** Sets `grid_line_join` (a `ValidationError` if the value does not fit). */
   set grid_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get grid_line_width(): number;
+  /** Sets `grid_line_width` (a `ValidationError` if the value does not fit). */
   set grid_line_width(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get minor_grid_line_alpha(): number;
+  /** Sets `minor_grid_line_alpha` (a `ValidationError` if the value does not fit). */
   set minor_grid_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get minor_grid_line_cap(): LineCap;
+  /** Sets `minor_grid_line_cap` (a `ValidationError` if the value does not fit). */
   set minor_grid_line_cap(value: LineCap);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get minor_grid_line_color(): Color | null;
+  /** Sets `minor_grid_line_color` (a `ValidationError` if the value does not fit). */
   set minor_grid_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get minor_grid_line_dash(): LineDash | Array<number>;
+  /** Sets `minor_grid_line_dash` (a `ValidationError` if the value does not fit). */
   set minor_grid_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get minor_grid_line_dash_offset(): number;
+  /** Sets `minor_grid_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set minor_grid_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get minor_grid_line_join(): LineJoin;
+  /** Sets `minor_grid_line_join` (a `ValidationError` if the value does not fit). */
   set minor_grid_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get minor_grid_line_width(): number;
+  /** Sets `minor_grid_line_width` (a `ValidationError` if the value does not fit). */
   set minor_grid_line_width(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Ticker))`. Default: null. */
   get ticker(): Ticker | null;
+  /** Sets `ticker` (a `ValidationError` if the value does not fit). */
   set ticker(value: Ticker | null);
 }

@@ -9,10 +9,15 @@ import { Pane, type PaneAttributes, type Tooltip, type UIElement } from "./ui.js
 
 /** Attributes of `TabPanel` (BokehJS `models/layouts/tab_panel`). */
 export interface TabPanelAttributes extends BokehModelAttributes {
+  /** Bokeh type `Ref(UIElement)`. Required. */
   child: UIElement;
+  /** Bokeh type `Boolean`. Default: false. */
   closable?: boolean;
+  /** Bokeh type `Boolean`. Default: false. */
   disabled?: boolean;
+  /** Bokeh type `String`. Default: "". */
   title?: string;
+  /** Bokeh type `Nullable(Ref(Tooltip))` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Or(String, Ref(bokeh.models.dom.HTML), Ref(Tooltip)))` in 4.0.0-dev.5. Default: null. */
   tooltip?: Tooltip | null | string | DOMHTML;
 }
 
@@ -25,47 +30,67 @@ export class TabPanel extends BokehModel {
   }
 }
 export interface TabPanel {
-  /** The value of one of `TabPanel`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TabPanelAttributes>(attr: K): TabPanel[K];
-  /** Sets one of `TabPanel`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TabPanelAttributes>(attr: K, value: AttributeValue<TabPanelAttributes, K>): this;
-  /** Sets several of `TabPanel`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TabPanelAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TabPanelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TabPanel[K], value: TabPanel[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(UIElement)`. Required. */
   get child(): UIElement;
+  /** Sets `child` (a `ValidationError` if the value does not fit). */
   set child(value: UIElement);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get closable(): boolean;
+  /** Sets `closable` (a `ValidationError` if the value does not fit). */
   set closable(value: boolean);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get disabled(): boolean;
+  /** Sets `disabled` (a `ValidationError` if the value does not fit). */
   set disabled(value: boolean);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get title(): string;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Tooltip))` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Or(String, Ref(bokeh.models.dom.HTML), Ref(Tooltip)))` in 4.0.0-dev.5. Default: null. */
   get tooltip(): Tooltip | null | string | DOMHTML;
+  /** Sets `tooltip` (a `ValidationError` if the value does not fit). */
   set tooltip(value: Tooltip | null | string | DOMHTML);
 }
 
 /** Attributes of `LayoutDOM` (BokehJS `models/layouts/layout_dom`). */
 export interface LayoutDOMAttributes extends PaneAttributes {
+  /** Bokeh type `Or(Enum(Align), Tuple(Enum(Align), Enum(Align)), Enum("auto"))`. Default: "auto". */
   align?: Align | [Align, Align] | "auto";
+  /** Bokeh type `Or(Number, Enum("auto"), Null)`. Default: null. */
   aspect_ratio?: number | "auto" | null;
+  /** Bokeh type `Boolean`. Default: false. */
   disabled?: boolean;
+  /** Bokeh type `Enum(FlowMode)`. Default: "block". */
   flow_mode?: FlowMode;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   height?: number | null;
+  /** Bokeh type `Or(Enum("fixed", "fit", "min", "max"), Enum("auto"))`. Default: "auto". */
   height_policy?: "fixed" | "fit" | "min" | "max" | "auto";
+  /** Bokeh type `Nullable(Or(Number, Tuple(Number, Number), Tuple(Number, Number, Number, Number)))`. Default: null. */
   margin?: number | [number, number] | [number, number, number, number] | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   max_height?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   max_width?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   min_height?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   min_width?: number | null;
+  /** Bokeh type `Or(Boolean, Enum(Dimensions))`. Default: false. */
   resizable?: boolean | Dimensions;
+  /** Bokeh type `Nullable(Enum(SizingMode))`. Default: null. */
   sizing_mode?: SizingMode | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   width?: number | null;
+  /** Bokeh type `Or(Enum("fixed", "fit", "min", "max"), Enum("auto"))`. Default: "auto". */
   width_policy?: "fixed" | "fit" | "min" | "max" | "auto";
 }
 
@@ -74,63 +99,79 @@ export abstract class LayoutDOM extends Pane {
   static override readonly modelType: string = "LayoutDOM";
 }
 export interface LayoutDOM {
-  /** The value of one of `LayoutDOM`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LayoutDOMAttributes>(attr: K): LayoutDOM[K];
-  /** Sets one of `LayoutDOM`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LayoutDOMAttributes>(attr: K, value: AttributeValue<LayoutDOMAttributes, K>): this;
-  /** Sets several of `LayoutDOM`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LayoutDOMAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LayoutDOMAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LayoutDOM[K], value: LayoutDOM[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum(Align), Tuple(Enum(Align), Enum(Align)), Enum("auto"))`. Default: "auto". */
   get align(): Align | [Align, Align] | "auto";
+  /** Sets `align` (a `ValidationError` if the value does not fit). */
   set align(value: Align | [Align, Align] | "auto");
-  /** Default: null. */
+  /** Bokeh type `Or(Number, Enum("auto"), Null)`. Default: null. */
   get aspect_ratio(): number | "auto" | null;
+  /** Sets `aspect_ratio` (a `ValidationError` if the value does not fit). */
   set aspect_ratio(value: number | "auto" | null);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get disabled(): boolean;
+  /** Sets `disabled` (a `ValidationError` if the value does not fit). */
   set disabled(value: boolean);
-  /** Default: "block". */
+  /** Bokeh type `Enum(FlowMode)`. Default: "block". */
   get flow_mode(): FlowMode;
+  /** Sets `flow_mode` (a `ValidationError` if the value does not fit). */
   set flow_mode(value: FlowMode);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get height(): number | null;
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: number | null);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("fixed", "fit", "min", "max"), Enum("auto"))`. Default: "auto". */
   get height_policy(): "fixed" | "fit" | "min" | "max" | "auto";
+  /** Sets `height_policy` (a `ValidationError` if the value does not fit). */
   set height_policy(value: "fixed" | "fit" | "min" | "max" | "auto");
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Tuple(Number, Number), Tuple(Number, Number, Number, Number)))`. Default: null. */
   get margin(): number | [number, number] | [number, number, number, number] | null;
+  /** Sets `margin` (a `ValidationError` if the value does not fit). */
   set margin(value: number | [number, number] | [number, number, number, number] | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get max_height(): number | null;
+  /** Sets `max_height` (a `ValidationError` if the value does not fit). */
   set max_height(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get max_width(): number | null;
+  /** Sets `max_width` (a `ValidationError` if the value does not fit). */
   set max_width(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get min_height(): number | null;
+  /** Sets `min_height` (a `ValidationError` if the value does not fit). */
   set min_height(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get min_width(): number | null;
+  /** Sets `min_width` (a `ValidationError` if the value does not fit). */
   set min_width(value: number | null);
-  /** Default: false. */
+  /** Bokeh type `Or(Boolean, Enum(Dimensions))`. Default: false. */
   get resizable(): boolean | Dimensions;
+  /** Sets `resizable` (a `ValidationError` if the value does not fit). */
   set resizable(value: boolean | Dimensions);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Enum(SizingMode))`. Default: null. */
   get sizing_mode(): SizingMode | null;
+  /** Sets `sizing_mode` (a `ValidationError` if the value does not fit). */
   set sizing_mode(value: SizingMode | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get width(): number | null;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: number | null);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("fixed", "fit", "min", "max"), Enum("auto"))`. Default: "auto". */
   get width_policy(): "fixed" | "fit" | "min" | "max" | "auto";
+  /** Sets `width_policy` (a `ValidationError` if the value does not fit). */
   set width_policy(value: "fixed" | "fit" | "min" | "max" | "auto");
 }
 
 /** Attributes of `CSSGridBox` (BokehJS `models/layouts/css_grid_box`). */
 export interface CSSGridBoxAttributes extends LayoutDOMAttributes {
+  /** Bokeh type `Or(NonNegative(Int), Tuple(NonNegative(Int), NonNegative(Int)))`. Default: 0. */
   spacing?: number | [number, number];
 }
 
@@ -139,22 +180,25 @@ export abstract class CSSGridBox extends LayoutDOM {
   static override readonly modelType: string = "CSSGridBox";
 }
 export interface CSSGridBox {
-  /** The value of one of `CSSGridBox`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CSSGridBoxAttributes>(attr: K): CSSGridBox[K];
-  /** Sets one of `CSSGridBox`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CSSGridBoxAttributes>(attr: K, value: AttributeValue<CSSGridBoxAttributes, K>): this;
-  /** Sets several of `CSSGridBox`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CSSGridBoxAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CSSGridBoxAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CSSGridBox[K], value: CSSGridBox[K]) => void): () => void;
-  /** Default: 0. */
+  /** Bokeh type `Or(NonNegative(Int), Tuple(NonNegative(Int), NonNegative(Int)))`. Default: 0. */
   get spacing(): number | [number, number];
+  /** Sets `spacing` (a `ValidationError` if the value does not fit). */
   set spacing(value: number | [number, number]);
 }
 
 /** Attributes of `FlexBox` (BokehJS `models/layouts/flex_box`). */
 export interface FlexBoxAttributes extends LayoutDOMAttributes {
+  /** Bokeh type `List(Ref(UIElement))`. Default: [] (a new one for each model). */
   children?: Array<UIElement>;
+  /** Bokeh type `Number`. Default: 0. */
   spacing?: number;
 }
 
@@ -163,26 +207,31 @@ export abstract class FlexBox extends LayoutDOM {
   static override readonly modelType: string = "FlexBox";
 }
 export interface FlexBox {
-  /** The value of one of `FlexBox`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof FlexBoxAttributes>(attr: K): FlexBox[K];
-  /** Sets one of `FlexBox`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof FlexBoxAttributes>(attr: K, value: AttributeValue<FlexBoxAttributes, K>): this;
-  /** Sets several of `FlexBox`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<FlexBoxAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof FlexBoxAttributes>(attrs: K | readonly K[], listener: (attr: K, old: FlexBox[K], value: FlexBox[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(UIElement))`. Default: [] (a new one for each model). */
   get children(): Array<UIElement>;
+  /** Sets `children` (a `ValidationError` if the value does not fit). */
   set children(value: Array<UIElement>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get spacing(): number;
+  /** Sets `spacing` (a `ValidationError` if the value does not fit). */
   set spacing(value: number);
 }
 
 /** Attributes of `GroupBox` (BokehJS `models/layouts/group_box`). */
 export interface GroupBoxAttributes extends LayoutDOMAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   checkable?: boolean;
+  /** Bokeh type `Ref(UIElement)`. Required. */
   child: UIElement;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   title?: string | null;
 }
 
@@ -195,29 +244,35 @@ export class GroupBox extends LayoutDOM {
   }
 }
 export interface GroupBox {
-  /** The value of one of `GroupBox`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GroupBoxAttributes>(attr: K): GroupBox[K];
-  /** Sets one of `GroupBox`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GroupBoxAttributes>(attr: K, value: AttributeValue<GroupBoxAttributes, K>): this;
-  /** Sets several of `GroupBox`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GroupBoxAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GroupBoxAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GroupBox[K], value: GroupBox[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get checkable(): boolean;
+  /** Sets `checkable` (a `ValidationError` if the value does not fit). */
   set checkable(value: boolean);
-  /** Required. */
+  /** Bokeh type `Ref(UIElement)`. Required. */
   get child(): UIElement;
+  /** Sets `child` (a `ValidationError` if the value does not fit). */
   set child(value: UIElement);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get title(): string | null;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | null);
 }
 
 /** Attributes of `ScrollBox` (BokehJS `models/layouts/scroll_box`). */
 export interface ScrollBoxAttributes extends LayoutDOMAttributes {
+  /** Bokeh type `Ref(UIElement)`. Required. */
   child: UIElement;
+  /** Bokeh type `Enum(ScrollbarPolicy)`. Default: "auto". */
   horizontal_scrollbar?: ScrollbarPolicy;
+  /** Bokeh type `Enum(ScrollbarPolicy)`. Default: "auto". */
   vertical_scrollbar?: ScrollbarPolicy;
 }
 
@@ -230,22 +285,25 @@ export class ScrollBox extends LayoutDOM {
   }
 }
 export interface ScrollBox {
-  /** The value of one of `ScrollBox`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ScrollBoxAttributes>(attr: K): ScrollBox[K];
-  /** Sets one of `ScrollBox`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ScrollBoxAttributes>(attr: K, value: AttributeValue<ScrollBoxAttributes, K>): this;
-  /** Sets several of `ScrollBox`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ScrollBoxAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ScrollBoxAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ScrollBox[K], value: ScrollBox[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(UIElement)`. Required. */
   get child(): UIElement;
+  /** Sets `child` (a `ValidationError` if the value does not fit). */
   set child(value: UIElement);
-  /** Default: "auto". */
+  /** Bokeh type `Enum(ScrollbarPolicy)`. Default: "auto". */
   get horizontal_scrollbar(): ScrollbarPolicy;
+  /** Sets `horizontal_scrollbar` (a `ValidationError` if the value does not fit). */
   set horizontal_scrollbar(value: ScrollbarPolicy);
-  /** Default: "auto". */
+  /** Bokeh type `Enum(ScrollbarPolicy)`. Default: "auto". */
   get vertical_scrollbar(): ScrollbarPolicy;
+  /** Sets `vertical_scrollbar` (a `ValidationError` if the value does not fit). */
   set vertical_scrollbar(value: ScrollbarPolicy);
 }
 
@@ -263,10 +321,13 @@ export class Spacer extends LayoutDOM {
 
 /** Attributes of `Tabs` (BokehJS `models/layouts/tabs`). */
 export interface TabsAttributes extends LayoutDOMAttributes {
+  /** Bokeh type `Int`. Default: 0. */
   active?: number;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Boolean`. Default: false. */
   link_layouts?: boolean;
+  /** Bokeh type `List(Ref(TabPanel))`. Default: [] (a new one for each model). */
   tabs?: Array<TabPanel>;
+  /** Bokeh type `Enum(Location)`. Default: "above". */
   tabs_location?: Location;
 }
 
@@ -279,25 +340,29 @@ export class Tabs extends LayoutDOM {
   }
 }
 export interface Tabs {
-  /** The value of one of `Tabs`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TabsAttributes>(attr: K): Tabs[K];
-  /** Sets one of `Tabs`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TabsAttributes>(attr: K, value: AttributeValue<TabsAttributes, K>): this;
-  /** Sets several of `Tabs`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TabsAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TabsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Tabs[K], value: Tabs[K]) => void): () => void;
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get active(): number;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: number);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: false. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Boolean`. Default: false. */
   get link_layouts(): boolean;
+  /** Sets `link_layouts` (a `ValidationError` if the value does not fit). */
   set link_layouts(value: boolean);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(TabPanel))`. Default: [] (a new one for each model). */
   get tabs(): Array<TabPanel>;
+  /** Sets `tabs` (a `ValidationError` if the value does not fit). */
   set tabs(value: Array<TabPanel>);
-  /** Default: "above". */
+  /** Bokeh type `Enum(Location)`. Default: "above". */
   get tabs_location(): Location;
+  /** Sets `tabs_location` (a `ValidationError` if the value does not fit). */
   set tabs_location(value: Location);
 }
 
@@ -315,9 +380,36 @@ export class Column extends FlexBox {
 
 /** Attributes of `GridBox` (BokehJS `models/layouts/grid_box`). */
 export interface GridBoxAttributes extends CSSGridBoxAttributes {
+  /** Bokeh type `List(Tuple(Ref(...), NonNegative(...), NonNegative(...), Opt(...), Opt(...)))`. Default: [] (a new one for each model). */
   children?: Array<[UIElement, number, number, number | undefined, number | undefined]>;
-  cols?: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  rows?: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  cols?: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  rows?: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
 }
 
 /** Bokeh's `GridBox` model (BokehJS `models/layouts/grid_box`). */
@@ -329,29 +421,98 @@ export class GridBox extends CSSGridBox {
   }
 }
 export interface GridBox {
-  /** The value of one of `GridBox`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GridBoxAttributes>(attr: K): GridBox[K];
-  /** Sets one of `GridBox`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GridBoxAttributes>(attr: K, value: AttributeValue<GridBoxAttributes, K>): this;
-  /** Sets several of `GridBox`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GridBoxAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GridBoxAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GridBox[K], value: GridBox[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Tuple(Ref(...), NonNegative(...), NonNegative(...), Opt(...), Opt(...)))`. Default: [] (a new one for each model). */
   get children(): Array<[UIElement, number, number, number | undefined, number | undefined]>;
+  /** Sets `children` (a `ValidationError` if the value does not fit). */
   set children(value: Array<[UIElement, number, number, number | undefined, number | undefined]>);
-  /** Default: null. */
-  get cols(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  set cols(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
-  /** Default: null. */
-  get rows(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  set rows(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  get cols(): string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Sets `cols` (a `ValidationError` if the value does not fit). */
+  set cols(value: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null);
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  get rows(): string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Sets `rows` (a `ValidationError` if the value does not fit). */
+  set rows(value: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null);
 }
 
 /** Attributes of `HBox` (BokehJS `models/layouts/hbox`). */
 export interface HBoxAttributes extends CSSGridBoxAttributes {
-  children?: Array<{ child: UIElement; col?: number; span?: number }>;
-  cols?: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
+  /** Bokeh type `List(Struct(child, col, span))`. Default: [] (a new one for each model). */
+  children?: Array<{
+    /** `child`: Bokeh type `Ref(UIElement)`. */ child: UIElement;
+    /** `col`: Bokeh type `NonNegative(Int)`. */ col?: number;
+    /** `span`: Bokeh type `NonNegative(Int)`. */ span?: number;
+  }>;
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  cols?: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
 }
 
 /** Bokeh's `HBox` model (BokehJS `models/layouts/hbox`). */
@@ -363,20 +524,54 @@ export class HBox extends CSSGridBox {
   }
 }
 export interface HBox {
-  /** The value of one of `HBox`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HBoxAttributes>(attr: K): HBox[K];
-  /** Sets one of `HBox`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HBoxAttributes>(attr: K, value: AttributeValue<HBoxAttributes, K>): this;
-  /** Sets several of `HBox`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HBoxAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HBoxAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HBox[K], value: HBox[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
-  get children(): Array<{ child: UIElement; col?: number; span?: number }>;
-  set children(value: Array<{ child: UIElement; col?: number; span?: number }>);
-  /** Default: null. */
-  get cols(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  set cols(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
+  /** Bokeh type `List(Struct(child, col, span))`. Default: [] (a new one for each model). */
+  get children(): Array<{
+    /** `child`: Bokeh type `Ref(UIElement)`. */ child: UIElement;
+    /** `col`: Bokeh type `NonNegative(Int)`. */ col?: number;
+    /** `span`: Bokeh type `NonNegative(Int)`. */ span?: number;
+  }>;
+  /** Sets `children` (a `ValidationError` if the value does not fit). */
+  set children(value: Array<{
+    /** `child`: Bokeh type `Ref(UIElement)`. */ child: UIElement;
+    /** `col`: Bokeh type `NonNegative(Int)`. */ col?: number;
+    /** `span`: Bokeh type `NonNegative(Int)`. */ span?: number;
+  }>);
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  get cols(): string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Sets `cols` (a `ValidationError` if the value does not fit). */
+  set cols(value: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null);
 }
 
 /** Attributes of `Row` (BokehJS `models/layouts/row`). */
@@ -393,8 +588,26 @@ export class Row extends FlexBox {
 
 /** Attributes of `VBox` (BokehJS `models/layouts/vbox`). */
 export interface VBoxAttributes extends CSSGridBoxAttributes {
-  children?: Array<{ child: UIElement; row?: number; span?: number }>;
-  rows?: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
+  /** Bokeh type `List(Struct(child, row, span))`. Default: [] (a new one for each model). */
+  children?: Array<{
+    /** `child`: Bokeh type `Ref(UIElement)`. */ child: UIElement;
+    /** `row`: Bokeh type `NonNegative(Int)`. */ row?: number;
+    /** `span`: Bokeh type `NonNegative(Int)`. */ span?: number;
+  }>;
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  rows?: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
 }
 
 /** Bokeh's `VBox` model (BokehJS `models/layouts/vbox`). */
@@ -406,18 +619,52 @@ export class VBox extends CSSGridBox {
   }
 }
 export interface VBox {
-  /** The value of one of `VBox`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof VBoxAttributes>(attr: K): VBox[K];
-  /** Sets one of `VBox`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof VBoxAttributes>(attr: K, value: AttributeValue<VBoxAttributes, K>): this;
-  /** Sets several of `VBox`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<VBoxAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof VBoxAttributes>(attrs: K | readonly K[], listener: (attr: K, old: VBox[K], value: VBox[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
-  get children(): Array<{ child: UIElement; row?: number; span?: number }>;
-  set children(value: Array<{ child: UIElement; row?: number; span?: number }>);
-  /** Default: null. */
-  get rows(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  set rows(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
+  /** Bokeh type `List(Struct(child, row, span))`. Default: [] (a new one for each model). */
+  get children(): Array<{
+    /** `child`: Bokeh type `Ref(UIElement)`. */ child: UIElement;
+    /** `row`: Bokeh type `NonNegative(Int)`. */ row?: number;
+    /** `span`: Bokeh type `NonNegative(Int)`. */ span?: number;
+  }>;
+  /** Sets `children` (a `ValidationError` if the value does not fit). */
+  set children(value: Array<{
+    /** `child`: Bokeh type `Ref(UIElement)`. */ child: UIElement;
+    /** `row`: Bokeh type `NonNegative(Int)`. */ row?: number;
+    /** `span`: Bokeh type `NonNegative(Int)`. */ span?: number;
+  }>);
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  get rows(): string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Sets `rows` (a `ValidationError` if the value does not fit). */
+  set rows(value: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null);
 }

@@ -16,10 +16,15 @@ export abstract class Mapper extends Transform {
 
 /** Attributes of `CategoricalMarkerMapper` (BokehJS `models/mappers/categorical_marker_mapper`). */
 export interface CategoricalMarkerMapperAttributes extends MapperAttributes {
+  /** Bokeh type `Enum(MarkerType)`. Default: "circle". */
   default_value?: MarkerType;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   end?: number | null;
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Required. */
   factors: Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Bokeh type `List(Enum(MarkerType))`. Required. */
   markers: Array<MarkerType>;
+  /** Bokeh type `Number`. Default: 0. */
   start?: number;
 }
 
@@ -32,37 +37,47 @@ export class CategoricalMarkerMapper extends Mapper {
   }
 }
 export interface CategoricalMarkerMapper {
-  /** The value of one of `CategoricalMarkerMapper`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CategoricalMarkerMapperAttributes>(attr: K): CategoricalMarkerMapper[K];
-  /** Sets one of `CategoricalMarkerMapper`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CategoricalMarkerMapperAttributes>(attr: K, value: AttributeValue<CategoricalMarkerMapperAttributes, K>): this;
-  /** Sets several of `CategoricalMarkerMapper`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CategoricalMarkerMapperAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CategoricalMarkerMapperAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CategoricalMarkerMapper[K], value: CategoricalMarkerMapper[K]) => void): () => void;
-  /** Default: "circle". */
+  /** Bokeh type `Enum(MarkerType)`. Default: "circle". */
   get default_value(): MarkerType;
+  /** Sets `default_value` (a `ValidationError` if the value does not fit). */
   set default_value(value: MarkerType);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get end(): number | null;
+  /** Sets `end` (a `ValidationError` if the value does not fit). */
   set end(value: number | null);
-  /** Required. */
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Required. */
   get factors(): Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Sets `factors` (a `ValidationError` if the value does not fit). */
   set factors(value: Array<string> | Array<[string, string]> | Array<[string, string, string]>);
-  /** Required. */
+  /** Bokeh type `List(Enum(MarkerType))`. Required. */
   get markers(): Array<MarkerType>;
+  /** Sets `markers` (a `ValidationError` if the value does not fit). */
   set markers(value: Array<MarkerType>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get start(): number;
+  /** Sets `start` (a `ValidationError` if the value does not fit). */
   set start(value: number);
 }
 
 /** Attributes of `CategoricalPatternMapper` (BokehJS `models/mappers/categorical_pattern_mapper`). */
 export interface CategoricalPatternMapperAttributes extends MapperAttributes {
+  /** Bokeh type `Enum(HatchPatternType)`. Default: " ". */
   default_value?: HatchPatternType;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   end?: number | null;
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Required. */
   factors: Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Bokeh type `List(Enum(HatchPatternType))`. Required. */
   patterns: Array<HatchPatternType>;
+  /** Bokeh type `Number`. Default: 0. */
   start?: number;
 }
 
@@ -75,34 +90,41 @@ export class CategoricalPatternMapper extends Mapper {
   }
 }
 export interface CategoricalPatternMapper {
-  /** The value of one of `CategoricalPatternMapper`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CategoricalPatternMapperAttributes>(attr: K): CategoricalPatternMapper[K];
-  /** Sets one of `CategoricalPatternMapper`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CategoricalPatternMapperAttributes>(attr: K, value: AttributeValue<CategoricalPatternMapperAttributes, K>): this;
-  /** Sets several of `CategoricalPatternMapper`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CategoricalPatternMapperAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CategoricalPatternMapperAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CategoricalPatternMapper[K], value: CategoricalPatternMapper[K]) => void): () => void;
-  /** Default: " ". */
+  /** Bokeh type `Enum(HatchPatternType)`. Default: " ". */
   get default_value(): HatchPatternType;
+  /** Sets `default_value` (a `ValidationError` if the value does not fit). */
   set default_value(value: HatchPatternType);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get end(): number | null;
+  /** Sets `end` (a `ValidationError` if the value does not fit). */
   set end(value: number | null);
-  /** Required. */
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Required. */
   get factors(): Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Sets `factors` (a `ValidationError` if the value does not fit). */
   set factors(value: Array<string> | Array<[string, string]> | Array<[string, string, string]>);
-  /** Required. */
+  /** Bokeh type `List(Enum(HatchPatternType))`. Required. */
   get patterns(): Array<HatchPatternType>;
+  /** Sets `patterns` (a `ValidationError` if the value does not fit). */
   set patterns(value: Array<HatchPatternType>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get start(): number;
+  /** Sets `start` (a `ValidationError` if the value does not fit). */
   set start(value: number);
 }
 
 /** Attributes of `ColorMapper` (BokehJS `models/mappers/color_mapper`). */
 export interface ColorMapperAttributes extends MapperAttributes {
+  /** Bokeh type `Color`. Default: "gray". */
   nan_color?: Color;
+  /** Bokeh type `List(Color)`. Required. */
   palette: Array<Color>;
 }
 
@@ -111,26 +133,31 @@ export abstract class ColorMapper extends Mapper {
   static override readonly modelType: string = "ColorMapper";
 }
 export interface ColorMapper {
-  /** The value of one of `ColorMapper`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ColorMapperAttributes>(attr: K): ColorMapper[K];
-  /** Sets one of `ColorMapper`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ColorMapperAttributes>(attr: K, value: AttributeValue<ColorMapperAttributes, K>): this;
-  /** Sets several of `ColorMapper`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ColorMapperAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ColorMapperAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ColorMapper[K], value: ColorMapper[K]) => void): () => void;
-  /** Default: "gray". */
+  /** Bokeh type `Color`. Default: "gray". */
   get nan_color(): Color;
+  /** Sets `nan_color` (a `ValidationError` if the value does not fit). */
   set nan_color(value: Color);
-  /** Required. */
+  /** Bokeh type `List(Color)`. Required. */
   get palette(): Array<Color>;
+  /** Sets `palette` (a `ValidationError` if the value does not fit). */
   set palette(value: Array<Color>);
 }
 
 /** Attributes of `CategoricalColorMapper` (BokehJS `models/mappers/categorical_color_mapper`). */
 export interface CategoricalColorMapperAttributes extends ColorMapperAttributes {
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   end?: number | null;
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Required. */
   factors: Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Bokeh type `Number`. Default: 0. */
   start?: number;
 }
 
@@ -143,31 +170,39 @@ export class CategoricalColorMapper extends ColorMapper {
   }
 }
 export interface CategoricalColorMapper {
-  /** The value of one of `CategoricalColorMapper`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CategoricalColorMapperAttributes>(attr: K): CategoricalColorMapper[K];
-  /** Sets one of `CategoricalColorMapper`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CategoricalColorMapperAttributes>(attr: K, value: AttributeValue<CategoricalColorMapperAttributes, K>): this;
-  /** Sets several of `CategoricalColorMapper`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CategoricalColorMapperAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CategoricalColorMapperAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CategoricalColorMapper[K], value: CategoricalColorMapper[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get end(): number | null;
+  /** Sets `end` (a `ValidationError` if the value does not fit). */
   set end(value: number | null);
-  /** Required. */
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Required. */
   get factors(): Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Sets `factors` (a `ValidationError` if the value does not fit). */
   set factors(value: Array<string> | Array<[string, string]> | Array<[string, string, string]>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get start(): number;
+  /** Sets `start` (a `ValidationError` if the value does not fit). */
   set start(value: number);
 }
 
 /** Attributes of `ContinuousColorMapper` (BokehJS `models/mappers/continuous_color_mapper`). */
 export interface ContinuousColorMapperAttributes extends ColorMapperAttributes {
+  /** Bokeh type `List(Tuple(Ref(GlyphRenderer), Or(String, List(String))))`. Default: [] (a new one for each model). */
   domain?: Array<[GlyphRenderer, string | Array<string>]>;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   high?: number | null;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   high_color?: Color | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   low?: number | null;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   low_color?: Color | null;
 }
 
@@ -176,28 +211,33 @@ export abstract class ContinuousColorMapper extends ColorMapper {
   static override readonly modelType: string = "ContinuousColorMapper";
 }
 export interface ContinuousColorMapper {
-  /** The value of one of `ContinuousColorMapper`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ContinuousColorMapperAttributes>(attr: K): ContinuousColorMapper[K];
-  /** Sets one of `ContinuousColorMapper`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ContinuousColorMapperAttributes>(attr: K, value: AttributeValue<ContinuousColorMapperAttributes, K>): this;
-  /** Sets several of `ContinuousColorMapper`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ContinuousColorMapperAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ContinuousColorMapperAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ContinuousColorMapper[K], value: ContinuousColorMapper[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Tuple(Ref(GlyphRenderer), Or(String, List(String))))`. Default: [] (a new one for each model). */
   get domain(): Array<[GlyphRenderer, string | Array<string>]>;
+  /** Sets `domain` (a `ValidationError` if the value does not fit). */
   set domain(value: Array<[GlyphRenderer, string | Array<string>]>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get high(): number | null;
+  /** Sets `high` (a `ValidationError` if the value does not fit). */
   set high(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get high_color(): Color | null;
+  /** Sets `high_color` (a `ValidationError` if the value does not fit). */
   set high_color(value: Color | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get low(): number | null;
+  /** Sets `low` (a `ValidationError` if the value does not fit). */
   set low(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get low_color(): Color | null;
+  /** Sets `low_color` (a `ValidationError` if the value does not fit). */
   set low_color(value: Color | null);
 }
 
@@ -243,8 +283,11 @@ export abstract class ScanningColorMapper extends ContinuousColorMapper {
 
 /** Attributes of `WeightedStackColorMapper` (BokehJS `models/mappers/weighted_stack_color_mapper`). */
 export interface WeightedStackColorMapperAttributes extends StackColorMapperAttributes {
+  /** Bokeh type `Ref(ContinuousColorMapper)`. Required. */
   alpha_mapper: ContinuousColorMapper;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   color_baseline?: number | null;
+  /** Bokeh type `Nullable(List(String))`. Default: null. */
   stack_labels?: Array<string> | null;
 }
 
@@ -257,28 +300,33 @@ export class WeightedStackColorMapper extends StackColorMapper {
   }
 }
 export interface WeightedStackColorMapper {
-  /** The value of one of `WeightedStackColorMapper`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof WeightedStackColorMapperAttributes>(attr: K): WeightedStackColorMapper[K];
-  /** Sets one of `WeightedStackColorMapper`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof WeightedStackColorMapperAttributes>(attr: K, value: AttributeValue<WeightedStackColorMapperAttributes, K>): this;
-  /** Sets several of `WeightedStackColorMapper`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<WeightedStackColorMapperAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof WeightedStackColorMapperAttributes>(attrs: K | readonly K[], listener: (attr: K, old: WeightedStackColorMapper[K], value: WeightedStackColorMapper[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(ContinuousColorMapper)`. Required. */
   get alpha_mapper(): ContinuousColorMapper;
+  /** Sets `alpha_mapper` (a `ValidationError` if the value does not fit). */
   set alpha_mapper(value: ContinuousColorMapper);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get color_baseline(): number | null;
+  /** Sets `color_baseline` (a `ValidationError` if the value does not fit). */
   set color_baseline(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(List(String))`. Default: null. */
   get stack_labels(): Array<string> | null;
+  /** Sets `stack_labels` (a `ValidationError` if the value does not fit). */
   set stack_labels(value: Array<string> | null);
 }
 
 /** Attributes of `EqHistColorMapper` (BokehJS `models/mappers/eqhist_color_mapper`). */
 export interface EqHistColorMapperAttributes extends ScanningColorMapperAttributes {
+  /** Bokeh type `Int`. Default: 65536. */
   bins?: number;
+  /** Bokeh type `Boolean`. Default: false. */
   rescale_discrete_levels?: boolean;
 }
 
@@ -291,18 +339,20 @@ export class EqHistColorMapper extends ScanningColorMapper {
   }
 }
 export interface EqHistColorMapper {
-  /** The value of one of `EqHistColorMapper`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof EqHistColorMapperAttributes>(attr: K): EqHistColorMapper[K];
-  /** Sets one of `EqHistColorMapper`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof EqHistColorMapperAttributes>(attr: K, value: AttributeValue<EqHistColorMapperAttributes, K>): this;
-  /** Sets several of `EqHistColorMapper`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<EqHistColorMapperAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof EqHistColorMapperAttributes>(attrs: K | readonly K[], listener: (attr: K, old: EqHistColorMapper[K], value: EqHistColorMapper[K]) => void): () => void;
-  /** Default: 65536. */
+  /** Bokeh type `Int`. Default: 65536. */
   get bins(): number;
+  /** Sets `bins` (a `ValidationError` if the value does not fit). */
   set bins(value: number);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get rescale_discrete_levels(): boolean;
+  /** Sets `rescale_discrete_levels` (a `ValidationError` if the value does not fit). */
   set rescale_discrete_levels(value: boolean);
 }

@@ -14,6 +14,7 @@ export abstract class GroupBy extends BokehModel {
 
 /** Attributes of `GroupByModels` (BokehJS `models/misc/group_by`). */
 export interface GroupByModelsAttributes extends GroupByAttributes {
+  /** Bokeh type `List(List(Ref(Model)))`. Required. */
   groups: Array<Array<Model>>;
 }
 
@@ -26,16 +27,17 @@ export class GroupByModels extends GroupBy {
   }
 }
 export interface GroupByModels {
-  /** The value of one of `GroupByModels`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GroupByModelsAttributes>(attr: K): GroupByModels[K];
-  /** Sets one of `GroupByModels`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GroupByModelsAttributes>(attr: K, value: AttributeValue<GroupByModelsAttributes, K>): this;
-  /** Sets several of `GroupByModels`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GroupByModelsAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GroupByModelsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GroupByModels[K], value: GroupByModels[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `List(List(Ref(Model)))`. Required. */
   get groups(): Array<Array<Model>>;
+  /** Sets `groups` (a `ValidationError` if the value does not fit). */
   set groups(value: Array<Array<Model>>);
 }
 

@@ -26,7 +26,9 @@ export class AllLabels extends LabelingPolicy {
 
 /** Attributes of `CustomLabelingPolicy` (BokehJS `models/policies/labeling`). */
 export interface CustomLabelingPolicyAttributes extends LabelingPolicyAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   code?: string;
 }
 
@@ -39,24 +41,27 @@ export class CustomLabelingPolicy extends LabelingPolicy {
   }
 }
 export interface CustomLabelingPolicy {
-  /** The value of one of `CustomLabelingPolicy`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomLabelingPolicyAttributes>(attr: K): CustomLabelingPolicy[K];
-  /** Sets one of `CustomLabelingPolicy`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomLabelingPolicyAttributes>(attr: K, value: AttributeValue<CustomLabelingPolicyAttributes, K>): this;
-  /** Sets several of `CustomLabelingPolicy`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomLabelingPolicyAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomLabelingPolicyAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomLabelingPolicy[K], value: CustomLabelingPolicy[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
 }
 
 /** Attributes of `NoOverlap` (BokehJS `models/policies/labeling`). */
 export interface NoOverlapAttributes extends LabelingPolicyAttributes {
+  /** Bokeh type `Number`. Default: 5. */
   min_distance?: number;
 }
 
@@ -69,15 +74,16 @@ export class NoOverlap extends LabelingPolicy {
   }
 }
 export interface NoOverlap {
-  /** The value of one of `NoOverlap`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NoOverlapAttributes>(attr: K): NoOverlap[K];
-  /** Sets one of `NoOverlap`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NoOverlapAttributes>(attr: K, value: AttributeValue<NoOverlapAttributes, K>): this;
-  /** Sets several of `NoOverlap`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NoOverlapAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NoOverlapAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NoOverlap[K], value: NoOverlap[K]) => void): () => void;
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get min_distance(): number;
+  /** Sets `min_distance` (a `ValidationError` if the value does not fit). */
   set min_distance(value: number);
 }

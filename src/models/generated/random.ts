@@ -14,6 +14,7 @@ export abstract class RandomGenerator extends BokehModel {
 
 /** Attributes of `ParkMillerLCG` (BokehJS `models/random/park_miller_lcg`). */
 export interface ParkMillerLCGAttributes extends RandomGeneratorAttributes {
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   seed?: number | null;
 }
 
@@ -26,15 +27,16 @@ export class ParkMillerLCG extends RandomGenerator {
   }
 }
 export interface ParkMillerLCG {
-  /** The value of one of `ParkMillerLCG`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ParkMillerLCGAttributes>(attr: K): ParkMillerLCG[K];
-  /** Sets one of `ParkMillerLCG`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ParkMillerLCGAttributes>(attr: K, value: AttributeValue<ParkMillerLCGAttributes, K>): this;
-  /** Sets several of `ParkMillerLCG`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ParkMillerLCGAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ParkMillerLCGAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ParkMillerLCG[K], value: ParkMillerLCG[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get seed(): number | null;
+  /** Sets `seed` (a `ValidationError` if the value does not fit). */
   set seed(value: number | null);
 }

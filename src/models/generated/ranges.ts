@@ -7,8 +7,11 @@ import { BokehModel, type BokehModelAttributes } from "./model.js";
 
 /** Attributes of `Range` (BokehJS `models/ranges/range`). */
 export interface RangeAttributes extends BokehModelAttributes {
+  /** Bokeh type `Nullable(Or(Tuple(Nullable(Number), Nullable(Number)), Enum("auto")))`. Default: null. */
   bounds?: [number | null, number | null] | "auto" | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   max_interval?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   min_interval?: number | null;
 }
 
@@ -17,32 +20,41 @@ export abstract class Range extends BokehModel {
   static override readonly modelType: string = "Range";
 }
 export interface Range {
-  /** The value of one of `Range`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RangeAttributes>(attr: K): Range[K];
-  /** Sets one of `Range`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RangeAttributes>(attr: K, value: AttributeValue<RangeAttributes, K>): this;
-  /** Sets several of `Range`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RangeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RangeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Range[K], value: Range[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Tuple(Nullable(Number), Nullable(Number)), Enum("auto")))`. Default: null. */
   get bounds(): [number | null, number | null] | "auto" | null;
+  /** Sets `bounds` (a `ValidationError` if the value does not fit). */
   set bounds(value: [number | null, number | null] | "auto" | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get max_interval(): number | null;
+  /** Sets `max_interval` (a `ValidationError` if the value does not fit). */
   set max_interval(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get min_interval(): number | null;
+  /** Sets `min_interval` (a `ValidationError` if the value does not fit). */
   set min_interval(value: number | null);
 }
 
 /** Attributes of `FactorRange` (BokehJS `models/ranges/factor_range`). */
 export interface FactorRangeAttributes extends RangeAttributes {
+  /** Bokeh type `Number`. Default: 0. */
   factor_padding?: number;
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Default: [] (a new one for each model). */
   factors?: Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Bokeh type `Number`. Default: 1.4. */
   group_padding?: number;
+  /** Bokeh type `Number`. Default: 0. */
   range_padding?: number;
+  /** Bokeh type `Enum(PaddingUnits)`. Default: "percent". */
   range_padding_units?: PaddingUnits;
+  /** Bokeh type `Number`. Default: 0.8. */
   subgroup_padding?: number;
 }
 
@@ -55,41 +67,49 @@ export class FactorRange extends Range {
   }
 }
 export interface FactorRange {
-  /** The value of one of `FactorRange`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof FactorRangeAttributes | "end" | "start">(attr: K): FactorRange[K];
-  /** Sets one of `FactorRange`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof FactorRangeAttributes>(attr: K, value: AttributeValue<FactorRangeAttributes, K>): this;
-  /** Sets several of `FactorRange`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<FactorRangeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof FactorRangeAttributes | "end" | "start">(attrs: K | readonly K[], listener: (attr: K, old: FactorRange[K], value: FactorRange[K]) => void): () => void;
-  /** Read-only (set by Bokeh). Default: 0 in Bokeh 3.10.0 and 4.0.0-dev.5; none (undefined until set) in 3.7.3, 3.8.2 and 3.9.2. */
+  /** Bokeh type `Number`. Read-only (set by Bokeh). Default: 0 in Bokeh 3.10.0 and 4.0.0-dev.5; none (undefined until set) in 3.7.3, 3.8.2 and 3.9.2. */
   get end(): number | undefined;
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get factor_padding(): number;
+  /** Sets `factor_padding` (a `ValidationError` if the value does not fit). */
   set factor_padding(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(List(String), List(Tuple(String, String)), List(Tuple(String, String, String)))`. Default: [] (a new one for each model). */
   get factors(): Array<string> | Array<[string, string]> | Array<[string, string, string]>;
+  /** Sets `factors` (a `ValidationError` if the value does not fit). */
   set factors(value: Array<string> | Array<[string, string]> | Array<[string, string, string]>);
-  /** Default: 1.4. */
+  /** Bokeh type `Number`. Default: 1.4. */
   get group_padding(): number;
+  /** Sets `group_padding` (a `ValidationError` if the value does not fit). */
   set group_padding(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get range_padding(): number;
+  /** Sets `range_padding` (a `ValidationError` if the value does not fit). */
   set range_padding(value: number);
-  /** Default: "percent". */
+  /** Bokeh type `Enum(PaddingUnits)`. Default: "percent". */
   get range_padding_units(): PaddingUnits;
+  /** Sets `range_padding_units` (a `ValidationError` if the value does not fit). */
   set range_padding_units(value: PaddingUnits);
-  /** Read-only (set by Bokeh). Default: 0 in Bokeh 3.10.0 and 4.0.0-dev.5; none (undefined until set) in 3.7.3, 3.8.2 and 3.9.2. */
+  /** Bokeh type `Number`. Read-only (set by Bokeh). Default: 0 in Bokeh 3.10.0 and 4.0.0-dev.5; none (undefined until set) in 3.7.3, 3.8.2 and 3.9.2. */
   get start(): number | undefined;
-  /** Default: 0.8. */
+  /** Bokeh type `Number`. Default: 0.8. */
   get subgroup_padding(): number;
+  /** Sets `subgroup_padding` (a `ValidationError` if the value does not fit). */
   set subgroup_padding(value: number);
 }
 
 /** Attributes of `NumericalRange` (BokehJS `models/ranges/numerical_range`). */
 export interface NumericalRangeAttributes extends RangeAttributes {
+  /** Bokeh type `Number`. Required. */
   end: number;
+  /** Bokeh type `Number`. Required. */
   start: number;
 }
 
@@ -98,26 +118,31 @@ export abstract class NumericalRange extends Range {
   static override readonly modelType: string = "NumericalRange";
 }
 export interface NumericalRange {
-  /** The value of one of `NumericalRange`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NumericalRangeAttributes>(attr: K): NumericalRange[K];
-  /** Sets one of `NumericalRange`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NumericalRangeAttributes>(attr: K, value: AttributeValue<NumericalRangeAttributes, K>): this;
-  /** Sets several of `NumericalRange`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NumericalRangeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NumericalRangeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NumericalRange[K], value: NumericalRange[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get end(): number;
+  /** Sets `end` (a `ValidationError` if the value does not fit). */
   set end(value: number);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get start(): number;
+  /** Sets `start` (a `ValidationError` if the value does not fit). */
   set start(value: number);
 }
 
 /** Attributes of `DataRange` (BokehJS `models/ranges/data_range`). */
 export interface DataRangeAttributes extends Omit<NumericalRangeAttributes, "end" | "start"> {
+  /** Bokeh type `Or(List(AnyRef), Enum("auto"))`. Default: [] (a new one for each model). */
   renderers?: Array<Model> | "auto";
+  /** Bokeh type `Number`. Default: NaN. */
   end?: number;
+  /** Bokeh type `Number`. Default: NaN. */
   start?: number;
 }
 
@@ -126,24 +151,29 @@ export abstract class DataRange extends NumericalRange {
   static override readonly modelType: string = "DataRange";
 }
 export interface DataRange {
-  /** The value of one of `DataRange`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DataRangeAttributes>(attr: K): DataRange[K];
-  /** Sets one of `DataRange`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DataRangeAttributes>(attr: K, value: AttributeValue<DataRangeAttributes, K>): this;
-  /** Sets several of `DataRange`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DataRangeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DataRangeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DataRange[K], value: DataRange[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(List(AnyRef), Enum("auto"))`. Default: [] (a new one for each model). */
   get renderers(): Array<Model> | "auto";
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<Model> | "auto");
 }
 
 /** Attributes of `Range1d` (BokehJS `models/ranges/range1d`). */
 export interface Range1dAttributes extends Omit<NumericalRangeAttributes, "end" | "start"> {
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   reset_end?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   reset_start?: number | null;
+  /** Bokeh type `Number`. Default: 1. */
   end?: number;
+  /** Bokeh type `Number`. Default: 0. */
   start?: number;
 }
 
@@ -156,30 +186,39 @@ export class Range1d extends NumericalRange {
   }
 }
 export interface Range1d {
-  /** The value of one of `Range1d`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof Range1dAttributes>(attr: K): Range1d[K];
-  /** Sets one of `Range1d`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof Range1dAttributes>(attr: K, value: AttributeValue<Range1dAttributes, K>): this;
-  /** Sets several of `Range1d`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<Range1dAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof Range1dAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Range1d[K], value: Range1d[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get reset_end(): number | null;
+  /** Sets `reset_end` (a `ValidationError` if the value does not fit). */
   set reset_end(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get reset_start(): number | null;
+  /** Sets `reset_start` (a `ValidationError` if the value does not fit). */
   set reset_start(value: number | null);
 }
 
 /** Attributes of `DataRange1d` (BokehJS `models/ranges/data_range1d`). */
 export interface DataRange1dAttributes extends DataRangeAttributes {
+  /** Bokeh type `Number`. Default: 2. */
   default_span?: number;
+  /** Bokeh type `Boolean`. Default: false. */
   flipped?: boolean;
+  /** Bokeh type `Nullable(Enum(StartEnd))`. Default: null. */
   follow?: StartEnd | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   follow_interval?: number | null;
+  /** Bokeh type `Boolean`. Default: false. */
   only_visible?: boolean;
+  /** Bokeh type `Number`. Default: 0.1. */
   range_padding?: number;
+  /** Bokeh type `Enum(PaddingUnits)`. Default: "percent". */
   range_padding_units?: PaddingUnits;
 }
 
@@ -192,33 +231,40 @@ export class DataRange1d extends DataRange {
   }
 }
 export interface DataRange1d {
-  /** The value of one of `DataRange1d`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DataRange1dAttributes>(attr: K): DataRange1d[K];
-  /** Sets one of `DataRange1d`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DataRange1dAttributes>(attr: K, value: AttributeValue<DataRange1dAttributes, K>): this;
-  /** Sets several of `DataRange1d`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DataRange1dAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DataRange1dAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DataRange1d[K], value: DataRange1d[K]) => void): () => void;
-  /** Default: 2. */
+  /** Bokeh type `Number`. Default: 2. */
   get default_span(): number;
+  /** Sets `default_span` (a `ValidationError` if the value does not fit). */
   set default_span(value: number);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get flipped(): boolean;
+  /** Sets `flipped` (a `ValidationError` if the value does not fit). */
   set flipped(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Enum(StartEnd))`. Default: null. */
   get follow(): StartEnd | null;
+  /** Sets `follow` (a `ValidationError` if the value does not fit). */
   set follow(value: StartEnd | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get follow_interval(): number | null;
+  /** Sets `follow_interval` (a `ValidationError` if the value does not fit). */
   set follow_interval(value: number | null);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get only_visible(): boolean;
+  /** Sets `only_visible` (a `ValidationError` if the value does not fit). */
   set only_visible(value: boolean);
-  /** Default: 0.1. */
+  /** Bokeh type `Number`. Default: 0.1. */
   get range_padding(): number;
+  /** Sets `range_padding` (a `ValidationError` if the value does not fit). */
   set range_padding(value: number);
-  /** Default: "percent". */
+  /** Bokeh type `Enum(PaddingUnits)`. Default: "percent". */
   get range_padding_units(): PaddingUnits;
+  /** Sets `range_padding_units` (a `ValidationError` if the value does not fit). */
   set range_padding_units(value: PaddingUnits);
 }

@@ -13,6 +13,7 @@ import { StyledElement, type Menu, type StyledElementAttributes, type UIElement 
 
 /** Attributes of `RendererGroup` (BokehJS `models/renderers/renderer_group`). */
 export interface RendererGroupAttributes extends BokehModelAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   visible?: boolean;
 }
 
@@ -25,28 +26,37 @@ export class RendererGroup extends BokehModel {
   }
 }
 export interface RendererGroup {
-  /** The value of one of `RendererGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RendererGroupAttributes>(attr: K): RendererGroup[K];
-  /** Sets one of `RendererGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RendererGroupAttributes>(attr: K, value: AttributeValue<RendererGroupAttributes, K>): this;
-  /** Sets several of `RendererGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RendererGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RendererGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RendererGroup[K], value: RendererGroup[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get visible(): boolean;
+  /** Sets `visible` (a `ValidationError` if the value does not fit). */
   set visible(value: boolean);
 }
 
 /** Attributes of `Renderer` (BokehJS `models/renderers/renderer`). */
 export interface RendererAttributes extends StyledElementAttributes {
+  /** Bokeh type `Nullable(Ref(Menu))`. Default: null. */
   context_menu?: Menu | null;
+  /** Bokeh type `Nullable(Ref(CoordinateMapping))`. Default: null. */
   coordinates?: CoordinateMapping | null;
+  /** Bokeh type `Nullable(Ref(RendererGroup))`. Default: null. */
   group?: RendererGroup | null;
+  /** Bokeh type `Enum(RenderLevel)`. Default: "image". */
   level?: RenderLevel;
+  /** Bokeh type `Boolean`. Default: false. */
   propagate_hover?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   visible?: boolean;
+  /** Bokeh type `String`. Default: "default". */
   x_range_name?: string;
+  /** Bokeh type `String`. Default: "default". */
   y_range_name?: string;
 }
 
@@ -55,43 +65,53 @@ export abstract class Renderer extends StyledElement {
   static override readonly modelType: string = "Renderer";
 }
 export interface Renderer {
-  /** The value of one of `Renderer`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RendererAttributes>(attr: K): Renderer[K];
-  /** Sets one of `Renderer`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RendererAttributes>(attr: K, value: AttributeValue<RendererAttributes, K>): this;
-  /** Sets several of `Renderer`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RendererAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RendererAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Renderer[K], value: Renderer[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Menu))`. Default: null. */
   get context_menu(): Menu | null;
+  /** Sets `context_menu` (a `ValidationError` if the value does not fit). */
   set context_menu(value: Menu | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(CoordinateMapping))`. Default: null. */
   get coordinates(): CoordinateMapping | null;
+  /** Sets `coordinates` (a `ValidationError` if the value does not fit). */
   set coordinates(value: CoordinateMapping | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(RendererGroup))`. Default: null. */
   get group(): RendererGroup | null;
+  /** Sets `group` (a `ValidationError` if the value does not fit). */
   set group(value: RendererGroup | null);
-  /** Default: "image". */
+  /** Bokeh type `Enum(RenderLevel)`. Default: "image". */
   get level(): RenderLevel;
+  /** Sets `level` (a `ValidationError` if the value does not fit). */
   set level(value: RenderLevel);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get propagate_hover(): boolean;
+  /** Sets `propagate_hover` (a `ValidationError` if the value does not fit). */
   set propagate_hover(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get visible(): boolean;
+  /** Sets `visible` (a `ValidationError` if the value does not fit). */
   set visible(value: boolean);
-  /** Default: "default". */
+  /** Bokeh type `String`. Default: "default". */
   get x_range_name(): string;
+  /** Sets `x_range_name` (a `ValidationError` if the value does not fit). */
   set x_range_name(value: string);
-  /** Default: "default". */
+  /** Bokeh type `String`. Default: "default". */
   get y_range_name(): string;
+  /** Sets `y_range_name` (a `ValidationError` if the value does not fit). */
   set y_range_name(value: string);
 }
 
 /** Attributes of `CompositeRenderer` (BokehJS `models/renderers/composite_renderer`). */
 export interface CompositeRendererAttributes extends RendererAttributes {
+  /** Bokeh type `List(Or(Ref(UIElement), Ref(bokeh.models.dom.DOMNode)))`. Default: [] (a new one for each model). */
   elements?: Array<UIElement | DOMNode>;
+  /** Bokeh type `List(Ref(Renderer))`. Default: [] (a new one for each model). */
   renderers?: Array<Renderer>;
 }
 
@@ -100,19 +120,21 @@ export abstract class CompositeRenderer extends Renderer {
   static override readonly modelType: string = "CompositeRenderer";
 }
 export interface CompositeRenderer {
-  /** The value of one of `CompositeRenderer`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CompositeRendererAttributes>(attr: K): CompositeRenderer[K];
-  /** Sets one of `CompositeRenderer`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CompositeRendererAttributes>(attr: K, value: AttributeValue<CompositeRendererAttributes, K>): this;
-  /** Sets several of `CompositeRenderer`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CompositeRendererAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CompositeRendererAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CompositeRenderer[K], value: CompositeRenderer[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(UIElement), Ref(bokeh.models.dom.DOMNode)))`. Default: [] (a new one for each model). */
   get elements(): Array<UIElement | DOMNode>;
+  /** Sets `elements` (a `ValidationError` if the value does not fit). */
   set elements(value: Array<UIElement | DOMNode>);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(Renderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<Renderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<Renderer>);
 }
 
@@ -134,8 +156,11 @@ export abstract class GuideRenderer extends Renderer {
 
 /** Attributes of `ContourRenderer` (BokehJS `models/renderers/contour_renderer`). */
 export interface ContourRendererAttributes extends DataRendererAttributes {
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   fill_renderer: GlyphRenderer;
+  /** Bokeh type `List(Number)`. Default: [] (a new one for each model). */
   levels?: Array<number>;
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   line_renderer: GlyphRenderer;
 }
 
@@ -148,34 +173,45 @@ export class ContourRenderer extends DataRenderer {
   }
 }
 export interface ContourRenderer {
-  /** The value of one of `ContourRenderer`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ContourRendererAttributes>(attr: K): ContourRenderer[K];
-  /** Sets one of `ContourRenderer`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ContourRendererAttributes>(attr: K, value: AttributeValue<ContourRendererAttributes, K>): this;
-  /** Sets several of `ContourRenderer`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ContourRendererAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ContourRendererAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ContourRenderer[K], value: ContourRenderer[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   get fill_renderer(): GlyphRenderer;
+  /** Sets `fill_renderer` (a `ValidationError` if the value does not fit). */
   set fill_renderer(value: GlyphRenderer);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Number)`. Default: [] (a new one for each model). */
   get levels(): Array<number>;
+  /** Sets `levels` (a `ValidationError` if the value does not fit). */
   set levels(value: Array<number>);
-  /** Required. */
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   get line_renderer(): GlyphRenderer;
+  /** Sets `line_renderer` (a `ValidationError` if the value does not fit). */
   set line_renderer(value: GlyphRenderer);
 }
 
 /** Attributes of `GlyphRenderer` (BokehJS `models/renderers/glyph_renderer`). */
 export interface GlyphRendererAttributes extends DataRendererAttributes {
+  /** Bokeh type `Ref(ColumnarDataSource)`. Required. */
   data_source: ColumnarDataSource;
+  /** Bokeh type `Ref(Glyph)`. Required. */
   glyph: Glyph;
+  /** Bokeh type `Nullable(Ref(Glyph))`. Default: null. */
   hover_glyph?: Glyph | null;
+  /** Bokeh type `Boolean`. Default: false. */
   muted?: boolean;
+  /** Bokeh type `Or(Ref(Glyph), Enum("auto"), Null)`. Default: "auto". */
   muted_glyph?: Glyph | "auto" | null;
+  /** Bokeh type `Or(Ref(Glyph), Enum("auto"), Null)`. Default: "auto". */
   nonselection_glyph?: Glyph | "auto" | null;
+  /** Bokeh type `Or(Ref(Glyph), Enum("auto"), Null)`. Default: "auto". */
   selection_glyph?: Glyph | "auto" | null;
+  /** Bokeh type `Ref(CDSView)`. Default: a new `CDSView`. */
   view?: CDSView;
 }
 
@@ -188,46 +224,59 @@ export class GlyphRenderer extends DataRenderer {
   }
 }
 export interface GlyphRenderer {
-  /** The value of one of `GlyphRenderer`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GlyphRendererAttributes>(attr: K): GlyphRenderer[K];
-  /** Sets one of `GlyphRenderer`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GlyphRendererAttributes>(attr: K, value: AttributeValue<GlyphRendererAttributes, K>): this;
-  /** Sets several of `GlyphRenderer`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GlyphRendererAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GlyphRendererAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GlyphRenderer[K], value: GlyphRenderer[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(ColumnarDataSource)`. Required. */
   get data_source(): ColumnarDataSource;
+  /** Sets `data_source` (a `ValidationError` if the value does not fit). */
   set data_source(value: ColumnarDataSource);
-  /** Required. */
+  /** Bokeh type `Ref(Glyph)`. Required. */
   get glyph(): Glyph;
+  /** Sets `glyph` (a `ValidationError` if the value does not fit). */
   set glyph(value: Glyph);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Glyph))`. Default: null. */
   get hover_glyph(): Glyph | null;
+  /** Sets `hover_glyph` (a `ValidationError` if the value does not fit). */
   set hover_glyph(value: Glyph | null);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get muted(): boolean;
+  /** Sets `muted` (a `ValidationError` if the value does not fit). */
   set muted(value: boolean);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(Glyph), Enum("auto"), Null)`. Default: "auto". */
   get muted_glyph(): Glyph | "auto" | null;
+  /** Sets `muted_glyph` (a `ValidationError` if the value does not fit). */
   set muted_glyph(value: Glyph | "auto" | null);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(Glyph), Enum("auto"), Null)`. Default: "auto". */
   get nonselection_glyph(): Glyph | "auto" | null;
+  /** Sets `nonselection_glyph` (a `ValidationError` if the value does not fit). */
   set nonselection_glyph(value: Glyph | "auto" | null);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(Glyph), Enum("auto"), Null)`. Default: "auto". */
   get selection_glyph(): Glyph | "auto" | null;
+  /** Sets `selection_glyph` (a `ValidationError` if the value does not fit). */
   set selection_glyph(value: Glyph | "auto" | null);
-  /** Default: a new `CDSView`. */
+  /** Bokeh type `Ref(CDSView)`. Default: a new `CDSView`. */
   get view(): CDSView;
+  /** Sets `view` (a `ValidationError` if the value does not fit). */
   set view(value: CDSView);
 }
 
 /** Attributes of `GraphRenderer` (BokehJS `models/renderers/graph_renderer`). */
 export interface GraphRendererAttributes extends DataRendererAttributes {
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   edge_renderer: GlyphRenderer;
+  /** Bokeh type `Ref(GraphHitTestPolicy)`. Default: a new `NodesOnly`. */
   inspection_policy?: GraphHitTestPolicy;
+  /** Bokeh type `Ref(LayoutProvider)`. Required. */
   layout_provider: LayoutProvider;
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   node_renderer: GlyphRenderer;
+  /** Bokeh type `Ref(GraphHitTestPolicy)`. Default: a new `NodesOnly`. */
   selection_policy?: GraphHitTestPolicy;
 }
 
@@ -240,27 +289,32 @@ export class GraphRenderer extends DataRenderer {
   }
 }
 export interface GraphRenderer {
-  /** The value of one of `GraphRenderer`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GraphRendererAttributes>(attr: K): GraphRenderer[K];
-  /** Sets one of `GraphRenderer`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GraphRendererAttributes>(attr: K, value: AttributeValue<GraphRendererAttributes, K>): this;
-  /** Sets several of `GraphRenderer`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GraphRendererAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GraphRendererAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GraphRenderer[K], value: GraphRenderer[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   get edge_renderer(): GlyphRenderer;
+  /** Sets `edge_renderer` (a `ValidationError` if the value does not fit). */
   set edge_renderer(value: GlyphRenderer);
-  /** Default: a new `NodesOnly`. */
+  /** Bokeh type `Ref(GraphHitTestPolicy)`. Default: a new `NodesOnly`. */
   get inspection_policy(): GraphHitTestPolicy;
+  /** Sets `inspection_policy` (a `ValidationError` if the value does not fit). */
   set inspection_policy(value: GraphHitTestPolicy);
-  /** Required. */
+  /** Bokeh type `Ref(LayoutProvider)`. Required. */
   get layout_provider(): LayoutProvider;
+  /** Sets `layout_provider` (a `ValidationError` if the value does not fit). */
   set layout_provider(value: LayoutProvider);
-  /** Required. */
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   get node_renderer(): GlyphRenderer;
+  /** Sets `node_renderer` (a `ValidationError` if the value does not fit). */
   set node_renderer(value: GlyphRenderer);
-  /** Default: a new `NodesOnly`. */
+  /** Bokeh type `Ref(GraphHitTestPolicy)`. Default: a new `NodesOnly`. */
   get selection_policy(): GraphHitTestPolicy;
+  /** Sets `selection_policy` (a `ValidationError` if the value does not fit). */
   set selection_policy(value: GraphHitTestPolicy);
 }

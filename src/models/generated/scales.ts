@@ -26,7 +26,9 @@ export class CategoricalScale extends Scale {
 
 /** Attributes of `CompositeScale` (BokehJS `models/scales/composite_scale`). */
 export interface CompositeScaleAttributes extends ScaleAttributes {
+  /** Bokeh type `Ref(Scale)`. Required. */
   source_scale: Scale;
+  /** Bokeh type `Ref(Scale)`. Required. */
   target_scale: Scale;
 }
 
@@ -39,19 +41,21 @@ export class CompositeScale extends Scale {
   }
 }
 export interface CompositeScale {
-  /** The value of one of `CompositeScale`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CompositeScaleAttributes>(attr: K): CompositeScale[K];
-  /** Sets one of `CompositeScale`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CompositeScaleAttributes>(attr: K, value: AttributeValue<CompositeScaleAttributes, K>): this;
-  /** Sets several of `CompositeScale`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CompositeScaleAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CompositeScaleAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CompositeScale[K], value: CompositeScale[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Scale)`. Required. */
   get source_scale(): Scale;
+  /** Sets `source_scale` (a `ValidationError` if the value does not fit). */
   set source_scale(value: Scale);
-  /** Required. */
+  /** Bokeh type `Ref(Scale)`. Required. */
   get target_scale(): Scale;
+  /** Sets `target_scale` (a `ValidationError` if the value does not fit). */
   set target_scale(value: Scale);
 }
 

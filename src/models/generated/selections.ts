@@ -6,9 +6,18 @@ import { BokehModel, type BokehModelAttributes } from "./model.js";
 
 /** Attributes of `Selection` (BokehJS `models/selections/selection`). */
 export interface SelectionAttributes extends BokehModelAttributes {
-  image_indices?: Array<{ flat_index: number; i: number; index: number; j: number }>;
+  /** Bokeh type `List(Struct(flat_index, i, index, j))`. Default: [] (a new one for each model). */
+  image_indices?: Array<{
+    /** `flat_index`: Bokeh type `Int`. */ flat_index: number;
+    /** `i`: Bokeh type `Int`. */ i: number;
+    /** `index`: Bokeh type `Int`. */ index: number;
+    /** `j`: Bokeh type `Int`. */ j: number;
+  }>;
+  /** Bokeh type `Arrayable(Int)`. Default: [] (a new one for each model). */
   indices?: Arrayable<number>;
+  /** Bokeh type `Arrayable(Int)`. Default: [] (a new one for each model). */
   line_indices?: Arrayable<number>;
+  /** Bokeh type `Map(Int, Arrayable(Int))`. Default: {} (a new one for each model). */
   multiline_indices?: Map<number, Arrayable<number>> | Record<string, Arrayable<number>>;
 }
 
@@ -21,25 +30,39 @@ export class Selection extends BokehModel {
   }
 }
 export interface Selection {
-  /** The value of one of `Selection`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SelectionAttributes>(attr: K): Selection[K];
-  /** Sets one of `Selection`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SelectionAttributes>(attr: K, value: AttributeValue<SelectionAttributes, K>): this;
-  /** Sets several of `Selection`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SelectionAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SelectionAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Selection[K], value: Selection[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
-  get image_indices(): Array<{ flat_index: number; i: number; index: number; j: number }>;
-  set image_indices(value: Array<{ flat_index: number; i: number; index: number; j: number }>);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Struct(flat_index, i, index, j))`. Default: [] (a new one for each model). */
+  get image_indices(): Array<{
+    /** `flat_index`: Bokeh type `Int`. */ flat_index: number;
+    /** `i`: Bokeh type `Int`. */ i: number;
+    /** `index`: Bokeh type `Int`. */ index: number;
+    /** `j`: Bokeh type `Int`. */ j: number;
+  }>;
+  /** Sets `image_indices` (a `ValidationError` if the value does not fit). */
+  set image_indices(value: Array<{
+    /** `flat_index`: Bokeh type `Int`. */ flat_index: number;
+    /** `i`: Bokeh type `Int`. */ i: number;
+    /** `index`: Bokeh type `Int`. */ index: number;
+    /** `j`: Bokeh type `Int`. */ j: number;
+  }>);
+  /** Bokeh type `Arrayable(Int)`. Default: [] (a new one for each model). */
   get indices(): Arrayable<number>;
+  /** Sets `indices` (a `ValidationError` if the value does not fit). */
   set indices(value: Arrayable<number>);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Arrayable(Int)`. Default: [] (a new one for each model). */
   get line_indices(): Arrayable<number>;
+  /** Sets `line_indices` (a `ValidationError` if the value does not fit). */
   set line_indices(value: Arrayable<number>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Map(Int, Arrayable(Int))`. Default: {} (a new one for each model). */
   get multiline_indices(): Map<number, Arrayable<number>> | Record<string, Arrayable<number>>;
+  /** Sets `multiline_indices` (a `ValidationError` if the value does not fit). */
   set multiline_indices(value: Map<number, Arrayable<number>> | Record<string, Arrayable<number>>);
 }
 

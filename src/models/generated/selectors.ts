@@ -6,6 +6,7 @@ import { BokehModel, type BokehModelAttributes } from "./model.js";
 
 /** Attributes of `Selector` (BokehJS `models/selectors/selector`). */
 export interface SelectorAttributes extends BokehModelAttributes {
+  /** Bokeh type `String`. Required. */
   query: string;
 }
 
@@ -14,16 +15,17 @@ export abstract class Selector extends BokehModel {
   static override readonly modelType: string = "Selector";
 }
 export interface Selector {
-  /** The value of one of `Selector`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SelectorAttributes>(attr: K): Selector[K];
-  /** Sets one of `Selector`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SelectorAttributes>(attr: K, value: AttributeValue<SelectorAttributes, K>): this;
-  /** Sets several of `Selector`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SelectorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SelectorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Selector[K], value: Selector[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get query(): string;
+  /** Sets `query` (a `ValidationError` if the value does not fit). */
   set query(value: string);
 }
 

@@ -6,6 +6,7 @@ import { BokehModel, type BokehModelAttributes } from "./model.js";
 
 /** Attributes of `BaseText` (BokehJS `models/text/base_text`). */
 export interface BaseTextAttributes extends BokehModelAttributes {
+  /** Bokeh type `String`. Required. */
   text: string;
 }
 
@@ -14,16 +15,17 @@ export abstract class BaseText extends BokehModel {
   static override readonly modelType: string = "BaseText";
 }
 export interface BaseText {
-  /** The value of one of `BaseText`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BaseTextAttributes>(attr: K): BaseText[K];
-  /** Sets one of `BaseText`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BaseTextAttributes>(attr: K, value: AttributeValue<BaseTextAttributes, K>): this;
-  /** Sets several of `BaseText`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BaseTextAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BaseTextAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BaseText[K], value: BaseText[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get text(): string;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: string);
 }
 
@@ -77,7 +79,9 @@ export class MathML extends MathText {
 
 /** Attributes of `TeX` (BokehJS `models/text/math_text`). */
 export interface TeXAttributes extends MathTextAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   inline?: boolean;
+  /** Bokeh type `Dict(Or(String, Tuple(String, Number)))`. Default: {} (a new one for each model). */
   macros?: Record<string, string | [string, number]>;
 }
 
@@ -90,18 +94,20 @@ export class TeX extends MathText {
   }
 }
 export interface TeX {
-  /** The value of one of `TeX`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TeXAttributes>(attr: K): TeX[K];
-  /** Sets one of `TeX`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TeXAttributes>(attr: K, value: AttributeValue<TeXAttributes, K>): this;
-  /** Sets several of `TeX`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TeXAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TeXAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TeX[K], value: TeX[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get inline(): boolean;
+  /** Sets `inline` (a `ValidationError` if the value does not fit). */
   set inline(value: boolean);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Or(String, Tuple(String, Number)))`. Default: {} (a new one for each model). */
   get macros(): Record<string, string | [string, number]>;
+  /** Sets `macros` (a `ValidationError` if the value does not fit). */
   set macros(value: Record<string, string | [string, number]>);
 }

@@ -7,6 +7,7 @@ import { BokehModel, type BokehModelAttributes } from "./model.js";
 
 /** Attributes of `Texture` (BokehJS `models/textures/texture`). */
 export interface TextureAttributes extends BokehModelAttributes {
+  /** Bokeh type `Enum(TextureRepetition)`. Default: "repeat". */
   repetition?: TextureRepetition;
 }
 
@@ -15,21 +16,23 @@ export abstract class Texture extends BokehModel {
   static override readonly modelType: string = "Texture";
 }
 export interface Texture {
-  /** The value of one of `Texture`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TextureAttributes>(attr: K): Texture[K];
-  /** Sets one of `Texture`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TextureAttributes>(attr: K, value: AttributeValue<TextureAttributes, K>): this;
-  /** Sets several of `Texture`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TextureAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TextureAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Texture[K], value: Texture[K]) => void): () => void;
-  /** Default: "repeat". */
+  /** Bokeh type `Enum(TextureRepetition)`. Default: "repeat". */
   get repetition(): TextureRepetition;
+  /** Sets `repetition` (a `ValidationError` if the value does not fit). */
   set repetition(value: TextureRepetition);
 }
 
 /** Attributes of `CanvasTexture` (BokehJS `models/textures/canvas_texture`). */
 export interface CanvasTextureAttributes extends TextureAttributes {
+  /** Bokeh type `String`. Required. */
   code: string;
 }
 
@@ -38,21 +41,23 @@ export abstract class CanvasTexture extends Texture {
   static override readonly modelType: string = "CanvasTexture";
 }
 export interface CanvasTexture {
-  /** The value of one of `CanvasTexture`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CanvasTextureAttributes>(attr: K): CanvasTexture[K];
-  /** Sets one of `CanvasTexture`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CanvasTextureAttributes>(attr: K, value: AttributeValue<CanvasTextureAttributes, K>): this;
-  /** Sets several of `CanvasTexture`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CanvasTextureAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CanvasTextureAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CanvasTexture[K], value: CanvasTexture[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
 }
 
 /** Attributes of `ImageURLTexture` (BokehJS `models/textures/image_url_texture`). */
 export interface ImageURLTextureAttributes extends TextureAttributes {
+  /** Bokeh type `String`. Required. */
   url: string;
 }
 
@@ -65,15 +70,16 @@ export class ImageURLTexture extends Texture {
   }
 }
 export interface ImageURLTexture {
-  /** The value of one of `ImageURLTexture`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ImageURLTextureAttributes>(attr: K): ImageURLTexture[K];
-  /** Sets one of `ImageURLTexture`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ImageURLTextureAttributes>(attr: K, value: AttributeValue<ImageURLTextureAttributes, K>): this;
-  /** Sets several of `ImageURLTexture`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ImageURLTextureAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ImageURLTextureAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ImageURLTexture[K], value: ImageURLTexture[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get url(): string;
+  /** Sets `url` (a `ValidationError` if the value does not fit). */
   set url(value: string);
 }

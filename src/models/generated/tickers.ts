@@ -16,7 +16,9 @@ export abstract class Ticker extends BokehModel {
 
 /** Attributes of `BinnedTicker` (BokehJS `models/tickers/binned_ticker`). */
 export interface BinnedTickerAttributes extends TickerAttributes {
+  /** Bokeh type `Ref(ScanningColorMapper)`. Required. */
   mapper: ScanningColorMapper;
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: 8. */
   num_major_ticks?: number | "auto";
 }
 
@@ -29,19 +31,21 @@ export class BinnedTicker extends Ticker {
   }
 }
 export interface BinnedTicker {
-  /** The value of one of `BinnedTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BinnedTickerAttributes>(attr: K): BinnedTicker[K];
-  /** Sets one of `BinnedTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BinnedTickerAttributes>(attr: K, value: AttributeValue<BinnedTickerAttributes, K>): this;
-  /** Sets several of `BinnedTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BinnedTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BinnedTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BinnedTicker[K], value: BinnedTicker[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(ScanningColorMapper)`. Required. */
   get mapper(): ScanningColorMapper;
+  /** Sets `mapper` (a `ValidationError` if the value does not fit). */
   set mapper(value: ScanningColorMapper);
-  /** Default: 8. */
+  /** Bokeh type `Or(Number, Enum("auto"))`. Default: 8. */
   get num_major_ticks(): number | "auto";
+  /** Sets `num_major_ticks` (a `ValidationError` if the value does not fit). */
   set num_major_ticks(value: number | "auto");
 }
 
@@ -59,7 +63,9 @@ export class CategoricalTicker extends Ticker {
 
 /** Attributes of `ContinuousTicker` (BokehJS `models/tickers/continuous_ticker`). */
 export interface ContinuousTickerAttributes extends TickerAttributes {
+  /** Bokeh type `NonNegative(Int)` in Bokeh 3.10.0 and 4.0.0-dev.5; `Int` in 3.7.3, 3.8.2 and 3.9.2. Default: 6. */
   desired_num_ticks?: number;
+  /** Bokeh type `NonNegative(Int)` in Bokeh 3.10.0 and 4.0.0-dev.5; `Int` in 3.7.3, 3.8.2 and 3.9.2. Default: 5. */
   num_minor_ticks?: number;
 }
 
@@ -68,26 +74,31 @@ export abstract class ContinuousTicker extends Ticker {
   static override readonly modelType: string = "ContinuousTicker";
 }
 export interface ContinuousTicker {
-  /** The value of one of `ContinuousTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ContinuousTickerAttributes>(attr: K): ContinuousTicker[K];
-  /** Sets one of `ContinuousTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ContinuousTickerAttributes>(attr: K, value: AttributeValue<ContinuousTickerAttributes, K>): this;
-  /** Sets several of `ContinuousTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ContinuousTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ContinuousTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ContinuousTicker[K], value: ContinuousTicker[K]) => void): () => void;
-  /** Default: 6. */
+  /** Bokeh type `NonNegative(Int)` in Bokeh 3.10.0 and 4.0.0-dev.5; `Int` in 3.7.3, 3.8.2 and 3.9.2. Default: 6. */
   get desired_num_ticks(): number;
+  /** Sets `desired_num_ticks` (a `ValidationError` if the value does not fit). */
   set desired_num_ticks(value: number);
-  /** Default: 5. */
+  /** Bokeh type `NonNegative(Int)` in Bokeh 3.10.0 and 4.0.0-dev.5; `Int` in 3.7.3, 3.8.2 and 3.9.2. Default: 5. */
   get num_minor_ticks(): number;
+  /** Sets `num_minor_ticks` (a `ValidationError` if the value does not fit). */
   set num_minor_ticks(value: number);
 }
 
 /** Attributes of `CustomJSTicker` (BokehJS `models/tickers/customjs_ticker`). */
 export interface CustomJSTickerAttributes extends TickerAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   major_code?: string;
+  /** Bokeh type `String`. Default: "". */
   minor_code?: string;
 }
 
@@ -100,30 +111,37 @@ export class CustomJSTicker extends Ticker {
   }
 }
 export interface CustomJSTicker {
-  /** The value of one of `CustomJSTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSTickerAttributes>(attr: K): CustomJSTicker[K];
-  /** Sets one of `CustomJSTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSTickerAttributes>(attr: K, value: AttributeValue<CustomJSTickerAttributes, K>): this;
-  /** Sets several of `CustomJSTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJSTicker[K], value: CustomJSTicker[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get major_code(): string;
+  /** Sets `major_code` (a `ValidationError` if the value does not fit). */
   set major_code(value: string);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get minor_code(): string;
+  /** Sets `minor_code` (a `ValidationError` if the value does not fit). */
   set minor_code(value: string);
 }
 
 /** Attributes of `AdaptiveTicker` (BokehJS `models/tickers/adaptive_ticker`). */
 export interface AdaptiveTickerAttributes extends ContinuousTickerAttributes {
+  /** Bokeh type `Number`. Default: 10. */
   base?: number;
+  /** Bokeh type `List(Number)`. Default: [1,2,5] (a new one for each model). */
   mantissas?: Array<number>;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   max_interval?: number | null;
+  /** Bokeh type `Number`. Default: 0. */
   min_interval?: number;
 }
 
@@ -136,25 +154,29 @@ export class AdaptiveTicker extends ContinuousTicker {
   }
 }
 export interface AdaptiveTicker {
-  /** The value of one of `AdaptiveTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AdaptiveTickerAttributes>(attr: K): AdaptiveTicker[K];
-  /** Sets one of `AdaptiveTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AdaptiveTickerAttributes>(attr: K, value: AttributeValue<AdaptiveTickerAttributes, K>): this;
-  /** Sets several of `AdaptiveTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AdaptiveTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AdaptiveTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: AdaptiveTicker[K], value: AdaptiveTicker[K]) => void): () => void;
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get base(): number;
+  /** Sets `base` (a `ValidationError` if the value does not fit). */
   set base(value: number);
-  /** Default: [1,2,5] (a new one for each model). */
+  /** Bokeh type `List(Number)`. Default: [1,2,5] (a new one for each model). */
   get mantissas(): Array<number>;
+  /** Sets `mantissas` (a `ValidationError` if the value does not fit). */
   set mantissas(value: Array<number>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get max_interval(): number | null;
+  /** Sets `max_interval` (a `ValidationError` if the value does not fit). */
   set max_interval(value: number | null);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get min_interval(): number;
+  /** Sets `min_interval` (a `ValidationError` if the value does not fit). */
   set min_interval(value: number);
 }
 
@@ -168,6 +190,7 @@ export abstract class BaseSingleIntervalTicker extends ContinuousTicker {
 
 /** Attributes of `CompositeTicker` (BokehJS `models/tickers/composite_ticker`). */
 export interface CompositeTickerAttributes extends ContinuousTickerAttributes {
+  /** Bokeh type `NonEmptyList(Ref(ContinuousTicker))`. Required. */
   tickers: Array<ContinuousTicker>;
 }
 
@@ -180,22 +203,25 @@ export class CompositeTicker extends ContinuousTicker {
   }
 }
 export interface CompositeTicker {
-  /** The value of one of `CompositeTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CompositeTickerAttributes>(attr: K): CompositeTicker[K];
-  /** Sets one of `CompositeTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CompositeTickerAttributes>(attr: K, value: AttributeValue<CompositeTickerAttributes, K>): this;
-  /** Sets several of `CompositeTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CompositeTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CompositeTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CompositeTicker[K], value: CompositeTicker[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `NonEmptyList(Ref(ContinuousTicker))`. Required. */
   get tickers(): Array<ContinuousTicker>;
+  /** Sets `tickers` (a `ValidationError` if the value does not fit). */
   set tickers(value: Array<ContinuousTicker>);
 }
 
 /** Attributes of `FixedTicker` (BokehJS `models/tickers/fixed_ticker`). */
 export interface FixedTickerAttributes extends ContinuousTickerAttributes {
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   minor_ticks?: Arrayable<number>;
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   ticks?: Arrayable<number>;
 }
 
@@ -208,19 +234,21 @@ export class FixedTicker extends ContinuousTicker {
   }
 }
 export interface FixedTicker {
-  /** The value of one of `FixedTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof FixedTickerAttributes>(attr: K): FixedTicker[K];
-  /** Sets one of `FixedTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof FixedTickerAttributes>(attr: K, value: AttributeValue<FixedTickerAttributes, K>): this;
-  /** Sets several of `FixedTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<FixedTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof FixedTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: FixedTicker[K], value: FixedTicker[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   get minor_ticks(): Arrayable<number>;
+  /** Sets `minor_ticks` (a `ValidationError` if the value does not fit). */
   set minor_ticks(value: Arrayable<number>);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Arrayable(Number)`. Default: [] (a new one for each model). */
   get ticks(): Arrayable<number>;
+  /** Sets `ticks` (a `ValidationError` if the value does not fit). */
   set ticks(value: Arrayable<number>);
 }
 
@@ -238,6 +266,7 @@ export class BasicTicker extends AdaptiveTicker {
 
 /** Attributes of `DatetimeTicker` (BokehJS `models/tickers/datetime_ticker`). */
 export interface DatetimeTickerAttributes extends Omit<CompositeTickerAttributes, "tickers"> {
+  /** Bokeh type `NonEmptyList(Ref(ContinuousTicker))`. Default: a new list of 12 models. */
   tickers?: Array<ContinuousTicker>;
 }
 
@@ -252,6 +281,7 @@ export class DatetimeTicker extends CompositeTicker {
 
 /** Attributes of `DaysTicker` (BokehJS `models/tickers/days_ticker`). */
 export interface DaysTickerAttributes extends BaseSingleIntervalTickerAttributes {
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   days?: Array<number>;
 }
 
@@ -264,16 +294,17 @@ export class DaysTicker extends BaseSingleIntervalTicker {
   }
 }
 export interface DaysTicker {
-  /** The value of one of `DaysTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DaysTickerAttributes>(attr: K): DaysTicker[K];
-  /** Sets one of `DaysTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DaysTickerAttributes>(attr: K, value: AttributeValue<DaysTickerAttributes, K>): this;
-  /** Sets several of `DaysTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DaysTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DaysTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DaysTicker[K], value: DaysTicker[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   get days(): Array<number>;
+  /** Sets `days` (a `ValidationError` if the value does not fit). */
   set days(value: Array<number>);
 }
 
@@ -291,6 +322,7 @@ export class LogTicker extends AdaptiveTicker {
 
 /** Attributes of `MonthsTicker` (BokehJS `models/tickers/months_ticker`). */
 export interface MonthsTickerAttributes extends BaseSingleIntervalTickerAttributes {
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   months?: Array<number>;
 }
 
@@ -303,21 +335,23 @@ export class MonthsTicker extends BaseSingleIntervalTicker {
   }
 }
 export interface MonthsTicker {
-  /** The value of one of `MonthsTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MonthsTickerAttributes>(attr: K): MonthsTicker[K];
-  /** Sets one of `MonthsTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MonthsTickerAttributes>(attr: K, value: AttributeValue<MonthsTickerAttributes, K>): this;
-  /** Sets several of `MonthsTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MonthsTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MonthsTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MonthsTicker[K], value: MonthsTicker[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   get months(): Array<number>;
+  /** Sets `months` (a `ValidationError` if the value does not fit). */
   set months(value: Array<number>);
 }
 
 /** Attributes of `SingleIntervalTicker` (BokehJS `models/tickers/single_interval_ticker`). */
 export interface SingleIntervalTickerAttributes extends BaseSingleIntervalTickerAttributes {
+  /** Bokeh type `Number`. Required. */
   interval: number;
 }
 
@@ -330,21 +364,23 @@ export class SingleIntervalTicker extends BaseSingleIntervalTicker {
   }
 }
 export interface SingleIntervalTicker {
-  /** The value of one of `SingleIntervalTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SingleIntervalTickerAttributes>(attr: K): SingleIntervalTicker[K];
-  /** Sets one of `SingleIntervalTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SingleIntervalTickerAttributes>(attr: K, value: AttributeValue<SingleIntervalTickerAttributes, K>): this;
-  /** Sets several of `SingleIntervalTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SingleIntervalTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SingleIntervalTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: SingleIntervalTicker[K], value: SingleIntervalTicker[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get interval(): number;
+  /** Sets `interval` (a `ValidationError` if the value does not fit). */
   set interval(value: number);
 }
 
 /** Attributes of `TimedeltaTicker` (BokehJS `models/tickers/timedelta_ticker`). Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
 export interface TimedeltaTickerAttributes extends Omit<CompositeTickerAttributes, "tickers"> {
+  /** Bokeh type `NonEmptyList(Ref(ContinuousTicker))`. Default: a new list of 4 models. */
   tickers?: Array<ContinuousTicker>;
 }
 
@@ -371,6 +407,7 @@ export class YearsTicker extends BaseSingleIntervalTicker {
 
 /** Attributes of `MercatorTicker` (BokehJS `models/tickers/mercator_ticker`). */
 export interface MercatorTickerAttributes extends BasicTickerAttributes {
+  /** Bokeh type `Nullable(Enum(LatLon))`. Default: null. */
   dimension?: LatLon | null;
 }
 
@@ -383,15 +420,16 @@ export class MercatorTicker extends BasicTicker {
   }
 }
 export interface MercatorTicker {
-  /** The value of one of `MercatorTicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MercatorTickerAttributes>(attr: K): MercatorTicker[K];
-  /** Sets one of `MercatorTicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MercatorTickerAttributes>(attr: K, value: AttributeValue<MercatorTickerAttributes, K>): this;
-  /** Sets several of `MercatorTicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MercatorTickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MercatorTickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MercatorTicker[K], value: MercatorTicker[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Enum(LatLon))`. Default: null. */
   get dimension(): LatLon | null;
+  /** Sets `dimension` (a `ValidationError` if the value does not fit). */
   set dimension(value: LatLon | null);
 }

@@ -7,16 +7,25 @@ import { Renderer, type RendererAttributes } from "./renderers.js";
 
 /** Attributes of `TileSource` (BokehJS `models/tiles/tile_source`). */
 export interface TileSourceAttributes extends BokehModelAttributes {
+  /** Bokeh type `String`. Default: "". */
   attribution?: string;
+  /** Bokeh type `Dict(String)`. Default: {} (a new one for each model). */
   extra_url_vars?: Record<string, string>;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   initial_resolution?: number | null;
+  /** Bokeh type `Number`. Default: 30. */
   max_zoom?: number;
+  /** Bokeh type `Number`. Default: 0. */
   min_zoom?: number;
-  /** Only in Bokeh 3.10.0 and 4.0.0-dev.5 (not 3.7.3, 3.8.2 and 3.9.2). */
+  /** Only in Bokeh 3.10.0 and 4.0.0-dev.5 (not 3.7.3, 3.8.2 and 3.9.2). Bokeh type `Number`. Default: 1. */
   pixel_ratio?: number;
+  /** Bokeh type `Number`. Default: 256. */
   tile_size?: number;
+  /** Bokeh type `String`. Default: "". */
   url?: string;
+  /** Bokeh type `Number`. Required. */
   x_origin_offset: number;
+  /** Bokeh type `Number`. Required. */
   y_origin_offset: number;
 }
 
@@ -25,51 +34,65 @@ export abstract class TileSource extends BokehModel {
   static override readonly modelType: string = "TileSource";
 }
 export interface TileSource {
-  /** The value of one of `TileSource`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TileSourceAttributes>(attr: K): TileSource[K];
-  /** Sets one of `TileSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TileSourceAttributes>(attr: K, value: AttributeValue<TileSourceAttributes, K>): this;
-  /** Sets several of `TileSource`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TileSourceAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TileSourceAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TileSource[K], value: TileSource[K]) => void): () => void;
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get attribution(): string;
+  /** Sets `attribution` (a `ValidationError` if the value does not fit). */
   set attribution(value: string);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(String)`. Default: {} (a new one for each model). */
   get extra_url_vars(): Record<string, string>;
+  /** Sets `extra_url_vars` (a `ValidationError` if the value does not fit). */
   set extra_url_vars(value: Record<string, string>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get initial_resolution(): number | null;
+  /** Sets `initial_resolution` (a `ValidationError` if the value does not fit). */
   set initial_resolution(value: number | null);
-  /** Default: 30. */
+  /** Bokeh type `Number`. Default: 30. */
   get max_zoom(): number;
+  /** Sets `max_zoom` (a `ValidationError` if the value does not fit). */
   set max_zoom(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get min_zoom(): number;
+  /** Sets `min_zoom` (a `ValidationError` if the value does not fit). */
   set min_zoom(value: number);
-  /** Only in Bokeh 3.10.0 and 4.0.0-dev.5 (not 3.7.3, 3.8.2 and 3.9.2). Default: 1. */
+  /** Only in Bokeh 3.10.0 and 4.0.0-dev.5 (not 3.7.3, 3.8.2 and 3.9.2). Bokeh type `Number`. Default: 1. */
   get pixel_ratio(): number;
+  /** Sets `pixel_ratio` (a `ValidationError` if the value does not fit). */
   set pixel_ratio(value: number);
-  /** Default: 256. */
+  /** Bokeh type `Number`. Default: 256. */
   get tile_size(): number;
+  /** Sets `tile_size` (a `ValidationError` if the value does not fit). */
   set tile_size(value: number);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get url(): string;
+  /** Sets `url` (a `ValidationError` if the value does not fit). */
   set url(value: string);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get x_origin_offset(): number;
+  /** Sets `x_origin_offset` (a `ValidationError` if the value does not fit). */
   set x_origin_offset(value: number);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get y_origin_offset(): number;
+  /** Sets `y_origin_offset` (a `ValidationError` if the value does not fit). */
   set y_origin_offset(value: number);
 }
 
 /** Attributes of `MercatorTileSource` (BokehJS `models/tiles/mercator_tile_source`). */
 export interface MercatorTileSourceAttributes extends Omit<TileSourceAttributes, "x_origin_offset" | "y_origin_offset"> {
+  /** Bokeh type `Boolean`. Default: false. */
   snap_to_zoom?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   wrap_around?: boolean;
+  /** Bokeh type `Number`. Default: 20037508.34. */
   x_origin_offset?: number;
+  /** Bokeh type `Number`. Default: 20037508.34. */
   y_origin_offset?: number;
 }
 
@@ -82,24 +105,27 @@ export class MercatorTileSource extends TileSource {
   }
 }
 export interface MercatorTileSource {
-  /** The value of one of `MercatorTileSource`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MercatorTileSourceAttributes>(attr: K): MercatorTileSource[K];
-  /** Sets one of `MercatorTileSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MercatorTileSourceAttributes>(attr: K, value: AttributeValue<MercatorTileSourceAttributes, K>): this;
-  /** Sets several of `MercatorTileSource`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MercatorTileSourceAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MercatorTileSourceAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MercatorTileSource[K], value: MercatorTileSource[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get snap_to_zoom(): boolean;
+  /** Sets `snap_to_zoom` (a `ValidationError` if the value does not fit). */
   set snap_to_zoom(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get wrap_around(): boolean;
+  /** Sets `wrap_around` (a `ValidationError` if the value does not fit). */
   set wrap_around(value: boolean);
 }
 
 /** Attributes of `BBoxTileSource` (BokehJS `models/tiles/bbox_tile_source`). */
 export interface BBoxTileSourceAttributes extends MercatorTileSourceAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   use_latlon?: boolean;
 }
 
@@ -112,16 +138,17 @@ export class BBoxTileSource extends MercatorTileSource {
   }
 }
 export interface BBoxTileSource {
-  /** The value of one of `BBoxTileSource`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BBoxTileSourceAttributes>(attr: K): BBoxTileSource[K];
-  /** Sets one of `BBoxTileSource`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BBoxTileSourceAttributes>(attr: K, value: AttributeValue<BBoxTileSourceAttributes, K>): this;
-  /** Sets several of `BBoxTileSource`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BBoxTileSourceAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BBoxTileSourceAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BBoxTileSource[K], value: BBoxTileSource[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get use_latlon(): boolean;
+  /** Sets `use_latlon` (a `ValidationError` if the value does not fit). */
   set use_latlon(value: boolean);
 }
 
@@ -151,9 +178,13 @@ export class TMSTileSource extends MercatorTileSource {
 
 /** Attributes of `TileRenderer` (BokehJS `models/tiles/tile_renderer`). */
 export interface TileRendererAttributes extends RendererAttributes {
+  /** Bokeh type `Number`. Default: 1. */
   alpha?: number;
+  /** Bokeh type `Boolean`. Default: true. */
   render_parents?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   smoothing?: boolean;
+  /** Bokeh type `Ref(TileSource)`. Default: a new `WMTSTileSource`. */
   tile_source?: TileSource;
 }
 
@@ -166,25 +197,29 @@ export class TileRenderer extends Renderer {
   }
 }
 export interface TileRenderer {
-  /** The value of one of `TileRenderer`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TileRendererAttributes>(attr: K): TileRenderer[K];
-  /** Sets one of `TileRenderer`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TileRendererAttributes>(attr: K, value: AttributeValue<TileRendererAttributes, K>): this;
-  /** Sets several of `TileRenderer`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TileRendererAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TileRendererAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TileRenderer[K], value: TileRenderer[K]) => void): () => void;
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get alpha(): number;
+  /** Sets `alpha` (a `ValidationError` if the value does not fit). */
   set alpha(value: number);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get render_parents(): boolean;
+  /** Sets `render_parents` (a `ValidationError` if the value does not fit). */
   set render_parents(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get smoothing(): boolean;
+  /** Sets `smoothing` (a `ValidationError` if the value does not fit). */
   set smoothing(value: boolean);
-  /** Default: a new `WMTSTileSource`. */
+  /** Bokeh type `Ref(TileSource)`. Default: a new `WMTSTileSource`. */
   get tile_source(): TileSource;
+  /** Sets `tile_source` (a `ValidationError` if the value does not fit). */
   set tile_source(value: TileSource);
 }
 

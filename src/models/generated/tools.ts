@@ -33,7 +33,9 @@ import { Menu, UIElement, type MenuAttributes, type UIElementAttributes } from "
 
 /** Attributes of `CustomJSHover` (BokehJS `models/tools/inspectors/customjs_hover`). */
 export interface CustomJSHoverAttributes extends BokehModelAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   code?: string;
 }
 
@@ -46,27 +48,33 @@ export class CustomJSHover extends BokehModel {
   }
 }
 export interface CustomJSHover {
-  /** The value of one of `CustomJSHover`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSHoverAttributes>(attr: K): CustomJSHover[K];
-  /** Sets one of `CustomJSHover`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSHoverAttributes>(attr: K, value: AttributeValue<CustomJSHoverAttributes, K>): this;
-  /** Sets several of `CustomJSHover`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSHoverAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSHoverAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJSHover[K], value: CustomJSHover[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get code(): string;
+  /** Sets `code` (a `ValidationError` if the value does not fit). */
   set code(value: string);
 }
 
 /** Attributes of `Tool` (BokehJS `models/tools/tool`). */
 export interface ToolAttributes extends BokehModelAttributes {
+  /** Bokeh type `Nullable(String)`. Default: null. */
   description?: string | null;
+  /** Bokeh type `Or(String, Boolean)`. Default: true. */
   group?: string | boolean;
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   icon?: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Bokeh type `Boolean`. Default: true. */
   visible?: boolean;
 }
 
@@ -75,33 +83,41 @@ export abstract class Tool extends BokehModel {
   static override readonly modelType: string = "Tool";
 }
 export interface Tool {
-  /** The value of one of `Tool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToolAttributes>(attr: K): Tool[K];
-  /** Sets one of `Tool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToolAttributes>(attr: K, value: AttributeValue<ToolAttributes, K>): this;
-  /** Sets several of `Tool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Tool[K], value: Tool[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get description(): string | null;
+  /** Sets `description` (a `ValidationError` if the value does not fit). */
   set description(value: string | null);
-  /** Default: true. */
+  /** Bokeh type `Or(String, Boolean)`. Default: true. */
   get group(): string | boolean;
+  /** Sets `group` (a `ValidationError` if the value does not fit). */
   set group(value: string | boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   get icon(): ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Sets `icon` (a `ValidationError` if the value does not fit). */
   set icon(value: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get visible(): boolean;
+  /** Sets `visible` (a `ValidationError` if the value does not fit). */
   set visible(value: boolean);
 }
 
 /** Attributes of `ToolProxy` (BokehJS `models/tools/tool_proxy`). */
 export interface ToolProxyAttributes extends BokehModelAttributes {
+  /** Bokeh type `Boolean`. Default: computed by BokehJS (false for a new model). */
   active?: boolean;
+  /** Bokeh type `Boolean`. Default: false. */
   disabled?: boolean;
+  /** Bokeh type `List(Or(Ref(Tool), Ref(ToolProxy)))`. Default: [] (a new one for each model). */
   tools?: Array<Tool | ToolProxy>;
+  /** Bokeh type `Boolean`. Default: computed by BokehJS (false for a new model). */
   visible?: boolean;
 }
 
@@ -114,25 +130,29 @@ export class ToolProxy extends BokehModel {
   }
 }
 export interface ToolProxy {
-  /** The value of one of `ToolProxy`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToolProxyAttributes>(attr: K): ToolProxy[K];
-  /** Sets one of `ToolProxy`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToolProxyAttributes>(attr: K, value: AttributeValue<ToolProxyAttributes, K>): this;
-  /** Sets several of `ToolProxy`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToolProxyAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToolProxyAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToolProxy[K], value: ToolProxy[K]) => void): () => void;
-  /** Default: computed by BokehJS (false for a new model). */
+  /** Bokeh type `Boolean`. Default: computed by BokehJS (false for a new model). */
   get active(): boolean;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: boolean);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get disabled(): boolean;
+  /** Sets `disabled` (a `ValidationError` if the value does not fit). */
   set disabled(value: boolean);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(Tool), Ref(ToolProxy)))`. Default: [] (a new one for each model). */
   get tools(): Array<Tool | ToolProxy>;
+  /** Sets `tools` (a `ValidationError` if the value does not fit). */
   set tools(value: Array<Tool | ToolProxy>);
-  /** Default: computed by BokehJS (false for a new model). */
+  /** Bokeh type `Boolean`. Default: computed by BokehJS (false for a new model). */
   get visible(): boolean;
+  /** Sets `visible` (a `ValidationError` if the value does not fit). */
   set visible(value: boolean);
 }
 
@@ -162,9 +182,13 @@ export abstract class InspectTool extends Tool {
 
 /** Attributes of `BoxZoomTool` (BokehJS `models/tools/gestures/box_zoom_tool`). */
 export interface BoxZoomToolAttributes extends GestureToolAttributes {
+  /** Bokeh type `Or(Enum(Dimensions), Enum("auto"))`. Default: "auto". */
   dimensions?: Dimensions | "auto";
+  /** Bokeh type `Boolean`. Default: false. */
   match_aspect?: boolean;
+  /** Bokeh type `Enum(BoxOrigin)`. Default: "corner". */
   origin?: BoxOrigin;
+  /** Bokeh type `Ref(BoxAnnotation)`. Default: a new `BoxAnnotation`. */
   overlay?: BoxAnnotation;
 }
 
@@ -177,25 +201,29 @@ export class BoxZoomTool extends GestureTool {
   }
 }
 export interface BoxZoomTool {
-  /** The value of one of `BoxZoomTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BoxZoomToolAttributes>(attr: K): BoxZoomTool[K];
-  /** Sets one of `BoxZoomTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BoxZoomToolAttributes>(attr: K, value: AttributeValue<BoxZoomToolAttributes, K>): this;
-  /** Sets several of `BoxZoomTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BoxZoomToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BoxZoomToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BoxZoomTool[K], value: BoxZoomTool[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum(Dimensions), Enum("auto"))`. Default: "auto". */
   get dimensions(): Dimensions | "auto";
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions | "auto");
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get match_aspect(): boolean;
+  /** Sets `match_aspect` (a `ValidationError` if the value does not fit). */
   set match_aspect(value: boolean);
-  /** Default: "corner". */
+  /** Bokeh type `Enum(BoxOrigin)`. Default: "corner". */
   get origin(): BoxOrigin;
+  /** Sets `origin` (a `ValidationError` if the value does not fit). */
   set origin(value: BoxOrigin);
-  /** Default: a new `BoxAnnotation`. */
+  /** Bokeh type `Ref(BoxAnnotation)`. Default: a new `BoxAnnotation`. */
   get overlay(): BoxAnnotation;
+  /** Sets `overlay` (a `ValidationError` if the value does not fit). */
   set overlay(value: BoxAnnotation);
 }
 
@@ -213,10 +241,15 @@ export class CopyTool extends ActionTool {
 
 /** Attributes of `CrosshairTool` (BokehJS `models/tools/inspectors/crosshair_tool`). */
 export interface CrosshairToolAttributes extends InspectToolAttributes {
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   dimensions?: Dimensions;
+  /** Bokeh type `Percent`. Default: 1. */
   line_alpha?: number;
+  /** Bokeh type `Color`. Default: "black". */
   line_color?: Color;
+  /** Bokeh type `Number`. Default: 1. */
   line_width?: number;
+  /** Bokeh type `Or(Enum("auto"), Ref(Span), Tuple(Ref(Span), Ref(Span)))`. Default: "auto". */
   overlay?: "auto" | Span | [Span, Span];
 }
 
@@ -229,36 +262,45 @@ export class CrosshairTool extends InspectTool {
   }
 }
 export interface CrosshairTool {
-  /** The value of one of `CrosshairTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CrosshairToolAttributes>(attr: K): CrosshairTool[K];
-  /** Sets one of `CrosshairTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CrosshairToolAttributes>(attr: K, value: AttributeValue<CrosshairToolAttributes, K>): this;
-  /** Sets several of `CrosshairTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CrosshairToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CrosshairToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CrosshairTool[K], value: CrosshairTool[K]) => void): () => void;
-  /** Default: "both". */
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   get dimensions(): Dimensions;
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get line_alpha(): number;
+  /** Sets `line_alpha` (a `ValidationError` if the value does not fit). */
   set line_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Color`. Default: "black". */
   get line_color(): Color;
+  /** Sets `line_color` (a `ValidationError` if the value does not fit). */
   set line_color(value: Color);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get line_width(): number;
+  /** Sets `line_width` (a `ValidationError` if the value does not fit). */
   set line_width(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("auto"), Ref(Span), Tuple(Ref(Span), Ref(Span)))`. Default: "auto". */
   get overlay(): "auto" | Span | [Span, Span];
+  /** Sets `overlay` (a `ValidationError` if the value does not fit). */
   set overlay(value: "auto" | Span | [Span, Span]);
 }
 
 /** Attributes of `CustomAction` (BokehJS `models/tools/actions/custom_action`). */
 export interface CustomActionAttributes extends ActionToolAttributes {
+  /** Bokeh type `Nullable(Or(Ref(CustomJS), Func, Enum("auto")))`. Default: null. */
   active_callback?: CustomJS | "auto" | null;
+  /** Bokeh type `Nullable(Or(Ref(CustomJS), Func))`. Default: null. */
   callback?: CustomJS | null;
+  /** Bokeh type `Boolean`. Default: false. */
   active?: boolean;
+  /** Bokeh type `Boolean`. Default: false. */
   disabled?: boolean;
 }
 
@@ -271,31 +313,37 @@ export class CustomAction extends ActionTool {
   }
 }
 export interface CustomAction {
-  /** The value of one of `CustomAction`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomActionAttributes>(attr: K): CustomAction[K];
-  /** Sets one of `CustomAction`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomActionAttributes>(attr: K, value: AttributeValue<CustomActionAttributes, K>): this;
-  /** Sets several of `CustomAction`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomActionAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomActionAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomAction[K], value: CustomAction[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Ref(CustomJS), Func, Enum("auto")))`. Default: null. */
   get active_callback(): CustomJS | "auto" | null;
+  /** Sets `active_callback` (a `ValidationError` if the value does not fit). */
   set active_callback(value: CustomJS | "auto" | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Ref(CustomJS), Func))`. Default: null. */
   get callback(): CustomJS | null;
+  /** Sets `callback` (a `ValidationError` if the value does not fit). */
   set callback(value: CustomJS | null);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get active(): boolean;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: boolean);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get disabled(): boolean;
+  /** Sets `disabled` (a `ValidationError` if the value does not fit). */
   set disabled(value: boolean);
 }
 
 /** Attributes of `EditTool` (BokehJS `models/tools/edit/edit_tool`). */
 export interface EditToolAttributes extends GestureToolAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   default_overrides?: Record<string, unknown>;
+  /** Bokeh type `Unknown`. Default: 0. */
   empty_value?: unknown;
 }
 
@@ -304,19 +352,21 @@ export abstract class EditTool extends GestureTool {
   static override readonly modelType: string = "EditTool";
 }
 export interface EditTool {
-  /** The value of one of `EditTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof EditToolAttributes>(attr: K): EditTool[K];
-  /** Sets one of `EditTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof EditToolAttributes>(attr: K, value: AttributeValue<EditToolAttributes, K>): this;
-  /** Sets several of `EditTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<EditToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof EditToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: EditTool[K], value: EditTool[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get default_overrides(): Record<string, unknown>;
+  /** Sets `default_overrides` (a `ValidationError` if the value does not fit). */
   set default_overrides(value: Record<string, unknown>);
-  /** Default: 0. */
+  /** Bokeh type `Unknown`. Default: 0. */
   get empty_value(): unknown;
+  /** Sets `empty_value` (a `ValidationError` if the value does not fit). */
   set empty_value(value: unknown);
 }
 
@@ -346,6 +396,7 @@ export class FullscreenTool extends ActionTool {
 
 /** Attributes of `HelpTool` (BokehJS `models/tools/actions/help_tool`). */
 export interface HelpToolAttributes extends ActionToolAttributes {
+  /** Bokeh type `String`. Default: "https://docs.bokeh.org/en/latest/docs/user_guide/interaction/tools.... */
   redirect?: string;
 }
 
@@ -358,37 +409,49 @@ export class HelpTool extends ActionTool {
   }
 }
 export interface HelpTool {
-  /** The value of one of `HelpTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HelpToolAttributes>(attr: K): HelpTool[K];
-  /** Sets one of `HelpTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HelpToolAttributes>(attr: K, value: AttributeValue<HelpToolAttributes, K>): this;
-  /** Sets several of `HelpTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HelpToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HelpToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HelpTool[K], value: HelpTool[K]) => void): () => void;
-  /** Default: "https://docs.bokeh.org/en/latest/docs/user_guide/interaction/tools.... */
+  /** Bokeh type `String`. Default: "https://docs.bokeh.org/en/latest/docs/user_guide/interaction/tools.... */
   get redirect(): string;
+  /** Sets `redirect` (a `ValidationError` if the value does not fit). */
   set redirect(value: string);
 }
 
 /** Attributes of `HoverTool` (BokehJS `models/tools/inspectors/hover_tool`). */
 export interface HoverToolAttributes extends InspectToolAttributes {
+  /** Bokeh type `Enum(Anchor)`. Default: "center". */
   anchor?: Anchor;
+  /** Bokeh type `Enum(TooltipAttachment)`. Default: "horizontal". */
   attachment?: TooltipAttachment;
+  /** Bokeh type `Nullable(Any)`. Default: null. */
   callback?: unknown;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Dict(Or(Or(Func, Ref(CustomJS)), List(Or(Func, Ref(CustomJS)))))`. Default: {} (a new one for each model). */
   filters?: Record<string, CustomJS | Array<CustomJS>>;
+  /** Bokeh type `Dict(Or(Ref(CustomJSHover), Enum(BuiltinFormatter)))`. Default: {} (a new one for each model). */
   formatters?: Record<string, CustomJSHover | BuiltinFormatter>;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Positive(Int))`. Default: null. */
   limit?: number | null;
+  /** Bokeh type `Enum(LinePolicy)`. Default: "nearest". */
   line_policy?: LinePolicy;
+  /** Bokeh type `Enum(HoverMode)`. Default: "mouse". */
   mode?: HoverMode;
+  /** Bokeh type `Enum(MutedPolicy)`. Default: "show". */
   muted_policy?: MutedPolicy;
+  /** Bokeh type `Enum(PointPolicy)`. Default: "snap_to_data". */
   point_policy?: PointPolicy;
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   renderers?: Array<DataRenderer> | "auto";
+  /** Bokeh type `Boolean`. Default: true. */
   show_arrow?: boolean;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Or(String, List(Or(String, Tuple(String, Or(Enum(...), Enum(...)))))))`. Default: null. */
   sort_by?: string | Array<string | [string, "ascending" | "descending" | 1 | -1]> | null;
+  /** Bokeh type `Nullable(Or(Ref(bokeh.models.dom.DOMElement), String, List(Tuple(String, String)), Func))`. Default: [["index","$index"],["data (x, y)","($x, $y)"],["screen (x, y)","($... (a new one for each model). */
   tooltips?: DOMElement | string | Array<[string, string]> | null;
 }
 
@@ -401,60 +464,75 @@ export class HoverTool extends InspectTool {
   }
 }
 export interface HoverTool {
-  /** The value of one of `HoverTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HoverToolAttributes>(attr: K): HoverTool[K];
-  /** Sets one of `HoverTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HoverToolAttributes>(attr: K, value: AttributeValue<HoverToolAttributes, K>): this;
-  /** Sets several of `HoverTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HoverToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HoverToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HoverTool[K], value: HoverTool[K]) => void): () => void;
-  /** Default: "center". */
+  /** Bokeh type `Enum(Anchor)`. Default: "center". */
   get anchor(): Anchor;
+  /** Sets `anchor` (a `ValidationError` if the value does not fit). */
   set anchor(value: Anchor);
-  /** Default: "horizontal". */
+  /** Bokeh type `Enum(TooltipAttachment)`. Default: "horizontal". */
   get attachment(): TooltipAttachment;
+  /** Sets `attachment` (a `ValidationError` if the value does not fit). */
   set attachment(value: TooltipAttachment);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Any)`. Default: null. */
   get callback(): unknown;
+  /** Sets `callback` (a `ValidationError` if the value does not fit). */
   set callback(value: unknown);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: {} (a new one for each model). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Dict(Or(Or(Func, Ref(CustomJS)), List(Or(Func, Ref(CustomJS)))))`. Default: {} (a new one for each model). */
   get filters(): Record<string, CustomJS | Array<CustomJS>>;
+  /** Sets `filters` (a `ValidationError` if the value does not fit). */
   set filters(value: Record<string, CustomJS | Array<CustomJS>>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Or(Ref(CustomJSHover), Enum(BuiltinFormatter)))`. Default: {} (a new one for each model). */
   get formatters(): Record<string, CustomJSHover | BuiltinFormatter>;
+  /** Sets `formatters` (a `ValidationError` if the value does not fit). */
   set formatters(value: Record<string, CustomJSHover | BuiltinFormatter>);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: null. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Positive(Int))`. Default: null. */
   get limit(): number | null;
+  /** Sets `limit` (a `ValidationError` if the value does not fit). */
   set limit(value: number | null);
-  /** Default: "nearest". */
+  /** Bokeh type `Enum(LinePolicy)`. Default: "nearest". */
   get line_policy(): LinePolicy;
+  /** Sets `line_policy` (a `ValidationError` if the value does not fit). */
   set line_policy(value: LinePolicy);
-  /** Default: "mouse". */
+  /** Bokeh type `Enum(HoverMode)`. Default: "mouse". */
   get mode(): HoverMode;
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: HoverMode);
-  /** Default: "show". */
+  /** Bokeh type `Enum(MutedPolicy)`. Default: "show". */
   get muted_policy(): MutedPolicy;
+  /** Sets `muted_policy` (a `ValidationError` if the value does not fit). */
   set muted_policy(value: MutedPolicy);
-  /** Default: "snap_to_data". */
+  /** Bokeh type `Enum(PointPolicy)`. Default: "snap_to_data". */
   get point_policy(): PointPolicy;
+  /** Sets `point_policy` (a `ValidationError` if the value does not fit). */
   set point_policy(value: PointPolicy);
-  /** Default: "auto". */
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   get renderers(): Array<DataRenderer> | "auto";
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<DataRenderer> | "auto");
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get show_arrow(): boolean;
+  /** Sets `show_arrow` (a `ValidationError` if the value does not fit). */
   set show_arrow(value: boolean);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: null. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Or(String, List(Or(String, Tuple(String, Or(Enum(...), Enum(...)))))))`. Default: null. */
   get sort_by(): string | Array<string | [string, "ascending" | "descending" | 1 | -1]> | null;
+  /** Sets `sort_by` (a `ValidationError` if the value does not fit). */
   set sort_by(value: string | Array<string | [string, "ascending" | "descending" | 1 | -1]> | null);
-  /** Default: [["index","$index"],["data (x, y)","($x, $y)"],["screen (x, y)","($... (a new one for each model). */
+  /** Bokeh type `Nullable(Or(Ref(bokeh.models.dom.DOMElement), String, List(Tuple(String, String)), Func))`. Default: [["index","$index"],["data (x, y)","($x, $y)"],["screen (x, y)","($... (a new one for each model). */
   get tooltips(): DOMElement | string | Array<[string, string]> | null;
+  /** Sets `tooltips` (a `ValidationError` if the value does not fit). */
   set tooltips(value: DOMElement | string | Array<[string, string]> | null);
 }
 
 /** Attributes of `PanTool` (BokehJS `models/tools/gestures/pan_tool`). */
 export interface PanToolAttributes extends GestureToolAttributes {
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   dimensions?: Dimensions;
 }
 
@@ -467,16 +545,17 @@ export class PanTool extends GestureTool {
   }
 }
 export interface PanTool {
-  /** The value of one of `PanTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PanToolAttributes>(attr: K): PanTool[K];
-  /** Sets one of `PanTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PanToolAttributes>(attr: K, value: AttributeValue<PanToolAttributes, K>): this;
-  /** Sets several of `PanTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PanToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PanToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PanTool[K], value: PanTool[K]) => void): () => void;
-  /** Default: "both". */
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   get dimensions(): Dimensions;
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions);
 }
 
@@ -490,11 +569,17 @@ export abstract class PlotActionTool extends ActionTool {
 
 /** Attributes of `RangeTool` (BokehJS `models/tools/gestures/range_tool`). */
 export interface RangeToolAttributes extends GestureToolAttributes {
+  /** Bokeh type `Ref(BoxAnnotation)`. Default: a new `BoxAnnotation`. */
   overlay?: BoxAnnotation;
+  /** Bokeh type `Enum("pan", "tap", "none")`. Default: "none". */
   start_gesture?: "pan" | "tap" | "none";
+  /** Bokeh type `Boolean`. Default: true. */
   x_interaction?: boolean;
+  /** Bokeh type `Nullable(Ref(Range))`. Default: null. */
   x_range?: Range | null;
+  /** Bokeh type `Boolean`. Default: true. */
   y_interaction?: boolean;
+  /** Bokeh type `Nullable(Ref(Range))`. Default: null. */
   y_range?: Range | null;
 }
 
@@ -507,36 +592,43 @@ export class RangeTool extends GestureTool {
   }
 }
 export interface RangeTool {
-  /** The value of one of `RangeTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RangeToolAttributes>(attr: K): RangeTool[K];
-  /** Sets one of `RangeTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RangeToolAttributes>(attr: K, value: AttributeValue<RangeToolAttributes, K>): this;
-  /** Sets several of `RangeTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RangeToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RangeToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RangeTool[K], value: RangeTool[K]) => void): () => void;
-  /** Default: a new `BoxAnnotation`. */
+  /** Bokeh type `Ref(BoxAnnotation)`. Default: a new `BoxAnnotation`. */
   get overlay(): BoxAnnotation;
+  /** Sets `overlay` (a `ValidationError` if the value does not fit). */
   set overlay(value: BoxAnnotation);
-  /** Default: "none". */
+  /** Bokeh type `Enum("pan", "tap", "none")`. Default: "none". */
   get start_gesture(): "pan" | "tap" | "none";
+  /** Sets `start_gesture` (a `ValidationError` if the value does not fit). */
   set start_gesture(value: "pan" | "tap" | "none");
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get x_interaction(): boolean;
+  /** Sets `x_interaction` (a `ValidationError` if the value does not fit). */
   set x_interaction(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Range))`. Default: null. */
   get x_range(): Range | null;
+  /** Sets `x_range` (a `ValidationError` if the value does not fit). */
   set x_range(value: Range | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get y_interaction(): boolean;
+  /** Sets `y_interaction` (a `ValidationError` if the value does not fit). */
   set y_interaction(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Range))`. Default: null. */
   get y_range(): Range | null;
+  /** Sets `y_range` (a `ValidationError` if the value does not fit). */
   set y_range(value: Range | null);
 }
 
 /** Attributes of `SaveTool` (BokehJS `models/tools/actions/save_tool`). */
 export interface SaveToolAttributes extends ActionToolAttributes {
+  /** Bokeh type `Nullable(String)`. Default: null. */
   filename?: string | null;
 }
 
@@ -549,21 +641,23 @@ export class SaveTool extends ActionTool {
   }
 }
 export interface SaveTool {
-  /** The value of one of `SaveTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SaveToolAttributes>(attr: K): SaveTool[K];
-  /** Sets one of `SaveTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SaveToolAttributes>(attr: K, value: AttributeValue<SaveToolAttributes, K>): this;
-  /** Sets several of `SaveTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SaveToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SaveToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: SaveTool[K], value: SaveTool[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get filename(): string | null;
+  /** Sets `filename` (a `ValidationError` if the value does not fit). */
   set filename(value: string | null);
 }
 
 /** Attributes of `SelectTool` (BokehJS `models/tools/gestures/select_tool`). */
 export interface SelectToolAttributes extends GestureToolAttributes {
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   renderers?: Array<DataRenderer> | "auto";
 }
 
@@ -572,23 +666,27 @@ export abstract class SelectTool extends GestureTool {
   static override readonly modelType: string = "SelectTool";
 }
 export interface SelectTool {
-  /** The value of one of `SelectTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SelectToolAttributes>(attr: K): SelectTool[K];
-  /** Sets one of `SelectTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SelectToolAttributes>(attr: K, value: AttributeValue<SelectToolAttributes, K>): this;
-  /** Sets several of `SelectTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SelectToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SelectToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: SelectTool[K], value: SelectTool[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   get renderers(): Array<DataRenderer> | "auto";
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<DataRenderer> | "auto");
 }
 
 /** Attributes of `ToolButton` (BokehJS `models/tools/tool_button`). */
 export interface ToolButtonAttributes extends UIElementAttributes {
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   icon?: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Bokeh type `Or(Ref(Tool), Ref(ToolProxy))`. Required. */
   tool: Tool | ToolProxy;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   tooltip?: string | null;
 }
 
@@ -597,36 +695,49 @@ export abstract class ToolButton extends UIElement {
   static override readonly modelType: string = "ToolButton";
 }
 export interface ToolButton {
-  /** The value of one of `ToolButton`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToolButtonAttributes>(attr: K): ToolButton[K];
-  /** Sets one of `ToolButton`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToolButtonAttributes>(attr: K, value: AttributeValue<ToolButtonAttributes, K>): this;
-  /** Sets several of `ToolButton`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToolButtonAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToolButtonAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToolButton[K], value: ToolButton[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   get icon(): ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Sets `icon` (a `ValidationError` if the value does not fit). */
   set icon(value: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null);
-  /** Required. */
+  /** Bokeh type `Or(Ref(Tool), Ref(ToolProxy))`. Required. */
   get tool(): Tool | ToolProxy;
+  /** Sets `tool` (a `ValidationError` if the value does not fit). */
   set tool(value: Tool | ToolProxy);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get tooltip(): string | null;
+  /** Sets `tooltip` (a `ValidationError` if the value does not fit). */
   set tooltip(value: string | null);
 }
 
 /** Attributes of `Toolbar` (BokehJS `models/tools/toolbar`). */
 export interface ToolbarAttributes extends UIElementAttributes {
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   active_drag?: GestureTool | ToolProxy | "auto" | null;
+  /** Bokeh type `Nullable(Or(Ref(Tool), List(Ref(Tool)), Ref(ToolProxy), Enum("auto")))`. Default: "auto". */
   active_inspect?: Tool | Array<Tool> | ToolProxy | "auto" | null;
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   active_multi?: GestureTool | ToolProxy | "auto" | null;
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   active_scroll?: GestureTool | ToolProxy | "auto" | null;
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   active_tap?: GestureTool | ToolProxy | "auto" | null;
+  /** Bokeh type `Boolean`. Default: false. */
   autohide?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   group?: boolean;
+  /** Bokeh type `List(Enum(ToolName))`. Default: ["hover"] (a new one for each model). */
   group_types?: Array<ToolName>;
+  /** Bokeh type `Nullable(Enum(Logo))`. Default: "normal". */
   logo?: Logo | null;
+  /** Bokeh type `List(Or(Ref(Tool), Ref(ToolProxy)))`. Default: [] (a new one for each model). */
   tools?: Array<Tool | ToolProxy>;
 }
 
@@ -639,50 +750,66 @@ export class Toolbar extends UIElement {
   }
 }
 export interface Toolbar {
-  /** The value of one of `Toolbar`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToolbarAttributes>(attr: K): Toolbar[K];
-  /** Sets one of `Toolbar`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToolbarAttributes>(attr: K, value: AttributeValue<ToolbarAttributes, K>): this;
-  /** Sets several of `Toolbar`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToolbarAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToolbarAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Toolbar[K], value: Toolbar[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   get active_drag(): GestureTool | ToolProxy | "auto" | null;
+  /** Sets `active_drag` (a `ValidationError` if the value does not fit). */
   set active_drag(value: GestureTool | ToolProxy | "auto" | null);
-  /** Default: "auto". */
+  /** Bokeh type `Nullable(Or(Ref(Tool), List(Ref(Tool)), Ref(ToolProxy), Enum("auto")))`. Default: "auto". */
   get active_inspect(): Tool | Array<Tool> | ToolProxy | "auto" | null;
+  /** Sets `active_inspect` (a `ValidationError` if the value does not fit). */
   set active_inspect(value: Tool | Array<Tool> | ToolProxy | "auto" | null);
-  /** Default: "auto". */
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   get active_multi(): GestureTool | ToolProxy | "auto" | null;
+  /** Sets `active_multi` (a `ValidationError` if the value does not fit). */
   set active_multi(value: GestureTool | ToolProxy | "auto" | null);
-  /** Default: "auto". */
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   get active_scroll(): GestureTool | ToolProxy | "auto" | null;
+  /** Sets `active_scroll` (a `ValidationError` if the value does not fit). */
   set active_scroll(value: GestureTool | ToolProxy | "auto" | null);
-  /** Default: "auto". */
+  /** Bokeh type `Nullable(Or(Or(Ref(GestureTool), Ref(ToolProxy)), Enum("auto")))`. Default: "auto". */
   get active_tap(): GestureTool | ToolProxy | "auto" | null;
+  /** Sets `active_tap` (a `ValidationError` if the value does not fit). */
   set active_tap(value: GestureTool | ToolProxy | "auto" | null);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get autohide(): boolean;
+  /** Sets `autohide` (a `ValidationError` if the value does not fit). */
   set autohide(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get group(): boolean;
+  /** Sets `group` (a `ValidationError` if the value does not fit). */
   set group(value: boolean);
-  /** Default: ["hover"] (a new one for each model). */
+  /** Bokeh type `List(Enum(ToolName))`. Default: ["hover"] (a new one for each model). */
   get group_types(): Array<ToolName>;
+  /** Sets `group_types` (a `ValidationError` if the value does not fit). */
   set group_types(value: Array<ToolName>);
-  /** Default: "normal". */
+  /** Bokeh type `Nullable(Enum(Logo))`. Default: "normal". */
   get logo(): Logo | null;
+  /** Sets `logo` (a `ValidationError` if the value does not fit). */
   set logo(value: Logo | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(Tool), Ref(ToolProxy)))`. Default: [] (a new one for each model). */
   get tools(): Array<Tool | ToolProxy>;
+  /** Sets `tools` (a `ValidationError` if the value does not fit). */
   set tools(value: Array<Tool | ToolProxy>);
 }
 
 /** Attributes of `WheelPanTool` (BokehJS `models/tools/gestures/wheel_pan_tool`). */
 export interface WheelPanToolAttributes extends GestureToolAttributes {
+  /** Bokeh type `Enum(Dimension)`. Default: "width". */
   dimension?: Dimension;
-  modifiers?: { alt?: boolean; ctrl?: boolean; shift?: boolean };
+  /** Bokeh type `PartialStruct(alt, ctrl, shift)`. Default: {} (a new one for each model). */
+  modifiers?: {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  };
 }
 
 /** Bokeh's `WheelPanTool` model (BokehJS `models/tools/gestures/wheel_pan_tool`). */
@@ -694,34 +821,59 @@ export class WheelPanTool extends GestureTool {
   }
 }
 export interface WheelPanTool {
-  /** The value of one of `WheelPanTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof WheelPanToolAttributes>(attr: K): WheelPanTool[K];
-  /** Sets one of `WheelPanTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof WheelPanToolAttributes>(attr: K, value: AttributeValue<WheelPanToolAttributes, K>): this;
-  /** Sets several of `WheelPanTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<WheelPanToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof WheelPanToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: WheelPanTool[K], value: WheelPanTool[K]) => void): () => void;
-  /** Default: "width". */
+  /** Bokeh type `Enum(Dimension)`. Default: "width". */
   get dimension(): Dimension;
+  /** Sets `dimension` (a `ValidationError` if the value does not fit). */
   set dimension(value: Dimension);
-  /** Default: {} (a new one for each model). */
-  get modifiers(): { alt?: boolean; ctrl?: boolean; shift?: boolean };
-  set modifiers(value: { alt?: boolean; ctrl?: boolean; shift?: boolean });
+  /** Bokeh type `PartialStruct(alt, ctrl, shift)`. Default: {} (a new one for each model). */
+  get modifiers(): {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  };
+  /** Sets `modifiers` (a `ValidationError` if the value does not fit). */
+  set modifiers(value: {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  });
 }
 
 /** Attributes of `WheelZoomTool` (BokehJS `models/tools/gestures/wheel_zoom_tool`). */
 export interface WheelZoomToolAttributes extends GestureToolAttributes {
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   dimensions?: Dimensions;
+  /** Bokeh type `Boolean`. Default: false. */
   hit_test?: boolean;
+  /** Bokeh type `Or(Ref(GroupBy), Enum("only_hit"))`. Default: "only_hit". */
   hit_test_behavior?: GroupBy | "only_hit";
+  /** Bokeh type `Enum("point", "hline", "vline")`. Default: "point". */
   hit_test_mode?: "point" | "hline" | "vline";
+  /** Bokeh type `NonNegative(Int)`. Default: 0. */
   level?: number;
+  /** Bokeh type `Boolean`. Default: true. */
   maintain_focus?: boolean;
-  modifiers?: { alt?: boolean; ctrl?: boolean; shift?: boolean };
+  /** Bokeh type `PartialStruct(alt, ctrl, shift)`. Default: {} (a new one for each model). */
+  modifiers?: {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  };
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   renderers?: Array<DataRenderer> | "auto";
+  /** Bokeh type `Number`. Default: 0.0016666666666666668. */
   speed?: number;
+  /** Bokeh type `Boolean`. Default: true. */
   zoom_on_axis?: boolean;
+  /** Bokeh type `Enum("none", "cross", "all")`. Default: "all". */
   zoom_together?: "none" | "cross" | "all";
 }
 
@@ -734,53 +886,75 @@ export class WheelZoomTool extends GestureTool {
   }
 }
 export interface WheelZoomTool {
-  /** The value of one of `WheelZoomTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof WheelZoomToolAttributes>(attr: K): WheelZoomTool[K];
-  /** Sets one of `WheelZoomTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof WheelZoomToolAttributes>(attr: K, value: AttributeValue<WheelZoomToolAttributes, K>): this;
-  /** Sets several of `WheelZoomTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<WheelZoomToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof WheelZoomToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: WheelZoomTool[K], value: WheelZoomTool[K]) => void): () => void;
-  /** Default: "both". */
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   get dimensions(): Dimensions;
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get hit_test(): boolean;
+  /** Sets `hit_test` (a `ValidationError` if the value does not fit). */
   set hit_test(value: boolean);
-  /** Default: "only_hit". */
+  /** Bokeh type `Or(Ref(GroupBy), Enum("only_hit"))`. Default: "only_hit". */
   get hit_test_behavior(): GroupBy | "only_hit";
+  /** Sets `hit_test_behavior` (a `ValidationError` if the value does not fit). */
   set hit_test_behavior(value: GroupBy | "only_hit");
-  /** Default: "point". */
+  /** Bokeh type `Enum("point", "hline", "vline")`. Default: "point". */
   get hit_test_mode(): "point" | "hline" | "vline";
+  /** Sets `hit_test_mode` (a `ValidationError` if the value does not fit). */
   set hit_test_mode(value: "point" | "hline" | "vline");
-  /** Default: 0. */
+  /** Bokeh type `NonNegative(Int)`. Default: 0. */
   get level(): number;
+  /** Sets `level` (a `ValidationError` if the value does not fit). */
   set level(value: number);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get maintain_focus(): boolean;
+  /** Sets `maintain_focus` (a `ValidationError` if the value does not fit). */
   set maintain_focus(value: boolean);
-  /** Default: {} (a new one for each model). */
-  get modifiers(): { alt?: boolean; ctrl?: boolean; shift?: boolean };
-  set modifiers(value: { alt?: boolean; ctrl?: boolean; shift?: boolean });
-  /** Default: "auto". */
+  /** Bokeh type `PartialStruct(alt, ctrl, shift)`. Default: {} (a new one for each model). */
+  get modifiers(): {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  };
+  /** Sets `modifiers` (a `ValidationError` if the value does not fit). */
+  set modifiers(value: {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  });
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   get renderers(): Array<DataRenderer> | "auto";
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<DataRenderer> | "auto");
-  /** Default: 0.0016666666666666668. */
+  /** Bokeh type `Number`. Default: 0.0016666666666666668. */
   get speed(): number;
+  /** Sets `speed` (a `ValidationError` if the value does not fit). */
   set speed(value: number);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get zoom_on_axis(): boolean;
+  /** Sets `zoom_on_axis` (a `ValidationError` if the value does not fit). */
   set zoom_on_axis(value: boolean);
-  /** Default: "all". */
+  /** Bokeh type `Enum("none", "cross", "all")`. Default: "all". */
   get zoom_together(): "none" | "cross" | "all";
+  /** Sets `zoom_together` (a `ValidationError` if the value does not fit). */
   set zoom_together(value: "none" | "cross" | "all");
 }
 
 /** Attributes of `BoxEditTool` (BokehJS `models/tools/edit/box_edit_tool`). */
 export interface BoxEditToolAttributes extends EditToolAttributes {
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   dimensions?: Dimensions;
+  /** Bokeh type `Int`. Default: 0. */
   num_objects?: number;
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   renderers?: Array<GlyphRenderer>;
 }
 
@@ -793,28 +967,33 @@ export class BoxEditTool extends EditTool {
   }
 }
 export interface BoxEditTool {
-  /** The value of one of `BoxEditTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BoxEditToolAttributes>(attr: K): BoxEditTool[K];
-  /** Sets one of `BoxEditTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BoxEditToolAttributes>(attr: K, value: AttributeValue<BoxEditToolAttributes, K>): this;
-  /** Sets several of `BoxEditTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BoxEditToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BoxEditToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BoxEditTool[K], value: BoxEditTool[K]) => void): () => void;
-  /** Default: "both". */
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   get dimensions(): Dimensions;
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions);
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get num_objects(): number;
+  /** Sets `num_objects` (a `ValidationError` if the value does not fit). */
   set num_objects(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<GlyphRenderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<GlyphRenderer>);
 }
 
 /** Attributes of `ClickPanTool` (BokehJS `models/tools/actions/click_pan_tool`). */
 export interface ClickPanToolAttributes extends PlotActionToolAttributes {
+  /** Bokeh type `Enum(PanDirection)`. Required. */
   direction: PanDirection;
+  /** Bokeh type `Number`. Default: 0.1. */
   factor?: number;
 }
 
@@ -827,25 +1006,29 @@ export class ClickPanTool extends PlotActionTool {
   }
 }
 export interface ClickPanTool {
-  /** The value of one of `ClickPanTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ClickPanToolAttributes>(attr: K): ClickPanTool[K];
-  /** Sets one of `ClickPanTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ClickPanToolAttributes>(attr: K, value: AttributeValue<ClickPanToolAttributes, K>): this;
-  /** Sets several of `ClickPanTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ClickPanToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ClickPanToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ClickPanTool[K], value: ClickPanTool[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Enum(PanDirection)`. Required. */
   get direction(): PanDirection;
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: PanDirection);
-  /** Default: 0.1. */
+  /** Bokeh type `Number`. Default: 0.1. */
   get factor(): number;
+  /** Sets `factor` (a `ValidationError` if the value does not fit). */
   set factor(value: number);
 }
 
 /** Attributes of `FreehandDrawTool` (BokehJS `models/tools/edit/freehand_draw_tool`). */
 export interface FreehandDrawToolAttributes extends EditToolAttributes {
+  /** Bokeh type `Int`. Default: 0. */
   num_objects?: number;
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   renderers?: Array<GlyphRenderer>;
 }
 
@@ -858,24 +1041,27 @@ export class FreehandDrawTool extends EditTool {
   }
 }
 export interface FreehandDrawTool {
-  /** The value of one of `FreehandDrawTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof FreehandDrawToolAttributes>(attr: K): FreehandDrawTool[K];
-  /** Sets one of `FreehandDrawTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof FreehandDrawToolAttributes>(attr: K, value: AttributeValue<FreehandDrawToolAttributes, K>): this;
-  /** Sets several of `FreehandDrawTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<FreehandDrawToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof FreehandDrawToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: FreehandDrawTool[K], value: FreehandDrawTool[K]) => void): () => void;
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get num_objects(): number;
+  /** Sets `num_objects` (a `ValidationError` if the value does not fit). */
   set num_objects(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<GlyphRenderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<GlyphRenderer>);
 }
 
 /** Attributes of `LineTool` (BokehJS `models/tools/edit/line_tool`). */
 export interface LineToolAttributes extends EditToolAttributes {
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   intersection_renderer: GlyphRenderer;
 }
 
@@ -884,16 +1070,17 @@ export abstract class LineTool extends EditTool {
   static override readonly modelType: string = "LineTool";
 }
 export interface LineTool {
-  /** The value of one of `LineTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LineToolAttributes>(attr: K): LineTool[K];
-  /** Sets one of `LineTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LineToolAttributes>(attr: K, value: AttributeValue<LineToolAttributes, K>): this;
-  /** Sets several of `LineTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LineToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LineToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LineTool[K], value: LineTool[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(GlyphRenderer)`. Required. */
   get intersection_renderer(): GlyphRenderer;
+  /** Sets `intersection_renderer` (a `ValidationError` if the value does not fit). */
   set intersection_renderer(value: GlyphRenderer);
 }
 
@@ -911,9 +1098,13 @@ export class OnOffButton extends ToolButton {
 
 /** Attributes of `PointDrawTool` (BokehJS `models/tools/edit/point_draw_tool`). */
 export interface PointDrawToolAttributes extends EditToolAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   add?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   drag?: boolean;
+  /** Bokeh type `Int`. Default: 0. */
   num_objects?: number;
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   renderers?: Array<GlyphRenderer>;
 }
 
@@ -926,30 +1117,35 @@ export class PointDrawTool extends EditTool {
   }
 }
 export interface PointDrawTool {
-  /** The value of one of `PointDrawTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PointDrawToolAttributes>(attr: K): PointDrawTool[K];
-  /** Sets one of `PointDrawTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PointDrawToolAttributes>(attr: K, value: AttributeValue<PointDrawToolAttributes, K>): this;
-  /** Sets several of `PointDrawTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PointDrawToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PointDrawToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PointDrawTool[K], value: PointDrawTool[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get add(): boolean;
+  /** Sets `add` (a `ValidationError` if the value does not fit). */
   set add(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get drag(): boolean;
+  /** Sets `drag` (a `ValidationError` if the value does not fit). */
   set drag(value: boolean);
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get num_objects(): number;
+  /** Sets `num_objects` (a `ValidationError` if the value does not fit). */
   set num_objects(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<GlyphRenderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<GlyphRenderer>);
 }
 
 /** Attributes of `PolyTool` (BokehJS `models/tools/edit/poly_tool`). */
 export interface PolyToolAttributes extends EditToolAttributes {
+  /** Bokeh type `Nullable(Ref(GlyphRenderer))`. Default: null. */
   vertex_renderer?: GlyphRenderer | null;
 }
 
@@ -958,16 +1154,17 @@ export abstract class PolyTool extends EditTool {
   static override readonly modelType: string = "PolyTool";
 }
 export interface PolyTool {
-  /** The value of one of `PolyTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PolyToolAttributes>(attr: K): PolyTool[K];
-  /** Sets one of `PolyTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PolyToolAttributes>(attr: K, value: AttributeValue<PolyToolAttributes, K>): this;
-  /** Sets several of `PolyTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PolyToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PolyToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PolyTool[K], value: PolyTool[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(GlyphRenderer))`. Default: null. */
   get vertex_renderer(): GlyphRenderer | null;
+  /** Sets `vertex_renderer` (a `ValidationError` if the value does not fit). */
   set vertex_renderer(value: GlyphRenderer | null);
 }
 
@@ -985,9 +1182,13 @@ export class RedoTool extends PlotActionTool {
 
 /** Attributes of `RegionSelectTool` (BokehJS `models/tools/gestures/region_select_tool`). */
 export interface RegionSelectToolAttributes extends SelectToolAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   continuous?: boolean;
+  /** Bokeh type `Boolean`. Default: false. */
   greedy?: boolean;
+  /** Bokeh type `Enum(RegionSelectionMode)`. Default: "replace". */
   mode?: RegionSelectionMode;
+  /** Bokeh type `Boolean`. Default: false. */
   persistent?: boolean;
 }
 
@@ -996,25 +1197,29 @@ export abstract class RegionSelectTool extends SelectTool {
   static override readonly modelType: string = "RegionSelectTool";
 }
 export interface RegionSelectTool {
-  /** The value of one of `RegionSelectTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RegionSelectToolAttributes>(attr: K): RegionSelectTool[K];
-  /** Sets one of `RegionSelectTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RegionSelectToolAttributes>(attr: K, value: AttributeValue<RegionSelectToolAttributes, K>): this;
-  /** Sets several of `RegionSelectTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RegionSelectToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RegionSelectToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RegionSelectTool[K], value: RegionSelectTool[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get continuous(): boolean;
+  /** Sets `continuous` (a `ValidationError` if the value does not fit). */
   set continuous(value: boolean);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get greedy(): boolean;
+  /** Sets `greedy` (a `ValidationError` if the value does not fit). */
   set greedy(value: boolean);
-  /** Default: "replace". */
+  /** Bokeh type `Enum(RegionSelectionMode)`. Default: "replace". */
   get mode(): RegionSelectionMode;
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: RegionSelectionMode);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get persistent(): boolean;
+  /** Sets `persistent` (a `ValidationError` if the value does not fit). */
   set persistent(value: boolean);
 }
 
@@ -1032,11 +1237,20 @@ export class ResetTool extends PlotActionTool {
 
 /** Attributes of `TapTool` (BokehJS `models/tools/gestures/tap_tool`). */
 export interface TapToolAttributes extends SelectToolAttributes {
+  /** Bokeh type `Enum(TapBehavior)`. Default: "select". */
   behavior?: TapBehavior;
+  /** Bokeh type `Nullable(Any)`. Default: null. */
   callback?: unknown;
+  /** Bokeh type `Enum(TapGesture)`. Default: "tap". */
   gesture?: TapGesture;
+  /** Bokeh type `Enum(SelectionMode)`. Default: "toggle". */
   mode?: SelectionMode;
-  modifiers?: { alt?: boolean; ctrl?: boolean; shift?: boolean };
+  /** Bokeh type `PartialStruct(alt, ctrl, shift)`. Default: {} (a new one for each model). */
+  modifiers?: {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  };
 }
 
 /** Bokeh's `TapTool` model (BokehJS `models/tools/gestures/tap_tool`). */
@@ -1048,33 +1262,47 @@ export class TapTool extends SelectTool {
   }
 }
 export interface TapTool {
-  /** The value of one of `TapTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TapToolAttributes>(attr: K): TapTool[K];
-  /** Sets one of `TapTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TapToolAttributes>(attr: K, value: AttributeValue<TapToolAttributes, K>): this;
-  /** Sets several of `TapTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TapToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TapToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TapTool[K], value: TapTool[K]) => void): () => void;
-  /** Default: "select". */
+  /** Bokeh type `Enum(TapBehavior)`. Default: "select". */
   get behavior(): TapBehavior;
+  /** Sets `behavior` (a `ValidationError` if the value does not fit). */
   set behavior(value: TapBehavior);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Any)`. Default: null. */
   get callback(): unknown;
+  /** Sets `callback` (a `ValidationError` if the value does not fit). */
   set callback(value: unknown);
-  /** Default: "tap". */
+  /** Bokeh type `Enum(TapGesture)`. Default: "tap". */
   get gesture(): TapGesture;
+  /** Sets `gesture` (a `ValidationError` if the value does not fit). */
   set gesture(value: TapGesture);
-  /** Default: "toggle". */
+  /** Bokeh type `Enum(SelectionMode)`. Default: "toggle". */
   get mode(): SelectionMode;
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: SelectionMode);
-  /** Default: {} (a new one for each model). */
-  get modifiers(): { alt?: boolean; ctrl?: boolean; shift?: boolean };
-  set modifiers(value: { alt?: boolean; ctrl?: boolean; shift?: boolean });
+  /** Bokeh type `PartialStruct(alt, ctrl, shift)`. Default: {} (a new one for each model). */
+  get modifiers(): {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  };
+  /** Sets `modifiers` (a `ValidationError` if the value does not fit). */
+  set modifiers(value: {
+    /** `alt`: Bokeh type `Boolean`. */ alt?: boolean;
+    /** `ctrl`: Bokeh type `Boolean`. */ ctrl?: boolean;
+    /** `shift`: Bokeh type `Boolean`. */ shift?: boolean;
+  });
 }
 
 /** Attributes of `ToolMenu` (BokehJS `models/tools/tool_menu`). */
 export interface ToolMenuAttributes extends MenuAttributes {
+  /** Bokeh type `Ref(Toolbar)`. Required. */
   toolbar: Toolbar;
 }
 
@@ -1087,16 +1315,17 @@ export class ToolMenu extends Menu {
   }
 }
 export interface ToolMenu {
-  /** The value of one of `ToolMenu`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToolMenuAttributes>(attr: K): ToolMenu[K];
-  /** Sets one of `ToolMenu`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToolMenuAttributes>(attr: K, value: AttributeValue<ToolMenuAttributes, K>): this;
-  /** Sets several of `ToolMenu`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToolMenuAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToolMenuAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToolMenu[K], value: ToolMenu[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Toolbar)`. Required. */
   get toolbar(): Toolbar;
+  /** Sets `toolbar` (a `ValidationError` if the value does not fit). */
   set toolbar(value: Toolbar);
 }
 
@@ -1114,9 +1343,13 @@ export class UndoTool extends PlotActionTool {
 
 /** Attributes of `ZoomBaseTool` (BokehJS `models/tools/actions/zoom_base_tool`). */
 export interface ZoomBaseToolAttributes extends PlotActionToolAttributes {
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   dimensions?: Dimensions;
+  /** Bokeh type `Percent`. Default: 0.1. */
   factor?: number;
+  /** Bokeh type `NonNegative(Int)`. Default: 0. */
   level?: number;
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   renderers?: Array<DataRenderer> | "auto";
 }
 
@@ -1125,32 +1358,39 @@ export abstract class ZoomBaseTool extends PlotActionTool {
   static override readonly modelType: string = "ZoomBaseTool";
 }
 export interface ZoomBaseTool {
-  /** The value of one of `ZoomBaseTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ZoomBaseToolAttributes>(attr: K): ZoomBaseTool[K];
-  /** Sets one of `ZoomBaseTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ZoomBaseToolAttributes>(attr: K, value: AttributeValue<ZoomBaseToolAttributes, K>): this;
-  /** Sets several of `ZoomBaseTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ZoomBaseToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ZoomBaseToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ZoomBaseTool[K], value: ZoomBaseTool[K]) => void): () => void;
-  /** Default: "both". */
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   get dimensions(): Dimensions;
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions);
-  /** Default: 0.1. */
+  /** Bokeh type `Percent`. Default: 0.1. */
   get factor(): number;
+  /** Sets `factor` (a `ValidationError` if the value does not fit). */
   set factor(value: number);
-  /** Default: 0. */
+  /** Bokeh type `NonNegative(Int)`. Default: 0. */
   get level(): number;
+  /** Sets `level` (a `ValidationError` if the value does not fit). */
   set level(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(List(Ref(DataRenderer)), Enum("auto"))`. Default: "auto". */
   get renderers(): Array<DataRenderer> | "auto";
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<DataRenderer> | "auto");
 }
 
 /** Attributes of `BoxSelectTool` (BokehJS `models/tools/gestures/box_select_tool`). */
 export interface BoxSelectToolAttributes extends RegionSelectToolAttributes {
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   dimensions?: Dimensions;
+  /** Bokeh type `Enum(BoxOrigin)`. Default: "corner". */
   origin?: BoxOrigin;
+  /** Bokeh type `Ref(BoxAnnotation)`. Default: a new `BoxAnnotation`. */
   overlay?: BoxAnnotation;
 }
 
@@ -1163,22 +1403,25 @@ export class BoxSelectTool extends RegionSelectTool {
   }
 }
 export interface BoxSelectTool {
-  /** The value of one of `BoxSelectTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BoxSelectToolAttributes>(attr: K): BoxSelectTool[K];
-  /** Sets one of `BoxSelectTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BoxSelectToolAttributes>(attr: K, value: AttributeValue<BoxSelectToolAttributes, K>): this;
-  /** Sets several of `BoxSelectTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BoxSelectToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BoxSelectToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BoxSelectTool[K], value: BoxSelectTool[K]) => void): () => void;
-  /** Default: "both". */
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   get dimensions(): Dimensions;
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions);
-  /** Default: "corner". */
+  /** Bokeh type `Enum(BoxOrigin)`. Default: "corner". */
   get origin(): BoxOrigin;
+  /** Sets `origin` (a `ValidationError` if the value does not fit). */
   set origin(value: BoxOrigin);
-  /** Default: a new `BoxAnnotation`. */
+  /** Bokeh type `Ref(BoxAnnotation)`. Default: a new `BoxAnnotation`. */
   get overlay(): BoxAnnotation;
+  /** Sets `overlay` (a `ValidationError` if the value does not fit). */
   set overlay(value: BoxAnnotation);
 }
 
@@ -1196,6 +1439,7 @@ export class ClickButton extends OnOffButton {
 
 /** Attributes of `LassoSelectTool` (BokehJS `models/tools/gestures/lasso_select_tool`). */
 export interface LassoSelectToolAttributes extends RegionSelectToolAttributes {
+  /** Bokeh type `Ref(PolyAnnotation)`. Default: a new `PolyAnnotation`. */
   overlay?: PolyAnnotation;
 }
 
@@ -1208,22 +1452,25 @@ export class LassoSelectTool extends RegionSelectTool {
   }
 }
 export interface LassoSelectTool {
-  /** The value of one of `LassoSelectTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LassoSelectToolAttributes>(attr: K): LassoSelectTool[K];
-  /** Sets one of `LassoSelectTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LassoSelectToolAttributes>(attr: K, value: AttributeValue<LassoSelectToolAttributes, K>): this;
-  /** Sets several of `LassoSelectTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LassoSelectToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LassoSelectToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LassoSelectTool[K], value: LassoSelectTool[K]) => void): () => void;
-  /** Default: a new `PolyAnnotation`. */
+  /** Bokeh type `Ref(PolyAnnotation)`. Default: a new `PolyAnnotation`. */
   get overlay(): PolyAnnotation;
+  /** Sets `overlay` (a `ValidationError` if the value does not fit). */
   set overlay(value: PolyAnnotation);
 }
 
 /** Attributes of `LineEditTool` (BokehJS `models/tools/edit/line_edit_tool`). */
 export interface LineEditToolAttributes extends LineToolAttributes {
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   dimensions?: Dimensions;
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   renderers?: Array<GlyphRenderer>;
 }
 
@@ -1236,26 +1483,31 @@ export class LineEditTool extends LineTool {
   }
 }
 export interface LineEditTool {
-  /** The value of one of `LineEditTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof LineEditToolAttributes>(attr: K): LineEditTool[K];
-  /** Sets one of `LineEditTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof LineEditToolAttributes>(attr: K, value: AttributeValue<LineEditToolAttributes, K>): this;
-  /** Sets several of `LineEditTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<LineEditToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof LineEditToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: LineEditTool[K], value: LineEditTool[K]) => void): () => void;
-  /** Default: "both". */
+  /** Bokeh type `Enum(Dimensions)`. Default: "both". */
   get dimensions(): Dimensions;
+  /** Sets `dimensions` (a `ValidationError` if the value does not fit). */
   set dimensions(value: Dimensions);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<GlyphRenderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<GlyphRenderer>);
 }
 
 /** Attributes of `PolyDrawTool` (BokehJS `models/tools/edit/poly_draw_tool`). */
 export interface PolyDrawToolAttributes extends PolyToolAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   drag?: boolean;
+  /** Bokeh type `Int`. Default: 0. */
   num_objects?: number;
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   renderers?: Array<GlyphRenderer>;
 }
 
@@ -1268,27 +1520,31 @@ export class PolyDrawTool extends PolyTool {
   }
 }
 export interface PolyDrawTool {
-  /** The value of one of `PolyDrawTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PolyDrawToolAttributes>(attr: K): PolyDrawTool[K];
-  /** Sets one of `PolyDrawTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PolyDrawToolAttributes>(attr: K, value: AttributeValue<PolyDrawToolAttributes, K>): this;
-  /** Sets several of `PolyDrawTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PolyDrawToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PolyDrawToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PolyDrawTool[K], value: PolyDrawTool[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get drag(): boolean;
+  /** Sets `drag` (a `ValidationError` if the value does not fit). */
   set drag(value: boolean);
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get num_objects(): number;
+  /** Sets `num_objects` (a `ValidationError` if the value does not fit). */
   set num_objects(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<GlyphRenderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<GlyphRenderer>);
 }
 
 /** Attributes of `PolyEditTool` (BokehJS `models/tools/edit/poly_edit_tool`). */
 export interface PolyEditToolAttributes extends PolyToolAttributes {
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   renderers?: Array<GlyphRenderer>;
 }
 
@@ -1301,21 +1557,23 @@ export class PolyEditTool extends PolyTool {
   }
 }
 export interface PolyEditTool {
-  /** The value of one of `PolyEditTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PolyEditToolAttributes>(attr: K): PolyEditTool[K];
-  /** Sets one of `PolyEditTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PolyEditToolAttributes>(attr: K, value: AttributeValue<PolyEditToolAttributes, K>): this;
-  /** Sets several of `PolyEditTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PolyEditToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PolyEditToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PolyEditTool[K], value: PolyEditTool[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GlyphRenderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<GlyphRenderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<GlyphRenderer>);
 }
 
 /** Attributes of `PolySelectTool` (BokehJS `models/tools/gestures/poly_select_tool`). */
 export interface PolySelectToolAttributes extends RegionSelectToolAttributes {
+  /** Bokeh type `Ref(PolyAnnotation)`. Default: a new `PolyAnnotation`. */
   overlay?: PolyAnnotation;
 }
 
@@ -1328,16 +1586,17 @@ export class PolySelectTool extends RegionSelectTool {
   }
 }
 export interface PolySelectTool {
-  /** The value of one of `PolySelectTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PolySelectToolAttributes>(attr: K): PolySelectTool[K];
-  /** Sets one of `PolySelectTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PolySelectToolAttributes>(attr: K, value: AttributeValue<PolySelectToolAttributes, K>): this;
-  /** Sets several of `PolySelectTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PolySelectToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PolySelectToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PolySelectTool[K], value: PolySelectTool[K]) => void): () => void;
-  /** Default: a new `PolyAnnotation`. */
+  /** Bokeh type `Ref(PolyAnnotation)`. Default: a new `PolyAnnotation`. */
   get overlay(): PolyAnnotation;
+  /** Sets `overlay` (a `ValidationError` if the value does not fit). */
   set overlay(value: PolyAnnotation);
 }
 
@@ -1355,6 +1614,7 @@ export class ZoomInTool extends ZoomBaseTool {
 
 /** Attributes of `ZoomOutTool` (BokehJS `models/tools/actions/zoom_out_tool`). */
 export interface ZoomOutToolAttributes extends ZoomBaseToolAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   maintain_focus?: boolean;
 }
 
@@ -1367,15 +1627,16 @@ export class ZoomOutTool extends ZoomBaseTool {
   }
 }
 export interface ZoomOutTool {
-  /** The value of one of `ZoomOutTool`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ZoomOutToolAttributes>(attr: K): ZoomOutTool[K];
-  /** Sets one of `ZoomOutTool`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ZoomOutToolAttributes>(attr: K, value: AttributeValue<ZoomOutToolAttributes, K>): this;
-  /** Sets several of `ZoomOutTool`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ZoomOutToolAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ZoomOutToolAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ZoomOutTool[K], value: ZoomOutTool[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get maintain_focus(): boolean;
+  /** Sets `maintain_focus` (a `ValidationError` if the value does not fit). */
   set maintain_focus(value: boolean);
 }

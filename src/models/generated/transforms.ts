@@ -17,8 +17,11 @@ export abstract class Transform extends BokehModel {
 
 /** Attributes of `CustomJSTransform` (BokehJS `models/transforms/customjs_transform`). */
 export interface CustomJSTransformAttributes extends TransformAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   args?: Record<string, unknown>;
+  /** Bokeh type `String`. Default: "". */
   func?: string;
+  /** Bokeh type `String`. Default: "". */
   v_func?: string;
 }
 
@@ -31,30 +34,37 @@ export class CustomJSTransform extends Transform {
   }
 }
 export interface CustomJSTransform {
-  /** The value of one of `CustomJSTransform`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CustomJSTransformAttributes>(attr: K): CustomJSTransform[K];
-  /** Sets one of `CustomJSTransform`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CustomJSTransformAttributes>(attr: K, value: AttributeValue<CustomJSTransformAttributes, K>): this;
-  /** Sets several of `CustomJSTransform`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CustomJSTransformAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CustomJSTransformAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CustomJSTransform[K], value: CustomJSTransform[K]) => void): () => void;
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get args(): Record<string, unknown>;
+  /** Sets `args` (a `ValidationError` if the value does not fit). */
   set args(value: Record<string, unknown>);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get func(): string;
+  /** Sets `func` (a `ValidationError` if the value does not fit). */
   set func(value: string);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get v_func(): string;
+  /** Sets `v_func` (a `ValidationError` if the value does not fit). */
   set v_func(value: string);
 }
 
 /** Attributes of `Interpolator` (BokehJS `models/transforms/interpolator`). */
 export interface InterpolatorAttributes extends TransformAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   clip?: boolean;
+  /** Bokeh type `Nullable(Ref(ColumnarDataSource))`. Default: null. */
   data?: ColumnarDataSource | null;
+  /** Bokeh type `Or(String, List(Number))`. Required. */
   x: string | Array<number>;
+  /** Bokeh type `Or(String, List(Number))`. Required. */
   y: string | Array<number>;
 }
 
@@ -63,30 +73,35 @@ export abstract class Interpolator extends Transform {
   static override readonly modelType: string = "Interpolator";
 }
 export interface Interpolator {
-  /** The value of one of `Interpolator`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof InterpolatorAttributes>(attr: K): Interpolator[K];
-  /** Sets one of `Interpolator`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof InterpolatorAttributes>(attr: K, value: AttributeValue<InterpolatorAttributes, K>): this;
-  /** Sets several of `Interpolator`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<InterpolatorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof InterpolatorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Interpolator[K], value: Interpolator[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get clip(): boolean;
+  /** Sets `clip` (a `ValidationError` if the value does not fit). */
   set clip(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(ColumnarDataSource))`. Default: null. */
   get data(): ColumnarDataSource | null;
+  /** Sets `data` (a `ValidationError` if the value does not fit). */
   set data(value: ColumnarDataSource | null);
-  /** Required. */
+  /** Bokeh type `Or(String, List(Number))`. Required. */
   get x(): string | Array<number>;
+  /** Sets `x` (a `ValidationError` if the value does not fit). */
   set x(value: string | Array<number>);
-  /** Required. */
+  /** Bokeh type `Or(String, List(Number))`. Required. */
   get y(): string | Array<number>;
+  /** Sets `y` (a `ValidationError` if the value does not fit). */
   set y(value: string | Array<number>);
 }
 
 /** Attributes of `RangeTransform` (BokehJS `models/transforms/range_transform`). */
 export interface RangeTransformAttributes extends TransformAttributes {
+  /** Bokeh type `Nullable(Ref(Range))`. Default: null. */
   range?: Range | null;
 }
 
@@ -95,21 +110,23 @@ export abstract class RangeTransform extends Transform {
   static override readonly modelType: string = "RangeTransform";
 }
 export interface RangeTransform {
-  /** The value of one of `RangeTransform`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RangeTransformAttributes>(attr: K): RangeTransform[K];
-  /** Sets one of `RangeTransform`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RangeTransformAttributes>(attr: K, value: AttributeValue<RangeTransformAttributes, K>): this;
-  /** Sets several of `RangeTransform`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RangeTransformAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RangeTransformAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RangeTransform[K], value: RangeTransform[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Range))`. Default: null. */
   get range(): Range | null;
+  /** Sets `range` (a `ValidationError` if the value does not fit). */
   set range(value: Range | null);
 }
 
 /** Attributes of `Dodge` (BokehJS `models/transforms/dodge`). */
 export interface DodgeAttributes extends RangeTransformAttributes {
+  /** Bokeh type `Number`. Default: 0. */
   value?: number;
 }
 
@@ -122,23 +139,27 @@ export class Dodge extends RangeTransform {
   }
 }
 export interface Dodge {
-  /** The value of one of `Dodge`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DodgeAttributes>(attr: K): Dodge[K];
-  /** Sets one of `Dodge`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DodgeAttributes>(attr: K, value: AttributeValue<DodgeAttributes, K>): this;
-  /** Sets several of `Dodge`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DodgeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DodgeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Dodge[K], value: Dodge[K]) => void): () => void;
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get value(): number;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: number);
 }
 
 /** Attributes of `Jitter` (BokehJS `models/transforms/jitter`). */
 export interface JitterAttributes extends RangeTransformAttributes {
+  /** Bokeh type `Enum(Distribution)`. Default: "uniform". */
   distribution?: Distribution;
+  /** Bokeh type `Number`. Default: 0. */
   mean?: number;
+  /** Bokeh type `Number`. Default: 1. */
   width?: number;
 }
 
@@ -151,22 +172,25 @@ export class Jitter extends RangeTransform {
   }
 }
 export interface Jitter {
-  /** The value of one of `Jitter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof JitterAttributes>(attr: K): Jitter[K];
-  /** Sets one of `Jitter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof JitterAttributes>(attr: K, value: AttributeValue<JitterAttributes, K>): this;
-  /** Sets several of `Jitter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<JitterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof JitterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Jitter[K], value: Jitter[K]) => void): () => void;
-  /** Default: "uniform". */
+  /** Bokeh type `Enum(Distribution)`. Default: "uniform". */
   get distribution(): Distribution;
+  /** Sets `distribution` (a `ValidationError` if the value does not fit). */
   set distribution(value: Distribution);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get mean(): number;
+  /** Sets `mean` (a `ValidationError` if the value does not fit). */
   set mean(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get width(): number;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: number);
 }
 
@@ -184,6 +208,7 @@ export class LinearInterpolator extends Interpolator {
 
 /** Attributes of `StepInterpolator` (BokehJS `models/transforms/step_interpolator`). */
 export interface StepInterpolatorAttributes extends InterpolatorAttributes {
+  /** Bokeh type `Enum(StepMode)`. Default: "after". */
   mode?: StepMode;
 }
 
@@ -196,15 +221,16 @@ export class StepInterpolator extends Interpolator {
   }
 }
 export interface StepInterpolator {
-  /** The value of one of `StepInterpolator`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StepInterpolatorAttributes>(attr: K): StepInterpolator[K];
-  /** Sets one of `StepInterpolator`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StepInterpolatorAttributes>(attr: K, value: AttributeValue<StepInterpolatorAttributes, K>): this;
-  /** Sets several of `StepInterpolator`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StepInterpolatorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StepInterpolatorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: StepInterpolator[K], value: StepInterpolator[K]) => void): () => void;
-  /** Default: "after". */
+  /** Bokeh type `Enum(StepMode)`. Default: "after". */
   get mode(): StepMode;
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: StepMode);
 }

@@ -23,13 +23,21 @@ export class DividerItem extends BokehModel {
 
 /** Attributes of `MenuItem` (BokehJS `models/ui/menus/menu_item`). */
 export interface MenuItemAttributes extends BokehModelAttributes {
+  /** Bokeh type `Nullable(Or(Ref(Callback), Func))`. Default: null. */
   action?: Callback | null;
+  /** Bokeh type `Nullable(Or(Boolean, Func))`. Default: null. */
   checked?: boolean | null;
+  /** Bokeh type `Or(Boolean, Func)`. Default: false. */
   disabled?: boolean;
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Or(Or(...), Func))` in 4.0.0-dev.5. Default: null. */
   icon?: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Bokeh type `String`. Required. */
   label: string;
+  /** Bokeh type `Nullable(AnyRef)`. Default: null. */
   menu?: Model | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   shortcut?: string | null;
+  /** Bokeh type `Nullable(String)` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Or(String, Func))` in 4.0.0-dev.5. Default: null. */
   tooltip?: string | null;
 }
 
@@ -42,47 +50,61 @@ export class MenuItem extends BokehModel {
   }
 }
 export interface MenuItem {
-  /** The value of one of `MenuItem`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MenuItemAttributes>(attr: K): MenuItem[K];
-  /** Sets one of `MenuItem`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MenuItemAttributes>(attr: K, value: AttributeValue<MenuItemAttributes, K>): this;
-  /** Sets several of `MenuItem`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MenuItemAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MenuItemAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MenuItem[K], value: MenuItem[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Ref(Callback), Func))`. Default: null. */
   get action(): Callback | null;
+  /** Sets `action` (a `ValidationError` if the value does not fit). */
   set action(value: Callback | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Boolean, Func))`. Default: null. */
   get checked(): boolean | null;
+  /** Sets `checked` (a `ValidationError` if the value does not fit). */
   set checked(value: boolean | null);
-  /** Default: false. */
+  /** Bokeh type `Or(Boolean, Func)`. Default: false. */
   get disabled(): boolean;
+  /** Sets `disabled` (a `ValidationError` if the value does not fit). */
   set disabled(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Or(Or(...), Func))` in 4.0.0-dev.5. Default: null. */
   get icon(): ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Sets `icon` (a `ValidationError` if the value does not fit). */
   set icon(value: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null);
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get label(): string;
+  /** Sets `label` (a `ValidationError` if the value does not fit). */
   set label(value: string);
-  /** Default: null. */
+  /** Bokeh type `Nullable(AnyRef)`. Default: null. */
   get menu(): Model | null;
+  /** Sets `menu` (a `ValidationError` if the value does not fit). */
   set menu(value: Model | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get shortcut(): string | null;
+  /** Sets `shortcut` (a `ValidationError` if the value does not fit). */
   set shortcut(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Or(String, Func))` in 4.0.0-dev.5. Default: null. */
   get tooltip(): string | null;
+  /** Sets `tooltip` (a `ValidationError` if the value does not fit). */
   set tooltip(value: string | null);
 }
 
 /** Attributes of `StyledElement` (BokehJS `models/ui/styled_element`). */
 export interface StyledElementAttributes extends BokehModelAttributes {
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   css_classes?: Array<string>;
+  /** Bokeh type `Dict(Or(Ref(Node), String))`. Default: {} (a new one for each model). */
   css_variables?: Record<string, Node | string>;
+  /** Bokeh type `Dict(String)`. Default: {} (a new one for each model). */
   html_attributes?: Record<string, string>;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   html_id?: string | null;
+  /** Bokeh type `Or(Dict(Nullable(String)), Ref(Styles))`. Default: {} (a new one for each model). */
   styles?: Record<string, string | null> | Styles;
+  /** Bokeh type `List(Or(Ref(StyleSheet), String, Dict(Or(Dict(Nullable(String)), Ref(Styles)))))`. Default: [] (a new one for each model). */
   stylesheets?: Array<StyleSheet | string | Record<string, Record<string, string | null> | Styles>>;
 }
 
@@ -91,31 +113,37 @@ export abstract class StyledElement extends BokehModel {
   static override readonly modelType: string = "StyledElement";
 }
 export interface StyledElement {
-  /** The value of one of `StyledElement`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StyledElementAttributes>(attr: K): StyledElement[K];
-  /** Sets one of `StyledElement`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StyledElementAttributes>(attr: K, value: AttributeValue<StyledElementAttributes, K>): this;
-  /** Sets several of `StyledElement`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StyledElementAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StyledElementAttributes>(attrs: K | readonly K[], listener: (attr: K, old: StyledElement[K], value: StyledElement[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get css_classes(): Array<string>;
+  /** Sets `css_classes` (a `ValidationError` if the value does not fit). */
   set css_classes(value: Array<string>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Or(Ref(Node), String))`. Default: {} (a new one for each model). */
   get css_variables(): Record<string, Node | string>;
+  /** Sets `css_variables` (a `ValidationError` if the value does not fit). */
   set css_variables(value: Record<string, Node | string>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(String)`. Default: {} (a new one for each model). */
   get html_attributes(): Record<string, string>;
+  /** Sets `html_attributes` (a `ValidationError` if the value does not fit). */
   set html_attributes(value: Record<string, string>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get html_id(): string | null;
+  /** Sets `html_id` (a `ValidationError` if the value does not fit). */
   set html_id(value: string | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Or(Dict(Nullable(String)), Ref(Styles))`. Default: {} (a new one for each model). */
   get styles(): Record<string, string | null> | Styles;
+  /** Sets `styles` (a `ValidationError` if the value does not fit). */
   set styles(value: Record<string, string | null> | Styles);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(StyleSheet), String, Dict(Or(Dict(Nullable(String)), Ref(Styles)))))`. Default: [] (a new one for each model). */
   get stylesheets(): Array<StyleSheet | string | Record<string, Record<string, string | null> | Styles>>;
+  /** Sets `stylesheets` (a `ValidationError` if the value does not fit). */
   set stylesheets(value: Array<StyleSheet | string | Record<string, Record<string, string | null> | Styles>>);
 }
 
@@ -145,7 +173,9 @@ export class CheckableItem extends MenuItem {
 
 /** Attributes of `UIElement` (BokehJS `models/ui/ui_element`). */
 export interface UIElementAttributes extends StyledElementAttributes {
+  /** Bokeh type `Nullable(Or(AnyRef, Enum("auto")))`. Default: null. */
   context_menu?: Model | "auto" | null;
+  /** Bokeh type `Boolean`. Default: true. */
   visible?: boolean;
 }
 
@@ -154,38 +184,55 @@ export abstract class UIElement extends StyledElement {
   static override readonly modelType: string = "UIElement";
 }
 export interface UIElement {
-  /** The value of one of `UIElement`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof UIElementAttributes>(attr: K): UIElement[K];
-  /** Sets one of `UIElement`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof UIElementAttributes>(attr: K, value: AttributeValue<UIElementAttributes, K>): this;
-  /** Sets several of `UIElement`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<UIElementAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof UIElementAttributes>(attrs: K | readonly K[], listener: (attr: K, old: UIElement[K], value: UIElement[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(AnyRef, Enum("auto")))`. Default: null. */
   get context_menu(): Model | "auto" | null;
+  /** Sets `context_menu` (a `ValidationError` if the value does not fit). */
   set context_menu(value: Model | "auto" | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get visible(): boolean;
+  /** Sets `visible` (a `ValidationError` if the value does not fit). */
   set visible(value: boolean);
 }
 
 /** Attributes of `Dialog` (BokehJS `models/ui/dialog`). */
 export interface DialogAttributes extends UIElementAttributes {
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   bottom_limit?: number | Node | null;
+  /** Bokeh type `Boolean`. Default: true. */
   closable?: boolean;
+  /** Bokeh type `Enum("hide", "destroy")`. Default: "destroy". */
   close_action?: "hide" | "destroy";
+  /** Bokeh type `Boolean`. Default: true. */
   collapsible?: boolean;
+  /** Bokeh type `Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement))`. Required. */
   content: string | DOMNode | UIElement;
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   left_limit?: number | Node | null;
+  /** Bokeh type `Boolean`. Default: true. */
   maximizable?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   minimizable?: boolean;
+  /** Bokeh type `Enum("none", "x", "y", "both")`. Default: "both". */
   movable?: "none" | "x" | "y" | "both";
+  /** Bokeh type `Boolean`. Default: true. */
   pinnable?: boolean;
+  /** Bokeh type `Enum("none", "left", "right", "top", ... 4 more)`. Default: "all". */
   resizable?: "none" | "left" | "right" | "top" | "bottom" | "x" | "y" | "all";
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   right_limit?: number | Node | null;
+  /** Bokeh type `Boolean`. Default: false. */
   symmetric?: boolean;
+  /** Bokeh type `Nullable(Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement)))`. Default: null. */
   title?: string | DOMNode | UIElement | null;
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   top_limit?: number | Node | null;
 }
 
@@ -198,63 +245,79 @@ export class Dialog extends UIElement {
   }
 }
 export interface Dialog {
-  /** The value of one of `Dialog`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DialogAttributes>(attr: K): Dialog[K];
-  /** Sets one of `Dialog`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DialogAttributes>(attr: K, value: AttributeValue<DialogAttributes, K>): this;
-  /** Sets several of `Dialog`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DialogAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DialogAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Dialog[K], value: Dialog[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get bottom_limit(): number | Node | null;
+  /** Sets `bottom_limit` (a `ValidationError` if the value does not fit). */
   set bottom_limit(value: number | Node | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get closable(): boolean;
+  /** Sets `closable` (a `ValidationError` if the value does not fit). */
   set closable(value: boolean);
-  /** Default: "destroy". */
+  /** Bokeh type `Enum("hide", "destroy")`. Default: "destroy". */
   get close_action(): "hide" | "destroy";
+  /** Sets `close_action` (a `ValidationError` if the value does not fit). */
   set close_action(value: "hide" | "destroy");
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get collapsible(): boolean;
+  /** Sets `collapsible` (a `ValidationError` if the value does not fit). */
   set collapsible(value: boolean);
-  /** Required. */
+  /** Bokeh type `Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement))`. Required. */
   get content(): string | DOMNode | UIElement;
+  /** Sets `content` (a `ValidationError` if the value does not fit). */
   set content(value: string | DOMNode | UIElement);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get left_limit(): number | Node | null;
+  /** Sets `left_limit` (a `ValidationError` if the value does not fit). */
   set left_limit(value: number | Node | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get maximizable(): boolean;
+  /** Sets `maximizable` (a `ValidationError` if the value does not fit). */
   set maximizable(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get minimizable(): boolean;
+  /** Sets `minimizable` (a `ValidationError` if the value does not fit). */
   set minimizable(value: boolean);
-  /** Default: "both". */
+  /** Bokeh type `Enum("none", "x", "y", "both")`. Default: "both". */
   get movable(): "none" | "x" | "y" | "both";
+  /** Sets `movable` (a `ValidationError` if the value does not fit). */
   set movable(value: "none" | "x" | "y" | "both");
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get pinnable(): boolean;
+  /** Sets `pinnable` (a `ValidationError` if the value does not fit). */
   set pinnable(value: boolean);
-  /** Default: "all". */
+  /** Bokeh type `Enum("none", "left", "right", "top", ... 4 more)`. Default: "all". */
   get resizable(): "none" | "left" | "right" | "top" | "bottom" | "x" | "y" | "all";
+  /** Sets `resizable` (a `ValidationError` if the value does not fit). */
   set resizable(value: "none" | "left" | "right" | "top" | "bottom" | "x" | "y" | "all");
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get right_limit(): number | Node | null;
+  /** Sets `right_limit` (a `ValidationError` if the value does not fit). */
   set right_limit(value: number | Node | null);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get symmetric(): boolean;
+  /** Sets `symmetric` (a `ValidationError` if the value does not fit). */
   set symmetric(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement)))`. Default: null. */
   get title(): string | DOMNode | UIElement | null;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | DOMNode | UIElement | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Number, Ref(Node)))`. Default: null. */
   get top_limit(): number | Node | null;
+  /** Sets `top_limit` (a `ValidationError` if the value does not fit). */
   set top_limit(value: number | Node | null);
 }
 
 /** Attributes of `Examiner` (BokehJS `models/ui/examiner`). */
 export interface ExaminerAttributes extends UIElementAttributes {
+  /** Bokeh type `Nullable(AnyRef)`. Default: null. */
   target?: Model | null;
 }
 
@@ -267,21 +330,23 @@ export class Examiner extends UIElement {
   }
 }
 export interface Examiner {
-  /** The value of one of `Examiner`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ExaminerAttributes>(attr: K): Examiner[K];
-  /** Sets one of `Examiner`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ExaminerAttributes>(attr: K, value: AttributeValue<ExaminerAttributes, K>): this;
-  /** Sets several of `Examiner`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ExaminerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ExaminerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Examiner[K], value: Examiner[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(AnyRef)`. Default: null. */
   get target(): Model | null;
+  /** Sets `target` (a `ValidationError` if the value does not fit). */
   set target(value: Model | null);
 }
 
 /** Attributes of `Icon` (BokehJS `models/ui/icons/icon`). */
 export interface IconAttributes extends UIElementAttributes {
+  /** Bokeh type `Or(Number, CSSLength)`. Default: "1em". */
   size?: number | string;
 }
 
@@ -290,22 +355,25 @@ export abstract class Icon extends UIElement {
   static override readonly modelType: string = "Icon";
 }
 export interface Icon {
-  /** The value of one of `Icon`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof IconAttributes>(attr: K): Icon[K];
-  /** Sets one of `Icon`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof IconAttributes>(attr: K, value: AttributeValue<IconAttributes, K>): this;
-  /** Sets several of `Icon`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<IconAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof IconAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Icon[K], value: Icon[K]) => void): () => void;
-  /** Default: "1em". */
+  /** Bokeh type `Or(Number, CSSLength)`. Default: "1em". */
   get size(): number | string;
+  /** Sets `size` (a `ValidationError` if the value does not fit). */
   set size(value: number | string);
 }
 
 /** Attributes of `Menu` (BokehJS `models/ui/menus/menu`). */
 export interface MenuAttributes extends UIElementAttributes {
+  /** Bokeh type `List(Or(Ref(MenuItem), Ref(DividerItem), Null))`. Default: [] (a new one for each model). */
   items?: Array<MenuItem | DividerItem | null>;
+  /** Bokeh type `Boolean`. Default: false. */
   reversed?: boolean;
 }
 
@@ -318,19 +386,21 @@ export class Menu extends UIElement {
   }
 }
 export interface Menu {
-  /** The value of one of `Menu`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MenuAttributes>(attr: K): Menu[K];
-  /** Sets one of `Menu`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MenuAttributes>(attr: K, value: AttributeValue<MenuAttributes, K>): this;
-  /** Sets several of `Menu`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MenuAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MenuAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Menu[K], value: Menu[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(MenuItem), Ref(DividerItem), Null))`. Default: [] (a new one for each model). */
   get items(): Array<MenuItem | DividerItem | null>;
+  /** Sets `items` (a `ValidationError` if the value does not fit). */
   set items(value: Array<MenuItem | DividerItem | null>);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get reversed(): boolean;
+  /** Sets `reversed` (a `ValidationError` if the value does not fit). */
   set reversed(value: boolean);
 }
 
@@ -348,6 +418,7 @@ export class Notifications extends UIElement {
 
 /** Attributes of `Pane` (BokehJS `models/ui/pane`). */
 export interface PaneAttributes extends UIElementAttributes {
+  /** Bokeh type `List(Or(Ref(UIElement), Ref(bokeh.models.dom.DOMNode), Ref(bokeh.models.dom.HTML)))`. Default: [] (a new one for each model). */
   elements?: Array<UIElement | DOMNode | DOMHTML>;
 }
 
@@ -360,27 +431,35 @@ export class Pane extends UIElement {
   }
 }
 export interface Pane {
-  /** The value of one of `Pane`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PaneAttributes>(attr: K): Pane[K];
-  /** Sets one of `Pane`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PaneAttributes>(attr: K, value: AttributeValue<PaneAttributes, K>): this;
-  /** Sets several of `Pane`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PaneAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PaneAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Pane[K], value: Pane[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(UIElement), Ref(bokeh.models.dom.DOMNode), Ref(bokeh.models.dom.HTML)))`. Default: [] (a new one for each model). */
   get elements(): Array<UIElement | DOMNode | DOMHTML>;
+  /** Sets `elements` (a `ValidationError` if the value does not fit). */
   set elements(value: Array<UIElement | DOMNode | DOMHTML>);
 }
 
 /** Attributes of `Tooltip` (BokehJS `models/ui/tooltip`). */
 export interface TooltipAttributes extends UIElementAttributes {
+  /** Bokeh type `Or(Enum(TooltipAttachment), Enum("auto"))`. Default: "auto". */
   attachment?: TooltipAttachment | "auto";
+  /** Bokeh type `Boolean`. Default: false. */
   closable?: boolean;
+  /** Bokeh type `Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement), Instance(Node))`. Required. */
   content: string | DOMNode | UIElement;
+  /** Bokeh type `Boolean`. Default: true. */
   interactive?: boolean;
+  /** Bokeh type `Nullable(Or(Enum(Anchor), Tuple(Number, Number), Ref(Coordinate)))`. Default: null. */
   position?: Anchor | [number, number] | Coordinate | null;
+  /** Bokeh type `Boolean`. Default: true. */
   show_arrow?: boolean;
+  /** Bokeh type `Or(Ref(UIElement), Ref(Selector), Instance(Node), Enum("auto"))`. Default: "auto". */
   target?: UIElement | Selector | "auto";
 }
 
@@ -393,40 +472,49 @@ export class Tooltip extends UIElement {
   }
 }
 export interface Tooltip {
-  /** The value of one of `Tooltip`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TooltipAttributes>(attr: K): Tooltip[K];
-  /** Sets one of `Tooltip`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TooltipAttributes>(attr: K, value: AttributeValue<TooltipAttributes, K>): this;
-  /** Sets several of `Tooltip`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TooltipAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TooltipAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Tooltip[K], value: Tooltip[K]) => void): () => void;
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum(TooltipAttachment), Enum("auto"))`. Default: "auto". */
   get attachment(): TooltipAttachment | "auto";
+  /** Sets `attachment` (a `ValidationError` if the value does not fit). */
   set attachment(value: TooltipAttachment | "auto");
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get closable(): boolean;
+  /** Sets `closable` (a `ValidationError` if the value does not fit). */
   set closable(value: boolean);
-  /** Required. */
+  /** Bokeh type `Or(String, Ref(bokeh.models.dom.DOMNode), Ref(UIElement), Instance(Node))`. Required. */
   get content(): string | DOMNode | UIElement;
+  /** Sets `content` (a `ValidationError` if the value does not fit). */
   set content(value: string | DOMNode | UIElement);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get interactive(): boolean;
+  /** Sets `interactive` (a `ValidationError` if the value does not fit). */
   set interactive(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(Anchor), Tuple(Number, Number), Ref(Coordinate)))`. Default: null. */
   get position(): Anchor | [number, number] | Coordinate | null;
+  /** Sets `position` (a `ValidationError` if the value does not fit). */
   set position(value: Anchor | [number, number] | Coordinate | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get show_arrow(): boolean;
+  /** Sets `show_arrow` (a `ValidationError` if the value does not fit). */
   set show_arrow(value: boolean);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Ref(UIElement), Ref(Selector), Instance(Node), Enum("auto"))`. Default: "auto". */
   get target(): UIElement | Selector | "auto";
+  /** Sets `target` (a `ValidationError` if the value does not fit). */
   set target(value: UIElement | Selector | "auto");
 }
 
 /** Attributes of `BuiltinIcon` (BokehJS `models/ui/icons/builtin_icon`). */
 export interface BuiltinIconAttributes extends IconAttributes {
+  /** Bokeh type `Color`. Default: "gray". */
   color?: Color;
+  /** Bokeh type `String`. Required. */
   icon_name: string;
 }
 
@@ -439,27 +527,33 @@ export class BuiltinIcon extends Icon {
   }
 }
 export interface BuiltinIcon {
-  /** The value of one of `BuiltinIcon`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BuiltinIconAttributes>(attr: K): BuiltinIcon[K];
-  /** Sets one of `BuiltinIcon`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BuiltinIconAttributes>(attr: K, value: AttributeValue<BuiltinIconAttributes, K>): this;
-  /** Sets several of `BuiltinIcon`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BuiltinIconAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BuiltinIconAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BuiltinIcon[K], value: BuiltinIcon[K]) => void): () => void;
-  /** Default: "gray". */
+  /** Bokeh type `Color`. Default: "gray". */
   get color(): Color;
+  /** Sets `color` (a `ValidationError` if the value does not fit). */
   set color(value: Color);
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get icon_name(): string;
+  /** Sets `icon_name` (a `ValidationError` if the value does not fit). */
   set icon_name(value: string);
 }
 
 /** Attributes of `Drawer` (BokehJS `models/ui/drawer`). */
 export interface DrawerAttributes extends PaneAttributes {
+  /** Bokeh type `Enum(Location)`. Required. */
   location: Location;
+  /** Bokeh type `Boolean`. Default: false. */
   open?: boolean;
+  /** Bokeh type `Boolean`. Default: false. */
   resizable?: boolean;
+  /** Bokeh type `Or(Number, CSSLength)`. Default: 300. */
   size?: number | string;
 }
 
@@ -472,33 +566,41 @@ export class Drawer extends Pane {
   }
 }
 export interface Drawer {
-  /** The value of one of `Drawer`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DrawerAttributes>(attr: K): Drawer[K];
-  /** Sets one of `Drawer`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DrawerAttributes>(attr: K, value: AttributeValue<DrawerAttributes, K>): this;
-  /** Sets several of `Drawer`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DrawerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DrawerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Drawer[K], value: Drawer[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Enum(Location)`. Required. */
   get location(): Location;
+  /** Sets `location` (a `ValidationError` if the value does not fit). */
   set location(value: Location);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get open(): boolean;
+  /** Sets `open` (a `ValidationError` if the value does not fit). */
   set open(value: boolean);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get resizable(): boolean;
+  /** Sets `resizable` (a `ValidationError` if the value does not fit). */
   set resizable(value: boolean);
-  /** Default: 300. */
+  /** Bokeh type `Or(Number, CSSLength)`. Default: 300. */
   get size(): number | string;
+  /** Sets `size` (a `ValidationError` if the value does not fit). */
   set size(value: number | string);
 }
 
 /** Attributes of `Panel` (BokehJS `models/ui/panel`). */
 export interface PanelAttributes extends PaneAttributes {
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Or(...), Or(...)))`. Default: "top_left". */
   anchor?: Anchor | [Align | HAlign | number, Align | VAlign | number];
+  /** Bokeh type `Or(Enum("auto"), Int, Ref(Node))`. Default: "auto". */
   height?: "auto" | number | Node;
+  /** Bokeh type `Ref(Coordinate)`. Required. */
   position: Coordinate;
+  /** Bokeh type `Or(Enum("auto"), Int, Ref(Node))`. Default: "auto". */
   width?: "auto" | number | Node;
 }
 
@@ -511,30 +613,35 @@ export class Panel extends Pane {
   }
 }
 export interface Panel {
-  /** The value of one of `Panel`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PanelAttributes>(attr: K): Panel[K];
-  /** Sets one of `Panel`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PanelAttributes>(attr: K, value: AttributeValue<PanelAttributes, K>): this;
-  /** Sets several of `Panel`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PanelAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PanelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Panel[K], value: Panel[K]) => void): () => void;
-  /** Default: "top_left". */
+  /** Bokeh type `Or(Enum(Anchor), Tuple(Or(...), Or(...)))`. Default: "top_left". */
   get anchor(): Anchor | [Align | HAlign | number, Align | VAlign | number];
+  /** Sets `anchor` (a `ValidationError` if the value does not fit). */
   set anchor(value: Anchor | [Align | HAlign | number, Align | VAlign | number]);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("auto"), Int, Ref(Node))`. Default: "auto". */
   get height(): "auto" | number | Node;
+  /** Sets `height` (a `ValidationError` if the value does not fit). */
   set height(value: "auto" | number | Node);
-  /** Required. */
+  /** Bokeh type `Ref(Coordinate)`. Required. */
   get position(): Coordinate;
+  /** Sets `position` (a `ValidationError` if the value does not fit). */
   set position(value: Coordinate);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("auto"), Int, Ref(Node))`. Default: "auto". */
   get width(): "auto" | number | Node;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: "auto" | number | Node);
 }
 
 /** Attributes of `SVGIcon` (BokehJS `models/ui/icons/svg_icon`). */
 export interface SVGIconAttributes extends IconAttributes {
+  /** Bokeh type `String`. Required. */
   svg: string;
 }
 
@@ -547,21 +654,23 @@ export class SVGIcon extends Icon {
   }
 }
 export interface SVGIcon {
-  /** The value of one of `SVGIcon`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SVGIconAttributes>(attr: K): SVGIcon[K];
-  /** Sets one of `SVGIcon`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SVGIconAttributes>(attr: K, value: AttributeValue<SVGIconAttributes, K>): this;
-  /** Sets several of `SVGIcon`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SVGIconAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SVGIconAttributes>(attrs: K | readonly K[], listener: (attr: K, old: SVGIcon[K], value: SVGIcon[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get svg(): string;
+  /** Sets `svg` (a `ValidationError` if the value does not fit). */
   set svg(value: string);
 }
 
 /** Attributes of `TablerIcon` (BokehJS `models/ui/icons/tabler_icon`). */
 export interface TablerIconAttributes extends IconAttributes {
+  /** Bokeh type `String`. Required. */
   icon_name: string;
 }
 
@@ -574,15 +683,16 @@ export class TablerIcon extends Icon {
   }
 }
 export interface TablerIcon {
-  /** The value of one of `TablerIcon`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TablerIconAttributes>(attr: K): TablerIcon[K];
-  /** Sets one of `TablerIcon`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TablerIconAttributes>(attr: K, value: AttributeValue<TablerIconAttributes, K>): this;
-  /** Sets several of `TablerIcon`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TablerIconAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TablerIconAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TablerIcon[K], value: TablerIcon[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get icon_name(): string;
+  /** Sets `icon_name` (a `ValidationError` if the value does not fit). */
   set icon_name(value: string);
 }

@@ -39,8 +39,11 @@ export abstract class CellFormatter extends BokehModel {
 
 /** Attributes of `GroupingInfo` (BokehJS `models/widgets/tables/data_cube`). */
 export interface GroupingInfoAttributes extends BokehModelAttributes {
+  /** Bokeh type `List(Ref(RowAggregator))`. Default: [] (a new one for each model). */
   aggregators?: Array<RowAggregator>;
+  /** Bokeh type `Boolean`. Default: false. */
   collapsed?: boolean;
+  /** Bokeh type `String`. Default: "". */
   getter?: string;
 }
 
@@ -53,27 +56,31 @@ export class GroupingInfo extends BokehModel {
   }
 }
 export interface GroupingInfo {
-  /** The value of one of `GroupingInfo`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof GroupingInfoAttributes>(attr: K): GroupingInfo[K];
-  /** Sets one of `GroupingInfo`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof GroupingInfoAttributes>(attr: K, value: AttributeValue<GroupingInfoAttributes, K>): this;
-  /** Sets several of `GroupingInfo`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<GroupingInfoAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof GroupingInfoAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GroupingInfo[K], value: GroupingInfo[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(RowAggregator))`. Default: [] (a new one for each model). */
   get aggregators(): Array<RowAggregator>;
+  /** Sets `aggregators` (a `ValidationError` if the value does not fit). */
   set aggregators(value: Array<RowAggregator>);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get collapsed(): boolean;
+  /** Sets `collapsed` (a `ValidationError` if the value does not fit). */
   set collapsed(value: boolean);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get getter(): string;
+  /** Sets `getter` (a `ValidationError` if the value does not fit). */
   set getter(value: string);
 }
 
 /** Attributes of `RowAggregator` (BokehJS `models/widgets/tables/row_aggregators`). */
 export interface RowAggregatorAttributes extends BokehModelAttributes {
+  /** Bokeh type `String`. Default: "". */
   field_?: string;
 }
 
@@ -82,29 +89,39 @@ export abstract class RowAggregator extends BokehModel {
   static override readonly modelType: string = "RowAggregator";
 }
 export interface RowAggregator {
-  /** The value of one of `RowAggregator`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RowAggregatorAttributes>(attr: K): RowAggregator[K];
-  /** Sets one of `RowAggregator`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RowAggregatorAttributes>(attr: K, value: AttributeValue<RowAggregatorAttributes, K>): this;
-  /** Sets several of `RowAggregator`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RowAggregatorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RowAggregatorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RowAggregator[K], value: RowAggregator[K]) => void): () => void;
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get field_(): string;
+  /** Sets `field_` (a `ValidationError` if the value does not fit). */
   set field_(value: string);
 }
 
 /** Attributes of `TableColumn` (BokehJS `models/widgets/tables/table_column`). */
 export interface TableColumnAttributes extends BokehModelAttributes {
+  /** Bokeh type `Enum(Sort)`. Default: "ascending". */
   default_sort?: Sort;
+  /** Bokeh type `Ref(CellEditor)`. Default: a new `StringEditor`. */
   editor?: CellEditor;
+  /** Bokeh type `String`. Required. */
   field: string;
+  /** Bokeh type `Ref(CellFormatter)`. Default: a new `StringFormatter`. */
   formatter?: CellFormatter;
+  /** Bokeh type `Boolean`. Default: true. */
   sortable?: boolean;
+  /** Bokeh type `Nullable(Ref(Comparison))`. Default: null. */
   sorter?: Comparison | null;
+  /** Bokeh type `Nullable(Or(String, Ref(bokeh.models.dom.HTML)))` in Bokeh 3.10.0 and 4.0.0-dev.5; `Nullable(String)` in 3.7.3, 3.8.2 and 3.9.2. Default: null. */
   title?: string | null | DOMHTML;
+  /** Bokeh type `Boolean`. Default: true. */
   visible?: boolean;
+  /** Bokeh type `Number`. Default: 300. */
   width?: number;
 }
 
@@ -117,40 +134,49 @@ export class TableColumn extends BokehModel {
   }
 }
 export interface TableColumn {
-  /** The value of one of `TableColumn`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TableColumnAttributes>(attr: K): TableColumn[K];
-  /** Sets one of `TableColumn`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TableColumnAttributes>(attr: K, value: AttributeValue<TableColumnAttributes, K>): this;
-  /** Sets several of `TableColumn`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TableColumnAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TableColumnAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TableColumn[K], value: TableColumn[K]) => void): () => void;
-  /** Default: "ascending". */
+  /** Bokeh type `Enum(Sort)`. Default: "ascending". */
   get default_sort(): Sort;
+  /** Sets `default_sort` (a `ValidationError` if the value does not fit). */
   set default_sort(value: Sort);
-  /** Default: a new `StringEditor`. */
+  /** Bokeh type `Ref(CellEditor)`. Default: a new `StringEditor`. */
   get editor(): CellEditor;
+  /** Sets `editor` (a `ValidationError` if the value does not fit). */
   set editor(value: CellEditor);
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get field(): string;
+  /** Sets `field` (a `ValidationError` if the value does not fit). */
   set field(value: string);
-  /** Default: a new `StringFormatter`. */
+  /** Bokeh type `Ref(CellFormatter)`. Default: a new `StringFormatter`. */
   get formatter(): CellFormatter;
+  /** Sets `formatter` (a `ValidationError` if the value does not fit). */
   set formatter(value: CellFormatter);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get sortable(): boolean;
+  /** Sets `sortable` (a `ValidationError` if the value does not fit). */
   set sortable(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Comparison))`. Default: null. */
   get sorter(): Comparison | null;
+  /** Sets `sorter` (a `ValidationError` if the value does not fit). */
   set sorter(value: Comparison | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(bokeh.models.dom.HTML)))` in Bokeh 3.10.0 and 4.0.0-dev.5; `Nullable(String)` in 3.7.3, 3.8.2 and 3.9.2. Default: null. */
   get title(): string | null | DOMHTML;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | null | DOMHTML);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get visible(): boolean;
+  /** Sets `visible` (a `ValidationError` if the value does not fit). */
   set visible(value: boolean);
-  /** Default: 300. */
+  /** Bokeh type `Number`. Default: 300. */
   get width(): number;
+  /** Sets `width` (a `ValidationError` if the value does not fit). */
   set width(value: number);
 }
 
@@ -168,6 +194,7 @@ export class AvgAggregator extends RowAggregator {
 
 /** Attributes of `BooleanFormatter` (BokehJS `models/widgets/tables/cell_formatters`). */
 export interface BooleanFormatterAttributes extends CellFormatterAttributes {
+  /** Bokeh type `String`. Default: "check". */
   icon?: string;
 }
 
@@ -180,16 +207,17 @@ export class BooleanFormatter extends CellFormatter {
   }
 }
 export interface BooleanFormatter {
-  /** The value of one of `BooleanFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BooleanFormatterAttributes>(attr: K): BooleanFormatter[K];
-  /** Sets one of `BooleanFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BooleanFormatterAttributes>(attr: K, value: AttributeValue<BooleanFormatterAttributes, K>): this;
-  /** Sets several of `BooleanFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BooleanFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BooleanFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BooleanFormatter[K], value: BooleanFormatter[K]) => void): () => void;
-  /** Default: "check". */
+  /** Bokeh type `String`. Default: "check". */
   get icon(): string;
+  /** Sets `icon` (a `ValidationError` if the value does not fit). */
   set icon(value: string);
 }
 
@@ -219,6 +247,7 @@ export class DateEditor extends CellEditor {
 
 /** Attributes of `HTMLTemplateFormatter` (BokehJS `models/widgets/tables/cell_formatters`). */
 export interface HTMLTemplateFormatterAttributes extends CellFormatterAttributes {
+  /** Bokeh type `String`. Default: "<%= value %>". */
   template?: string;
 }
 
@@ -231,21 +260,23 @@ export class HTMLTemplateFormatter extends CellFormatter {
   }
 }
 export interface HTMLTemplateFormatter {
-  /** The value of one of `HTMLTemplateFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HTMLTemplateFormatterAttributes>(attr: K): HTMLTemplateFormatter[K];
-  /** Sets one of `HTMLTemplateFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HTMLTemplateFormatterAttributes>(attr: K, value: AttributeValue<HTMLTemplateFormatterAttributes, K>): this;
-  /** Sets several of `HTMLTemplateFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HTMLTemplateFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HTMLTemplateFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HTMLTemplateFormatter[K], value: HTMLTemplateFormatter[K]) => void): () => void;
-  /** Default: "<%= value %>". */
+  /** Bokeh type `String`. Default: "<%= value %>". */
   get template(): string;
+  /** Sets `template` (a `ValidationError` if the value does not fit). */
   set template(value: string);
 }
 
 /** Attributes of `IntEditor` (BokehJS `models/widgets/tables/cell_editors`). */
 export interface IntEditorAttributes extends CellEditorAttributes {
+  /** Bokeh type `Int`. Default: 1. */
   step?: number;
 }
 
@@ -258,16 +289,17 @@ export class IntEditor extends CellEditor {
   }
 }
 export interface IntEditor {
-  /** The value of one of `IntEditor`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof IntEditorAttributes>(attr: K): IntEditor[K];
-  /** Sets one of `IntEditor`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof IntEditorAttributes>(attr: K, value: AttributeValue<IntEditorAttributes, K>): this;
-  /** Sets several of `IntEditor`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<IntEditorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof IntEditorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: IntEditor[K], value: IntEditor[K]) => void): () => void;
-  /** Default: 1. */
+  /** Bokeh type `Int`. Default: 1. */
   get step(): number;
+  /** Sets `step` (a `ValidationError` if the value does not fit). */
   set step(value: number);
 }
 
@@ -297,6 +329,7 @@ export class MinAggregator extends RowAggregator {
 
 /** Attributes of `NumberEditor` (BokehJS `models/widgets/tables/cell_editors`). */
 export interface NumberEditorAttributes extends CellEditorAttributes {
+  /** Bokeh type `Number`. Default: 0.01. */
   step?: number;
 }
 
@@ -309,16 +342,17 @@ export class NumberEditor extends CellEditor {
   }
 }
 export interface NumberEditor {
-  /** The value of one of `NumberEditor`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NumberEditorAttributes>(attr: K): NumberEditor[K];
-  /** Sets one of `NumberEditor`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NumberEditorAttributes>(attr: K, value: AttributeValue<NumberEditorAttributes, K>): this;
-  /** Sets several of `NumberEditor`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NumberEditorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NumberEditorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NumberEditor[K], value: NumberEditor[K]) => void): () => void;
-  /** Default: 0.01. */
+  /** Bokeh type `Number`. Default: 0.01. */
   get step(): number;
+  /** Sets `step` (a `ValidationError` if the value does not fit). */
   set step(value: number);
 }
 
@@ -336,6 +370,7 @@ export class PercentEditor extends CellEditor {
 
 /** Attributes of `SelectEditor` (BokehJS `models/widgets/tables/cell_editors`). */
 export interface SelectEditorAttributes extends CellEditorAttributes {
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   options?: Array<string>;
 }
 
@@ -348,21 +383,23 @@ export class SelectEditor extends CellEditor {
   }
 }
 export interface SelectEditor {
-  /** The value of one of `SelectEditor`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SelectEditorAttributes>(attr: K): SelectEditor[K];
-  /** Sets one of `SelectEditor`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SelectEditorAttributes>(attr: K, value: AttributeValue<SelectEditorAttributes, K>): this;
-  /** Sets several of `SelectEditor`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SelectEditorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SelectEditorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: SelectEditor[K], value: SelectEditor[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get options(): Array<string>;
+  /** Sets `options` (a `ValidationError` if the value does not fit). */
   set options(value: Array<string>);
 }
 
 /** Attributes of `StringEditor` (BokehJS `models/widgets/tables/cell_editors`). */
 export interface StringEditorAttributes extends CellEditorAttributes {
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   completions?: Array<string>;
 }
 
@@ -375,26 +412,33 @@ export class StringEditor extends CellEditor {
   }
 }
 export interface StringEditor {
-  /** The value of one of `StringEditor`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StringEditorAttributes>(attr: K): StringEditor[K];
-  /** Sets one of `StringEditor`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StringEditorAttributes>(attr: K, value: AttributeValue<StringEditorAttributes, K>): this;
-  /** Sets several of `StringEditor`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StringEditorAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StringEditorAttributes>(attrs: K | readonly K[], listener: (attr: K, old: StringEditor[K], value: StringEditor[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get completions(): Array<string>;
+  /** Sets `completions` (a `ValidationError` if the value does not fit). */
   set completions(value: Array<string>);
 }
 
 /** Attributes of `StringFormatter` (BokehJS `models/widgets/tables/cell_formatters`). */
 export interface StringFormatterAttributes extends CellFormatterAttributes {
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   background_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `FontStyleSpec`. Default: {"type":"value","value":"normal"}. */
   font_style?: VectorizedInput<FontStyle>;
+  /** Bokeh type `String`. Default: "NaN". */
   nan_format?: string;
+  /** Bokeh type `String`. Default: "(null)". */
   null_format?: string;
+  /** Bokeh type `TextAlignSpec`. Default: {"type":"value","value":"left"}. */
   text_align?: VectorizedInput<TextAlign>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   text_color?: VectorizedInput<Color | null>;
 }
 
@@ -407,31 +451,37 @@ export class StringFormatter extends CellFormatter {
   }
 }
 export interface StringFormatter {
-  /** The value of one of `StringFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof StringFormatterAttributes>(attr: K): StringFormatter[K];
-  /** Sets one of `StringFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof StringFormatterAttributes>(attr: K, value: AttributeValue<StringFormatterAttributes, K>): this;
-  /** Sets several of `StringFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<StringFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof StringFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: StringFormatter[K], value: StringFormatter[K]) => void): () => void;
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   get background_color(): Vectorized<Color | null>;
+  /** Sets `background_color` (a `ValidationError` if the value does not fit). */
   set background_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":"normal"}. */
+  /** Bokeh type `FontStyleSpec`. Default: {"type":"value","value":"normal"}. */
   get font_style(): Vectorized<FontStyle>;
+  /** Sets `font_style` (a `ValidationError` if the value does not fit). */
   set font_style(value: VectorizedInput<FontStyle>);
-  /** Default: "NaN". */
+  /** Bokeh type `String`. Default: "NaN". */
   get nan_format(): string;
+  /** Sets `nan_format` (a `ValidationError` if the value does not fit). */
   set nan_format(value: string);
-  /** Default: "(null)". */
+  /** Bokeh type `String`. Default: "(null)". */
   get null_format(): string;
+  /** Sets `null_format` (a `ValidationError` if the value does not fit). */
   set null_format(value: string);
-  /** Default: {"type":"value","value":"left"}. */
+  /** Bokeh type `TextAlignSpec`. Default: {"type":"value","value":"left"}. */
   get text_align(): Vectorized<TextAlign>;
+  /** Sets `text_align` (a `ValidationError` if the value does not fit). */
   set text_align(value: VectorizedInput<TextAlign>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   get text_color(): Vectorized<Color | null>;
+  /** Sets `text_color` (a `ValidationError` if the value does not fit). */
   set text_color(value: VectorizedInput<Color | null>);
 }
 
@@ -473,6 +523,7 @@ export class TimeEditor extends CellEditor {
 
 /** Attributes of `DateFormatter` (BokehJS `models/widgets/tables/cell_formatters`). */
 export interface DateFormatterAttributes extends StringFormatterAttributes {
+  /** Bokeh type `String`. Default: "ISO-8601". */
   format?: string;
 }
 
@@ -485,23 +536,27 @@ export class DateFormatter extends StringFormatter {
   }
 }
 export interface DateFormatter {
-  /** The value of one of `DateFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DateFormatterAttributes>(attr: K): DateFormatter[K];
-  /** Sets one of `DateFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DateFormatterAttributes>(attr: K, value: AttributeValue<DateFormatterAttributes, K>): this;
-  /** Sets several of `DateFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DateFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DateFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DateFormatter[K], value: DateFormatter[K]) => void): () => void;
-  /** Default: "ISO-8601". */
+  /** Bokeh type `String`. Default: "ISO-8601". */
   get format(): string;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string);
 }
 
 /** Attributes of `NumberFormatter` (BokehJS `models/widgets/tables/cell_formatters`). */
 export interface NumberFormatterAttributes extends StringFormatterAttributes {
+  /** Bokeh type `String`. Default: "0,0". */
   format?: string;
+  /** Bokeh type `String`. Default: "en". */
   language?: string;
+  /** Bokeh type `Enum(RoundingFunction)`. Default: "round". */
   rounding?: RoundingFunction;
 }
 
@@ -514,29 +569,35 @@ export class NumberFormatter extends StringFormatter {
   }
 }
 export interface NumberFormatter {
-  /** The value of one of `NumberFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NumberFormatterAttributes>(attr: K): NumberFormatter[K];
-  /** Sets one of `NumberFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NumberFormatterAttributes>(attr: K, value: AttributeValue<NumberFormatterAttributes, K>): this;
-  /** Sets several of `NumberFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NumberFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NumberFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NumberFormatter[K], value: NumberFormatter[K]) => void): () => void;
-  /** Default: "0,0". */
+  /** Bokeh type `String`. Default: "0,0". */
   get format(): string;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string);
-  /** Default: "en". */
+  /** Bokeh type `String`. Default: "en". */
   get language(): string;
+  /** Sets `language` (a `ValidationError` if the value does not fit). */
   set language(value: string);
-  /** Default: "round". */
+  /** Bokeh type `Enum(RoundingFunction)`. Default: "round". */
   get rounding(): RoundingFunction;
+  /** Sets `rounding` (a `ValidationError` if the value does not fit). */
   set rounding(value: RoundingFunction);
 }
 
 /** Attributes of `ScientificFormatter` (BokehJS `models/widgets/tables/cell_formatters`). */
 export interface ScientificFormatterAttributes extends StringFormatterAttributes {
+  /** Bokeh type `Number`. Default: 5. */
   power_limit_high?: number;
+  /** Bokeh type `Number`. Default: -3. */
   power_limit_low?: number;
+  /** Bokeh type `Number`. Default: 10. */
   precision?: number;
 }
 
@@ -549,22 +610,25 @@ export class ScientificFormatter extends StringFormatter {
   }
 }
 export interface ScientificFormatter {
-  /** The value of one of `ScientificFormatter`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ScientificFormatterAttributes>(attr: K): ScientificFormatter[K];
-  /** Sets one of `ScientificFormatter`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ScientificFormatterAttributes>(attr: K, value: AttributeValue<ScientificFormatterAttributes, K>): this;
-  /** Sets several of `ScientificFormatter`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ScientificFormatterAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ScientificFormatterAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ScientificFormatter[K], value: ScientificFormatter[K]) => void): () => void;
-  /** Default: 5. */
+  /** Bokeh type `Number`. Default: 5. */
   get power_limit_high(): number;
+  /** Sets `power_limit_high` (a `ValidationError` if the value does not fit). */
   set power_limit_high(value: number);
-  /** Default: -3. */
+  /** Bokeh type `Number`. Default: -3. */
   get power_limit_low(): number;
+  /** Sets `power_limit_low` (a `ValidationError` if the value does not fit). */
   set power_limit_low(value: number);
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get precision(): number;
+  /** Sets `precision` (a `ValidationError` if the value does not fit). */
   set precision(value: number);
 }
 
@@ -594,7 +658,9 @@ export abstract class Indicator extends Widget {
 
 /** Attributes of `Markdown` (BokehJS `models/widgets/markdown`). Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
 export interface MarkdownAttributes extends WidgetAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   disable_math?: boolean;
+  /** Bokeh type `String`. Default: "". */
   text?: string;
 }
 
@@ -607,25 +673,29 @@ export class Markdown extends Widget {
   }
 }
 export interface Markdown {
-  /** The value of one of `Markdown`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MarkdownAttributes>(attr: K): Markdown[K];
-  /** Sets one of `Markdown`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MarkdownAttributes>(attr: K, value: AttributeValue<MarkdownAttributes, K>): this;
-  /** Sets several of `Markdown`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MarkdownAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MarkdownAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Markdown[K], value: Markdown[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get disable_math(): boolean;
+  /** Sets `disable_math` (a `ValidationError` if the value does not fit). */
   set disable_math(value: boolean);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get text(): string;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: string);
 }
 
 /** Attributes of `Markup` (BokehJS `models/widgets/markup`). */
 export interface MarkupAttributes extends WidgetAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   disable_math?: boolean;
+  /** Bokeh type `String`. Default: "". */
   text?: string;
 }
 
@@ -634,25 +704,29 @@ export abstract class Markup extends Widget {
   static override readonly modelType: string = "Markup";
 }
 export interface Markup {
-  /** The value of one of `Markup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MarkupAttributes>(attr: K): Markup[K];
-  /** Sets one of `Markup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MarkupAttributes>(attr: K, value: AttributeValue<MarkupAttributes, K>): this;
-  /** Sets several of `Markup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MarkupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MarkupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Markup[K], value: Markup[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get disable_math(): boolean;
+  /** Sets `disable_math` (a `ValidationError` if the value does not fit). */
   set disable_math(value: boolean);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get text(): string;
+  /** Sets `text` (a `ValidationError` if the value does not fit). */
   set text(value: string);
 }
 
 /** Attributes of `TableWidget` (BokehJS `models/widgets/tables/table_widget`). */
 export interface TableWidgetAttributes extends WidgetAttributes {
+  /** Bokeh type `Ref(ColumnDataSource)`. Default: a new `ColumnDataSource`. */
   source?: ColumnDataSource;
+  /** Bokeh type `Ref(CDSView)`. Default: a new `CDSView`. */
   view?: CDSView;
 }
 
@@ -665,27 +739,31 @@ export class TableWidget extends Widget {
   }
 }
 export interface TableWidget {
-  /** The value of one of `TableWidget`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TableWidgetAttributes>(attr: K): TableWidget[K];
-  /** Sets one of `TableWidget`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TableWidgetAttributes>(attr: K, value: AttributeValue<TableWidgetAttributes, K>): this;
-  /** Sets several of `TableWidget`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TableWidgetAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TableWidgetAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TableWidget[K], value: TableWidget[K]) => void): () => void;
-  /** Default: a new `ColumnDataSource`. */
+  /** Bokeh type `Ref(ColumnDataSource)`. Default: a new `ColumnDataSource`. */
   get source(): ColumnDataSource;
+  /** Sets `source` (a `ValidationError` if the value does not fit). */
   set source(value: ColumnDataSource);
-  /** Default: a new `CDSView`. */
+  /** Bokeh type `Ref(CDSView)`. Default: a new `CDSView`. */
   get view(): CDSView;
+  /** Sets `view` (a `ValidationError` if the value does not fit). */
   set view(value: CDSView);
 }
 
 /** Attributes of `ToggleInput` (BokehJS `models/widgets/toggle_input`). */
 export interface ToggleInputAttributes extends WidgetAttributes {
+  /** Bokeh type `Boolean` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Boolean)` in 4.0.0-dev.5. Default: false. */
   active?: boolean | null;
+  /** Bokeh type `String`. Default: "". */
   label?: string;
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Boolean`. Default: false. */
   tri_state?: boolean;
 }
 
@@ -694,29 +772,35 @@ export abstract class ToggleInput extends Widget {
   static override readonly modelType: string = "ToggleInput";
 }
 export interface ToggleInput {
-  /** The value of one of `ToggleInput`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToggleInputAttributes>(attr: K): ToggleInput[K];
-  /** Sets one of `ToggleInput`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToggleInputAttributes>(attr: K, value: AttributeValue<ToggleInputAttributes, K>): this;
-  /** Sets several of `ToggleInput`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToggleInputAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToggleInputAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToggleInput[K], value: ToggleInput[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean` in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0; `Nullable(Boolean)` in 4.0.0-dev.5. Default: false. */
   get active(): boolean | null;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: boolean | null);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get label(): string;
+  /** Sets `label` (a `ValidationError` if the value does not fit). */
   set label(value: string);
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: false. */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Boolean`. Default: false. */
   get tri_state(): boolean;
+  /** Sets `tri_state` (a `ValidationError` if the value does not fit). */
   set tri_state(value: boolean);
 }
 
 /** Attributes of `AbstractButton` (BokehJS `models/widgets/abstract_button`). */
 export interface AbstractButtonAttributes extends ControlAttributes {
+  /** Bokeh type `Enum(ButtonType)`. Default: "default". */
   button_type?: ButtonType;
+  /** Bokeh type `Nullable(Ref(Icon))`. Default: null. */
   icon?: Icon | null;
+  /** Bokeh type `Or(Ref(bokeh.models.dom.DOMNode), String)`. Default: "Button". */
   label?: DOMNode | string;
 }
 
@@ -735,22 +819,25 @@ export abstract class AbstractButton extends Control {
   }
 }
 export interface AbstractButton {
-  /** The value of one of `AbstractButton`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AbstractButtonAttributes>(attr: K): AbstractButton[K];
-  /** Sets one of `AbstractButton`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AbstractButtonAttributes>(attr: K, value: AttributeValue<AbstractButtonAttributes, K>): this;
-  /** Sets several of `AbstractButton`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AbstractButtonAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AbstractButtonAttributes>(attrs: K | readonly K[], listener: (attr: K, old: AbstractButton[K], value: AbstractButton[K]) => void): () => void;
-  /** Default: "default". */
+  /** Bokeh type `Enum(ButtonType)`. Default: "default". */
   get button_type(): ButtonType;
+  /** Sets `button_type` (a `ValidationError` if the value does not fit). */
   set button_type(value: ButtonType);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Ref(Icon))`. Default: null. */
   get icon(): Icon | null;
+  /** Sets `icon` (a `ValidationError` if the value does not fit). */
   set icon(value: Icon | null);
-  /** Default: "Button". */
+  /** Bokeh type `Or(Ref(bokeh.models.dom.DOMNode), String)`. Default: "Button". */
   get label(): DOMNode | string;
+  /** Sets `label` (a `ValidationError` if the value does not fit). */
   set label(value: DOMNode | string);
 }
 
@@ -768,23 +855,39 @@ export class Checkbox extends ToggleInput {
 
 /** Attributes of `DataTable` (BokehJS `models/widgets/tables/data_table`). */
 export interface DataTableAttributes extends TableWidgetAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   auto_edit?: boolean;
+  /** Bokeh type `Enum("fit_columns", "fit_viewport", "none", "force_fit", ... 1 more)` in Bokeh 3.10.0 and 4.0.0-dev.5; `Enum("fit_columns", "fit_viewport", "none", "force_fit")` in 3.7.3, 3.8.2 and 3.9.2. Default: "force_fit". */
   autosize_mode?: "fit_columns" | "fit_viewport" | "none" | "force_fit" | "ignore_viewport";
+  /** Bokeh type `List(Ref(TableColumn))`. Default: [] (a new one for each model). */
   columns?: Array<TableColumn>;
+  /** Bokeh type `Boolean`. Default: false. */
   editable?: boolean;
+  /** Bokeh type `Nullable(Boolean)`. Default: null. */
   fit_columns?: boolean | null;
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   frozen_columns?: number | null;
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   frozen_rows?: number | null;
+  /** Bokeh type `Boolean`. Default: true. */
   header_row?: boolean;
+  /** Bokeh type `String`. Default: "#". */
   index_header?: string;
+  /** Bokeh type `Nullable(Int)`. Default: 0. */
   index_position?: number | null;
+  /** Bokeh type `Int`. Default: 40. */
   index_width?: number;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Boolean`. Default: true. */
   multi_selectable?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   reorderable?: boolean;
+  /** Bokeh type `Int`. Default: 25. */
   row_height?: number;
+  /** Bokeh type `Boolean`. Default: true. */
   scroll_to_selection?: boolean;
+  /** Bokeh type `Or(Boolean, Enum("checkbox"))`. Default: true. */
   selectable?: boolean | "checkbox";
+  /** Bokeh type `Boolean`. Default: true. */
   sortable?: boolean;
 }
 
@@ -797,69 +900,87 @@ export class DataTable extends TableWidget {
   }
 }
 export interface DataTable {
-  /** The value of one of `DataTable`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DataTableAttributes>(attr: K): DataTable[K];
-  /** Sets one of `DataTable`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DataTableAttributes>(attr: K, value: AttributeValue<DataTableAttributes, K>): this;
-  /** Sets several of `DataTable`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DataTableAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DataTableAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DataTable[K], value: DataTable[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get auto_edit(): boolean;
+  /** Sets `auto_edit` (a `ValidationError` if the value does not fit). */
   set auto_edit(value: boolean);
-  /** Default: "force_fit". */
+  /** Bokeh type `Enum("fit_columns", "fit_viewport", "none", "force_fit", ... 1 more)` in Bokeh 3.10.0 and 4.0.0-dev.5; `Enum("fit_columns", "fit_viewport", "none", "force_fit")` in 3.7.3, 3.8.2 and 3.9.2. Default: "force_fit". */
   get autosize_mode(): "fit_columns" | "fit_viewport" | "none" | "force_fit" | "ignore_viewport";
+  /** Sets `autosize_mode` (a `ValidationError` if the value does not fit). */
   set autosize_mode(value: "fit_columns" | "fit_viewport" | "none" | "force_fit" | "ignore_viewport");
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(TableColumn))`. Default: [] (a new one for each model). */
   get columns(): Array<TableColumn>;
+  /** Sets `columns` (a `ValidationError` if the value does not fit). */
   set columns(value: Array<TableColumn>);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get editable(): boolean;
+  /** Sets `editable` (a `ValidationError` if the value does not fit). */
   set editable(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Boolean)`. Default: null. */
   get fit_columns(): boolean | null;
+  /** Sets `fit_columns` (a `ValidationError` if the value does not fit). */
   set fit_columns(value: boolean | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get frozen_columns(): number | null;
+  /** Sets `frozen_columns` (a `ValidationError` if the value does not fit). */
   set frozen_columns(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get frozen_rows(): number | null;
+  /** Sets `frozen_rows` (a `ValidationError` if the value does not fit). */
   set frozen_rows(value: number | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get header_row(): boolean;
+  /** Sets `header_row` (a `ValidationError` if the value does not fit). */
   set header_row(value: boolean);
-  /** Default: "#". */
+  /** Bokeh type `String`. Default: "#". */
   get index_header(): string;
+  /** Sets `index_header` (a `ValidationError` if the value does not fit). */
   set index_header(value: string);
-  /** Default: 0. */
+  /** Bokeh type `Nullable(Int)`. Default: 0. */
   get index_position(): number | null;
+  /** Sets `index_position` (a `ValidationError` if the value does not fit). */
   set index_position(value: number | null);
-  /** Default: 40. */
+  /** Bokeh type `Int`. Default: 40. */
   get index_width(): number;
+  /** Sets `index_width` (a `ValidationError` if the value does not fit). */
   set index_width(value: number);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: true. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Boolean`. Default: true. */
   get multi_selectable(): boolean;
+  /** Sets `multi_selectable` (a `ValidationError` if the value does not fit). */
   set multi_selectable(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get reorderable(): boolean;
+  /** Sets `reorderable` (a `ValidationError` if the value does not fit). */
   set reorderable(value: boolean);
-  /** Default: 25. */
+  /** Bokeh type `Int`. Default: 25. */
   get row_height(): number;
+  /** Sets `row_height` (a `ValidationError` if the value does not fit). */
   set row_height(value: number);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get scroll_to_selection(): boolean;
+  /** Sets `scroll_to_selection` (a `ValidationError` if the value does not fit). */
   set scroll_to_selection(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Or(Boolean, Enum("checkbox"))`. Default: true. */
   get selectable(): boolean | "checkbox";
+  /** Sets `selectable` (a `ValidationError` if the value does not fit). */
   set selectable(value: boolean | "checkbox");
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get sortable(): boolean;
+  /** Sets `sortable` (a `ValidationError` if the value does not fit). */
   set sortable(value: boolean);
 }
 
 /** Attributes of `Div` (BokehJS `models/widgets/div`). */
 export interface DivAttributes extends MarkupAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   render_as_text?: boolean;
 }
 
@@ -872,22 +993,25 @@ export class Div extends Markup {
   }
 }
 export interface Div {
-  /** The value of one of `Div`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DivAttributes>(attr: K): Div[K];
-  /** Sets one of `Div`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DivAttributes>(attr: K, value: AttributeValue<DivAttributes, K>): this;
-  /** Sets several of `Div`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DivAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DivAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Div[K], value: Div[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get render_as_text(): boolean;
+  /** Sets `render_as_text` (a `ValidationError` if the value does not fit). */
   set render_as_text(value: boolean);
 }
 
 /** Attributes of `InputWidget` (BokehJS `models/widgets/input_widget`). */
 export interface InputWidgetAttributes extends ControlAttributes {
+  /** Bokeh type `Nullable(Or(String, Ref(Tooltip)))`. Default: null. */
   description?: string | Tooltip | null;
+  /** Bokeh type `Or(String, Ref(bokeh.models.dom.HTML))`. Default: "". */
   title?: string | DOMHTML;
 }
 
@@ -896,24 +1020,27 @@ export abstract class InputWidget extends Control {
   static override readonly modelType: string = "InputWidget";
 }
 export interface InputWidget {
-  /** The value of one of `InputWidget`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof InputWidgetAttributes>(attr: K): InputWidget[K];
-  /** Sets one of `InputWidget`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof InputWidgetAttributes>(attr: K, value: AttributeValue<InputWidgetAttributes, K>): this;
-  /** Sets several of `InputWidget`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<InputWidgetAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof InputWidgetAttributes>(attrs: K | readonly K[], listener: (attr: K, old: InputWidget[K], value: InputWidget[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(Tooltip)))`. Default: null. */
   get description(): string | Tooltip | null;
+  /** Sets `description` (a `ValidationError` if the value does not fit). */
   set description(value: string | Tooltip | null);
-  /** Default: "". */
+  /** Bokeh type `Or(String, Ref(bokeh.models.dom.HTML))`. Default: "". */
   get title(): string | DOMHTML;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | DOMHTML);
 }
 
 /** Attributes of `OrientedControl` (BokehJS `models/widgets/oriented_control`). */
 export interface OrientedControlAttributes extends ControlAttributes {
+  /** Bokeh type `Enum(Orientation)`. Default: "horizontal". */
   orientation?: Orientation;
 }
 
@@ -922,16 +1049,17 @@ export abstract class OrientedControl extends Control {
   static override readonly modelType: string = "OrientedControl";
 }
 export interface OrientedControl {
-  /** The value of one of `OrientedControl`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof OrientedControlAttributes>(attr: K): OrientedControl[K];
-  /** Sets one of `OrientedControl`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof OrientedControlAttributes>(attr: K, value: AttributeValue<OrientedControlAttributes, K>): this;
-  /** Sets several of `OrientedControl`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<OrientedControlAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof OrientedControlAttributes>(attrs: K | readonly K[], listener: (attr: K, old: OrientedControl[K], value: OrientedControl[K]) => void): () => void;
-  /** Default: "horizontal". */
+  /** Bokeh type `Enum(Orientation)`. Default: "horizontal". */
   get orientation(): Orientation;
+  /** Sets `orientation` (a `ValidationError` if the value does not fit). */
   set orientation(value: Orientation);
 }
 
@@ -961,14 +1089,23 @@ export class PreText extends Markup {
 
 /** Attributes of `Progress` (BokehJS `models/widgets/progress`). */
 export interface ProgressAttributes extends IndicatorAttributes {
+  /** Bokeh type `Nullable(String)`. Default: null. */
   description?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: "@{percent}%". */
   label?: string | null;
+  /** Bokeh type `Enum("none", "inline")`. Default: "inline". */
   label_location?: "none" | "inline";
+  /** Bokeh type `Int`. Default: 100. */
   max?: number;
+  /** Bokeh type `Int`. Default: 0. */
   min?: number;
+  /** Bokeh type `Enum("determinate", "indeterminate")`. Default: "determinate". */
   mode?: "determinate" | "indeterminate";
+  /** Bokeh type `Enum(Orientation)`. Default: "horizontal". */
   orientation?: Orientation;
+  /** Bokeh type `Boolean`. Default: false. */
   reversed?: boolean;
+  /** Bokeh type `Int`. Default: 0. */
   value?: number;
 }
 
@@ -981,48 +1118,59 @@ export class Progress extends Indicator {
   }
 }
 export interface Progress {
-  /** The value of one of `Progress`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ProgressAttributes>(attr: K): Progress[K];
-  /** Sets one of `Progress`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ProgressAttributes>(attr: K, value: AttributeValue<ProgressAttributes, K>): this;
-  /** Sets several of `Progress`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ProgressAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ProgressAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Progress[K], value: Progress[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get description(): string | null;
+  /** Sets `description` (a `ValidationError` if the value does not fit). */
   set description(value: string | null);
-  /** Default: "@{percent}%". */
+  /** Bokeh type `Nullable(String)`. Default: "@{percent}%". */
   get label(): string | null;
+  /** Sets `label` (a `ValidationError` if the value does not fit). */
   set label(value: string | null);
-  /** Default: "inline". */
+  /** Bokeh type `Enum("none", "inline")`. Default: "inline". */
   get label_location(): "none" | "inline";
+  /** Sets `label_location` (a `ValidationError` if the value does not fit). */
   set label_location(value: "none" | "inline");
-  /** Default: 100. */
+  /** Bokeh type `Int`. Default: 100. */
   get max(): number;
+  /** Sets `max` (a `ValidationError` if the value does not fit). */
   set max(value: number);
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get min(): number;
+  /** Sets `min` (a `ValidationError` if the value does not fit). */
   set min(value: number);
-  /** Default: "determinate". */
+  /** Bokeh type `Enum("determinate", "indeterminate")`. Default: "determinate". */
   get mode(): "determinate" | "indeterminate";
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: "determinate" | "indeterminate");
-  /** Default: "horizontal". */
+  /** Bokeh type `Enum(Orientation)`. Default: "horizontal". */
   get orientation(): Orientation;
+  /** Sets `orientation` (a `ValidationError` if the value does not fit). */
   set orientation(value: Orientation);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get reversed(): boolean;
+  /** Sets `reversed` (a `ValidationError` if the value does not fit). */
   set reversed(value: boolean);
-  /** Default: 0. */
+  /** Bokeh type `Int`. Default: 0. */
   get value(): number;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: number);
 }
 
 /** Attributes of `Switch` (BokehJS `models/widgets/switch`). */
 export interface SwitchAttributes extends ToggleInputAttributes {
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   indeterminate_icon?: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   off_icon?: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   on_icon?: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
 }
 
@@ -1035,28 +1183,33 @@ export class Switch extends ToggleInput {
   }
 }
 export interface Switch {
-  /** The value of one of `Switch`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SwitchAttributes>(attr: K): Switch[K];
-  /** Sets one of `Switch`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SwitchAttributes>(attr: K, value: AttributeValue<SwitchAttributes, K>): this;
-  /** Sets several of `Switch`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SwitchAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SwitchAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Switch[K], value: Switch[K]) => void): () => void;
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: null. */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   get indeterminate_icon(): ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Sets `indeterminate_icon` (a `ValidationError` if the value does not fit). */
   set indeterminate_icon(value: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   get off_icon(): ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Sets `off_icon` (a `ValidationError` if the value does not fit). */
   set off_icon(value: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(...), PrefixedString(...), PrefixedString(...), PrefixedString(...)))`. Default: null. */
   get on_icon(): ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null;
+  /** Sets `on_icon` (a `ValidationError` if the value does not fit). */
   set on_icon(value: ToolIcon | `--${string}` | `.${string}` | `data:image${string}` | null);
 }
 
 /** Attributes of `ToggleInputGroup` (BokehJS `models/widgets/toggle_input_group`). */
 export interface ToggleInputGroupAttributes extends ControlAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   inline?: boolean;
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   labels?: Array<string>;
 }
 
@@ -1065,29 +1218,37 @@ export abstract class ToggleInputGroup extends Control {
   static override readonly modelType: string = "ToggleInputGroup";
 }
 export interface ToggleInputGroup {
-  /** The value of one of `ToggleInputGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToggleInputGroupAttributes>(attr: K): ToggleInputGroup[K];
-  /** Sets one of `ToggleInputGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToggleInputGroupAttributes>(attr: K, value: AttributeValue<ToggleInputGroupAttributes, K>): this;
-  /** Sets several of `ToggleInputGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToggleInputGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToggleInputGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToggleInputGroup[K], value: ToggleInputGroup[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get inline(): boolean;
+  /** Sets `inline` (a `ValidationError` if the value does not fit). */
   set inline(value: boolean);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get labels(): Array<string>;
+  /** Sets `labels` (a `ValidationError` if the value does not fit). */
   set labels(value: Array<string>);
 }
 
 /** Attributes of `AbstractSlider` (BokehJS `models/widgets/sliders/abstract_slider`). */
 export interface AbstractSliderAttributes extends OrientedControlAttributes {
+  /** Bokeh type `Color`. Default: "#e6e6e6". */
   bar_color?: Color;
+  /** Bokeh type `Enum("ltr", "rtl")`. Default: "ltr". */
   direction?: "ltr" | "rtl";
+  /** Bokeh type `Boolean`. Default: true. */
   show_value?: boolean;
+  /** Bokeh type `Nullable(String)`. Default: "". */
   title?: string | null;
+  /** Bokeh type `Boolean`. Default: true. */
   tooltips?: boolean;
+  /** Bokeh type `Unknown`. Required. */
   value: unknown;
 }
 
@@ -1096,33 +1257,39 @@ export abstract class AbstractSlider extends OrientedControl {
   static override readonly modelType: string = "AbstractSlider";
 }
 export interface AbstractSlider {
-  /** The value of one of `AbstractSlider`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AbstractSliderAttributes | "value_throttled">(attr: K): AbstractSlider[K];
-  /** Sets one of `AbstractSlider`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AbstractSliderAttributes>(attr: K, value: AttributeValue<AbstractSliderAttributes, K>): this;
-  /** Sets several of `AbstractSlider`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AbstractSliderAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AbstractSliderAttributes | "value_throttled">(attrs: K | readonly K[], listener: (attr: K, old: AbstractSlider[K], value: AbstractSlider[K]) => void): () => void;
-  /** Default: "#e6e6e6". */
+  /** Bokeh type `Color`. Default: "#e6e6e6". */
   get bar_color(): Color;
+  /** Sets `bar_color` (a `ValidationError` if the value does not fit). */
   set bar_color(value: Color);
-  /** Default: "ltr". */
+  /** Bokeh type `Enum("ltr", "rtl")`. Default: "ltr". */
   get direction(): "ltr" | "rtl";
+  /** Sets `direction` (a `ValidationError` if the value does not fit). */
   set direction(value: "ltr" | "rtl");
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get show_value(): boolean;
+  /** Sets `show_value` (a `ValidationError` if the value does not fit). */
   set show_value(value: boolean);
-  /** Default: "". */
+  /** Bokeh type `Nullable(String)`. Default: "". */
   get title(): string | null;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: string | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get tooltips(): boolean;
+  /** Sets `tooltips` (a `ValidationError` if the value does not fit). */
   set tooltips(value: boolean);
-  /** Required. */
+  /** Bokeh type `Unknown`. Required. */
   get value(): unknown;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: unknown);
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Unknown`. Read-only (set by Bokeh); undefined until set. */
   get value_throttled(): unknown;
 }
 
@@ -1140,6 +1307,7 @@ export class Button extends AbstractButton {
 
 /** Attributes of `CheckboxGroup` (BokehJS `models/widgets/checkbox_group`). */
 export interface CheckboxGroupAttributes extends ToggleInputGroupAttributes {
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   active?: Array<number>;
 }
 
@@ -1152,21 +1320,23 @@ export class CheckboxGroup extends ToggleInputGroup {
   }
 }
 export interface CheckboxGroup {
-  /** The value of one of `CheckboxGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CheckboxGroupAttributes>(attr: K): CheckboxGroup[K];
-  /** Sets one of `CheckboxGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CheckboxGroupAttributes>(attr: K, value: AttributeValue<CheckboxGroupAttributes, K>): this;
-  /** Sets several of `CheckboxGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CheckboxGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CheckboxGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CheckboxGroup[K], value: CheckboxGroup[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   get active(): Array<number>;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: Array<number>);
 }
 
 /** Attributes of `ColorPicker` (BokehJS `models/widgets/color_picker`). */
 export interface ColorPickerAttributes extends InputWidgetAttributes {
+  /** Bokeh type `Color`. Default: "#000000". */
   color?: Color;
 }
 
@@ -1179,22 +1349,25 @@ export class ColorPicker extends InputWidget {
   }
 }
 export interface ColorPicker {
-  /** The value of one of `ColorPicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ColorPickerAttributes>(attr: K): ColorPicker[K];
-  /** Sets one of `ColorPicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ColorPickerAttributes>(attr: K, value: AttributeValue<ColorPickerAttributes, K>): this;
-  /** Sets several of `ColorPicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ColorPickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ColorPickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ColorPicker[K], value: ColorPicker[K]) => void): () => void;
-  /** Default: "#000000". */
+  /** Bokeh type `Color`. Default: "#000000". */
   get color(): Color;
+  /** Sets `color` (a `ValidationError` if the value does not fit). */
   set color(value: Color);
 }
 
 /** Attributes of `DataCube` (BokehJS `models/widgets/tables/data_cube`). */
 export interface DataCubeAttributes extends DataTableAttributes {
+  /** Bokeh type `List(Ref(GroupingInfo))`. Default: [] (a new one for each model). */
   grouping?: Array<GroupingInfo>;
+  /** Bokeh type `Ref(ColumnDataSource)`. Required. */
   target: ColumnDataSource;
 }
 
@@ -1207,25 +1380,29 @@ export class DataCube extends DataTable {
   }
 }
 export interface DataCube {
-  /** The value of one of `DataCube`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DataCubeAttributes>(attr: K): DataCube[K];
-  /** Sets one of `DataCube`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DataCubeAttributes>(attr: K, value: AttributeValue<DataCubeAttributes, K>): this;
-  /** Sets several of `DataCube`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DataCubeAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DataCubeAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DataCube[K], value: DataCube[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(GroupingInfo))`. Default: [] (a new one for each model). */
   get grouping(): Array<GroupingInfo>;
+  /** Sets `grouping` (a `ValidationError` if the value does not fit). */
   set grouping(value: Array<GroupingInfo>);
-  /** Required. */
+  /** Bokeh type `Ref(ColumnDataSource)`. Required. */
   get target(): ColumnDataSource;
+  /** Sets `target` (a `ValidationError` if the value does not fit). */
   set target(value: ColumnDataSource);
 }
 
 /** Attributes of `Dropdown` (BokehJS `models/widgets/dropdown`). */
 export interface DropdownAttributes extends AbstractButtonAttributes {
+  /** Bokeh type `List(Or(String, Tuple(String, Or(String)), Null))`. Default: [] (a new one for each model). */
   menu?: Array<string | [string, string] | null>;
+  /** Bokeh type `Boolean`. Default: false. */
   split?: boolean;
 }
 
@@ -1253,26 +1430,31 @@ export class Dropdown extends AbstractButton {
   }
 }
 export interface Dropdown {
-  /** The value of one of `Dropdown`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DropdownAttributes>(attr: K): Dropdown[K];
-  /** Sets one of `Dropdown`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DropdownAttributes>(attr: K, value: AttributeValue<DropdownAttributes, K>): this;
-  /** Sets several of `Dropdown`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DropdownAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DropdownAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Dropdown[K], value: Dropdown[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(String, Tuple(String, Or(String)), Null))`. Default: [] (a new one for each model). */
   get menu(): Array<string | [string, string] | null>;
+  /** Sets `menu` (a `ValidationError` if the value does not fit). */
   set menu(value: Array<string | [string, string] | null>);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get split(): boolean;
+  /** Sets `split` (a `ValidationError` if the value does not fit). */
   set split(value: boolean);
 }
 
 /** Attributes of `FileInput` (BokehJS `models/widgets/file_input`). */
 export interface FileInputAttributes extends InputWidgetAttributes {
+  /** Bokeh type `Or(String, List(String))`. Default: "". */
   accept?: string | Array<string>;
+  /** Bokeh type `Boolean`. Default: false. */
   directory?: boolean;
+  /** Bokeh type `Boolean`. Default: false. */
   multiple?: boolean;
 }
 
@@ -1285,33 +1467,37 @@ export class FileInput extends InputWidget {
   }
 }
 export interface FileInput {
-  /** The value of one of `FileInput`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof FileInputAttributes | "filename" | "mime_type" | "value">(attr: K): FileInput[K];
-  /** Sets one of `FileInput`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof FileInputAttributes>(attr: K, value: AttributeValue<FileInputAttributes, K>): this;
-  /** Sets several of `FileInput`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<FileInputAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof FileInputAttributes | "filename" | "mime_type" | "value">(attrs: K | readonly K[], listener: (attr: K, old: FileInput[K], value: FileInput[K]) => void): () => void;
-  /** Default: "". */
+  /** Bokeh type `Or(String, List(String))`. Default: "". */
   get accept(): string | Array<string>;
+  /** Sets `accept` (a `ValidationError` if the value does not fit). */
   set accept(value: string | Array<string>);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get directory(): boolean;
+  /** Sets `directory` (a `ValidationError` if the value does not fit). */
   set directory(value: boolean);
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Or(String, List(String))`. Read-only (set by Bokeh); undefined until set. */
   get filename(): string | Array<string> | undefined;
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Or(String, List(String))`. Read-only (set by Bokeh); undefined until set. */
   get mime_type(): string | Array<string> | undefined;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get multiple(): boolean;
+  /** Sets `multiple` (a `ValidationError` if the value does not fit). */
   set multiple(value: boolean);
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Or(String, List(String))`. Read-only (set by Bokeh); undefined until set. */
   get value(): string | Array<string> | undefined;
 }
 
 /** Attributes of `HelpButton` (BokehJS `models/widgets/help_button`). */
 export interface HelpButtonAttributes extends AbstractButtonAttributes {
+  /** Bokeh type `Ref(Tooltip)`. Required. */
   tooltip: Tooltip;
 }
 
@@ -1324,16 +1510,17 @@ export class HelpButton extends AbstractButton {
   }
 }
 export interface HelpButton {
-  /** The value of one of `HelpButton`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof HelpButtonAttributes>(attr: K): HelpButton[K];
-  /** Sets one of `HelpButton`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof HelpButtonAttributes>(attr: K, value: AttributeValue<HelpButtonAttributes, K>): this;
-  /** Sets several of `HelpButton`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<HelpButtonAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof HelpButtonAttributes>(attrs: K | readonly K[], listener: (attr: K, old: HelpButton[K], value: HelpButton[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Ref(Tooltip)`. Required. */
   get tooltip(): Tooltip;
+  /** Sets `tooltip` (a `ValidationError` if the value does not fit). */
   set tooltip(value: Tooltip);
 }
 
@@ -1351,13 +1538,21 @@ export class LightDark extends Switch {
 
 /** Attributes of `MultiChoice` (BokehJS `models/widgets/multi_choice`). */
 export interface MultiChoiceAttributes extends InputWidgetAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   delete_button?: boolean;
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   max_items?: number | null;
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   option_limit?: number | null;
+  /** Bokeh type `List(Or(String, Tuple(String, String)))`. Default: [] (a new one for each model). */
   options?: Array<string | [string, string]>;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   placeholder?: string | null;
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   search_option_limit?: number | null;
+  /** Bokeh type `Boolean`. Default: true. */
   solid?: boolean;
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   value?: Array<string>;
 }
 
@@ -1370,44 +1565,55 @@ export class MultiChoice extends InputWidget {
   }
 }
 export interface MultiChoice {
-  /** The value of one of `MultiChoice`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MultiChoiceAttributes>(attr: K): MultiChoice[K];
-  /** Sets one of `MultiChoice`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MultiChoiceAttributes>(attr: K, value: AttributeValue<MultiChoiceAttributes, K>): this;
-  /** Sets several of `MultiChoice`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MultiChoiceAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MultiChoiceAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MultiChoice[K], value: MultiChoice[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get delete_button(): boolean;
+  /** Sets `delete_button` (a `ValidationError` if the value does not fit). */
   set delete_button(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get max_items(): number | null;
+  /** Sets `max_items` (a `ValidationError` if the value does not fit). */
   set max_items(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get option_limit(): number | null;
+  /** Sets `option_limit` (a `ValidationError` if the value does not fit). */
   set option_limit(value: number | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(String, Tuple(String, String)))`. Default: [] (a new one for each model). */
   get options(): Array<string | [string, string]>;
+  /** Sets `options` (a `ValidationError` if the value does not fit). */
   set options(value: Array<string | [string, string]>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get placeholder(): string | null;
+  /** Sets `placeholder` (a `ValidationError` if the value does not fit). */
   set placeholder(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get search_option_limit(): number | null;
+  /** Sets `search_option_limit` (a `ValidationError` if the value does not fit). */
   set search_option_limit(value: number | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get solid(): boolean;
+  /** Sets `solid` (a `ValidationError` if the value does not fit). */
   set solid(value: boolean);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get value(): Array<string>;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: Array<string>);
 }
 
 /** Attributes of `MultiSelect` (BokehJS `models/widgets/multiselect`). */
 export interface MultiSelectAttributes extends InputWidgetAttributes {
+  /** Bokeh type `List(Or(String, Tuple(String, String)))`. Default: [] (a new one for each model). */
   options?: Array<string | [string, string]>;
+  /** Bokeh type `Int`. Default: 4. */
   size?: number;
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   value?: Array<string>;
 }
 
@@ -1420,32 +1626,41 @@ export class MultiSelect extends InputWidget {
   }
 }
 export interface MultiSelect {
-  /** The value of one of `MultiSelect`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MultiSelectAttributes>(attr: K): MultiSelect[K];
-  /** Sets one of `MultiSelect`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MultiSelectAttributes>(attr: K, value: AttributeValue<MultiSelectAttributes, K>): this;
-  /** Sets several of `MultiSelect`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MultiSelectAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MultiSelectAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MultiSelect[K], value: MultiSelect[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(String, Tuple(String, String)))`. Default: [] (a new one for each model). */
   get options(): Array<string | [string, string]>;
+  /** Sets `options` (a `ValidationError` if the value does not fit). */
   set options(value: Array<string | [string, string]>);
-  /** Default: 4. */
+  /** Bokeh type `Int`. Default: 4. */
   get size(): number;
+  /** Sets `size` (a `ValidationError` if the value does not fit). */
   set size(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get value(): Array<string>;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: Array<string>);
 }
 
 /** Attributes of `NumericInput` (BokehJS `models/widgets/numeric_input`). */
 export interface NumericInputAttributes extends InputWidgetAttributes {
+  /** Bokeh type `Nullable(Or(String, Ref(TickFormatter)))`. Default: null. */
   format?: string | TickFormatter | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   high?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   low?: number | null;
+  /** Bokeh type `Enum("int", "float")`. Default: "int". */
   mode?: "int" | "float";
+  /** Bokeh type `String`. Default: "". */
   placeholder?: string;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   value?: number | null;
 }
 
@@ -1458,40 +1673,51 @@ export class NumericInput extends InputWidget {
   }
 }
 export interface NumericInput {
-  /** The value of one of `NumericInput`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof NumericInputAttributes>(attr: K): NumericInput[K];
-  /** Sets one of `NumericInput`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof NumericInputAttributes>(attr: K, value: AttributeValue<NumericInputAttributes, K>): this;
-  /** Sets several of `NumericInput`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<NumericInputAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof NumericInputAttributes>(attrs: K | readonly K[], listener: (attr: K, old: NumericInput[K], value: NumericInput[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Ref(TickFormatter)))`. Default: null. */
   get format(): string | TickFormatter | null;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string | TickFormatter | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get high(): number | null;
+  /** Sets `high` (a `ValidationError` if the value does not fit). */
   set high(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get low(): number | null;
+  /** Sets `low` (a `ValidationError` if the value does not fit). */
   set low(value: number | null);
-  /** Default: "int". */
+  /** Bokeh type `Enum("int", "float")`. Default: "int". */
   get mode(): "int" | "float";
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: "int" | "float");
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get placeholder(): string;
+  /** Sets `placeholder` (a `ValidationError` if the value does not fit). */
   set placeholder(value: string);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get value(): number | null;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: number | null);
 }
 
 /** Attributes of `PaletteSelect` (BokehJS `models/widgets/palette_select`). */
 export interface PaletteSelectAttributes extends InputWidgetAttributes {
+  /** Bokeh type `List(Tuple(String, Arrayable(Color)))`. Required. */
   items: Array<[string, Arrayable<Color>]>;
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   ncols?: number;
+  /** Bokeh type `Or(Enum("auto"), NonNegative(Int))`. Default: "auto". */
   swatch_height?: "auto" | number;
+  /** Bokeh type `NonNegative(Int)`. Default: 100. */
   swatch_width?: number;
+  /** Bokeh type `String`. Required. */
   value: string;
 }
 
@@ -1504,34 +1730,41 @@ export class PaletteSelect extends InputWidget {
   }
 }
 export interface PaletteSelect {
-  /** The value of one of `PaletteSelect`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PaletteSelectAttributes>(attr: K): PaletteSelect[K];
-  /** Sets one of `PaletteSelect`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PaletteSelectAttributes>(attr: K, value: AttributeValue<PaletteSelectAttributes, K>): this;
-  /** Sets several of `PaletteSelect`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PaletteSelectAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PaletteSelectAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PaletteSelect[K], value: PaletteSelect[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `List(Tuple(String, Arrayable(Color)))`. Required. */
   get items(): Array<[string, Arrayable<Color>]>;
+  /** Sets `items` (a `ValidationError` if the value does not fit). */
   set items(value: Array<[string, Arrayable<Color>]>);
-  /** Default: 1. */
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   get ncols(): number;
+  /** Sets `ncols` (a `ValidationError` if the value does not fit). */
   set ncols(value: number);
-  /** Default: "auto". */
+  /** Bokeh type `Or(Enum("auto"), NonNegative(Int))`. Default: "auto". */
   get swatch_height(): "auto" | number;
+  /** Sets `swatch_height` (a `ValidationError` if the value does not fit). */
   set swatch_height(value: "auto" | number);
-  /** Default: 100. */
+  /** Bokeh type `NonNegative(Int)`. Default: 100. */
   get swatch_width(): number;
+  /** Sets `swatch_width` (a `ValidationError` if the value does not fit). */
   set swatch_width(value: number);
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get value(): string;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: string);
 }
 
 /** Attributes of `PickerBase` (BokehJS `models/widgets/picker_base`). */
 export interface PickerBaseAttributes extends InputWidgetAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   inline?: boolean;
+  /** Bokeh type `Enum(CalendarPosition)`. Default: "auto". */
   position?: CalendarPosition;
 }
 
@@ -1540,24 +1773,27 @@ export abstract class PickerBase extends InputWidget {
   static override readonly modelType: string = "PickerBase";
 }
 export interface PickerBase {
-  /** The value of one of `PickerBase`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof PickerBaseAttributes>(attr: K): PickerBase[K];
-  /** Sets one of `PickerBase`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof PickerBaseAttributes>(attr: K, value: AttributeValue<PickerBaseAttributes, K>): this;
-  /** Sets several of `PickerBase`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<PickerBaseAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof PickerBaseAttributes>(attrs: K | readonly K[], listener: (attr: K, old: PickerBase[K], value: PickerBase[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get inline(): boolean;
+  /** Sets `inline` (a `ValidationError` if the value does not fit). */
   set inline(value: boolean);
-  /** Default: "auto". */
+  /** Bokeh type `Enum(CalendarPosition)`. Default: "auto". */
   get position(): CalendarPosition;
+  /** Sets `position` (a `ValidationError` if the value does not fit). */
   set position(value: CalendarPosition);
 }
 
 /** Attributes of `RadioGroup` (BokehJS `models/widgets/radio_group`). */
 export interface RadioGroupAttributes extends ToggleInputGroupAttributes {
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   active?: number | null;
 }
 
@@ -1570,22 +1806,25 @@ export class RadioGroup extends ToggleInputGroup {
   }
 }
 export interface RadioGroup {
-  /** The value of one of `RadioGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RadioGroupAttributes>(attr: K): RadioGroup[K];
-  /** Sets one of `RadioGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RadioGroupAttributes>(attr: K, value: AttributeValue<RadioGroupAttributes, K>): this;
-  /** Sets several of `RadioGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RadioGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RadioGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RadioGroup[K], value: RadioGroup[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get active(): number | null;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: number | null);
 }
 
 /** Attributes of `Select` (BokehJS `models/widgets/select`). */
 export interface SelectAttributes extends InputWidgetAttributes {
+  /** Bokeh type `Or(List(Or(String, Tuple(Unknown, String))), Dict(List(Or(String, Tuple(...)))))`. Default: [] (a new one for each model). */
   options?: Array<string | [unknown, string]> | Record<string, Array<string | [unknown, string]>>;
+  /** Bokeh type `Unknown`. Default: "". */
   value?: unknown;
 }
 
@@ -1598,27 +1837,33 @@ export class Select extends InputWidget {
   }
 }
 export interface Select {
-  /** The value of one of `Select`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SelectAttributes>(attr: K): Select[K];
-  /** Sets one of `Select`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SelectAttributes>(attr: K, value: AttributeValue<SelectAttributes, K>): this;
-  /** Sets several of `Select`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SelectAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SelectAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Select[K], value: Select[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(List(Or(String, Tuple(Unknown, String))), Dict(List(Or(String, Tuple(...)))))`. Default: [] (a new one for each model). */
   get options(): Array<string | [unknown, string]> | Record<string, Array<string | [unknown, string]>>;
+  /** Sets `options` (a `ValidationError` if the value does not fit). */
   set options(value: Array<string | [unknown, string]> | Record<string, Array<string | [unknown, string]>>);
-  /** Default: "". */
+  /** Bokeh type `Unknown`. Default: "". */
   get value(): unknown;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: unknown);
 }
 
 /** Attributes of `TextLikeInput` (BokehJS `models/widgets/text_like_input`). */
 export interface TextLikeInputAttributes extends InputWidgetAttributes {
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   max_length?: number | null;
+  /** Bokeh type `String`. Default: "". */
   placeholder?: string;
+  /** Bokeh type `String`. Default: "". */
   value?: string;
+  /** Bokeh type `String`. Default: "". */
   value_input?: string;
 }
 
@@ -1627,30 +1872,35 @@ export abstract class TextLikeInput extends InputWidget {
   static override readonly modelType: string = "TextLikeInput";
 }
 export interface TextLikeInput {
-  /** The value of one of `TextLikeInput`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TextLikeInputAttributes>(attr: K): TextLikeInput[K];
-  /** Sets one of `TextLikeInput`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TextLikeInputAttributes>(attr: K, value: AttributeValue<TextLikeInputAttributes, K>): this;
-  /** Sets several of `TextLikeInput`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TextLikeInputAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TextLikeInputAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TextLikeInput[K], value: TextLikeInput[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get max_length(): number | null;
+  /** Sets `max_length` (a `ValidationError` if the value does not fit). */
   set max_length(value: number | null);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get placeholder(): string;
+  /** Sets `placeholder` (a `ValidationError` if the value does not fit). */
   set placeholder(value: string);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get value(): string;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: string);
-  /** Default: "". */
+  /** Bokeh type `String`. Default: "". */
   get value_input(): string;
+  /** Sets `value_input` (a `ValidationError` if the value does not fit). */
   set value_input(value: string);
 }
 
 /** Attributes of `Toggle` (BokehJS `models/widgets/toggle`). */
 export interface ToggleAttributes extends AbstractButtonAttributes {
+  /** Bokeh type `Boolean`. Default: false. */
   active?: boolean;
 }
 
@@ -1663,22 +1913,25 @@ export class Toggle extends AbstractButton {
   }
 }
 export interface Toggle {
-  /** The value of one of `Toggle`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToggleAttributes>(attr: K): Toggle[K];
-  /** Sets one of `Toggle`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToggleAttributes>(attr: K, value: AttributeValue<ToggleAttributes, K>): this;
-  /** Sets several of `Toggle`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToggleAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToggleAttributes>(attrs: K | readonly K[], listener: (attr: K, old: Toggle[K], value: Toggle[K]) => void): () => void;
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get active(): boolean;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: boolean);
 }
 
 /** Attributes of `ToggleButtonGroup` (BokehJS `models/widgets/toggle_button_group`). */
 export interface ToggleButtonGroupAttributes extends OrientedControlAttributes {
+  /** Bokeh type `Enum(ButtonType)`. Default: "default". */
   button_type?: ButtonType;
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   labels?: Array<string>;
 }
 
@@ -1687,28 +1940,41 @@ export abstract class ToggleButtonGroup extends OrientedControl {
   static override readonly modelType: string = "ToggleButtonGroup";
 }
 export interface ToggleButtonGroup {
-  /** The value of one of `ToggleButtonGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof ToggleButtonGroupAttributes>(attr: K): ToggleButtonGroup[K];
-  /** Sets one of `ToggleButtonGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof ToggleButtonGroupAttributes>(attr: K, value: AttributeValue<ToggleButtonGroupAttributes, K>): this;
-  /** Sets several of `ToggleButtonGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<ToggleButtonGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof ToggleButtonGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: ToggleButtonGroup[K], value: ToggleButtonGroup[K]) => void): () => void;
-  /** Default: "default". */
+  /** Bokeh type `Enum(ButtonType)`. Default: "default". */
   get button_type(): ButtonType;
+  /** Sets `button_type` (a `ValidationError` if the value does not fit). */
   set button_type(value: ButtonType);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get labels(): Array<string>;
+  /** Sets `labels` (a `ValidationError` if the value does not fit). */
   set labels(value: Array<string>);
 }
 
 /** Attributes of `BaseDatePicker` (BokehJS `models/widgets/base_date_picker`). */
 export interface BaseDatePickerAttributes extends PickerBaseAttributes {
+  /** Bokeh type `String`. Default: "Y-m-d". */
   date_format?: string;
-  disabled_dates?: Array<Date | string | number | [Date | string | number, Date | string | number] | { from: Date | string | number; to: Date | string | number }> | null;
-  enabled_dates?: Array<Date | string | number | [Date | string | number, Date | string | number] | { from: Date | string | number; to: Date | string | number }> | null;
+  /** Bokeh type `Nullable(List(Or(Or(...), Tuple(...), Struct(...))))`. Default: null. */
+  disabled_dates?: Array<Date | string | number | [Date | string | number, Date | string | number] | {
+    /** `from`: Bokeh type `Or(Instance(Date), String, Number)`. */ from: Date | string | number;
+    /** `to`: Bokeh type `Or(Instance(Date), String, Number)`. */ to: Date | string | number;
+  }> | null;
+  /** Bokeh type `Nullable(List(Or(Or(...), Tuple(...), Struct(...))))`. Default: null. */
+  enabled_dates?: Array<Date | string | number | [Date | string | number, Date | string | number] | {
+    /** `from`: Bokeh type `Or(Instance(Date), String, Number)`. */ from: Date | string | number;
+    /** `to`: Bokeh type `Or(Instance(Date), String, Number)`. */ to: Date | string | number;
+  }> | null;
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   max_date?: Date | string | number | null;
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   min_date?: Date | string | number | null;
 }
 
@@ -1717,36 +1983,57 @@ export abstract class BaseDatePicker extends PickerBase {
   static override readonly modelType: string = "BaseDatePicker";
 }
 export interface BaseDatePicker {
-  /** The value of one of `BaseDatePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BaseDatePickerAttributes>(attr: K): BaseDatePicker[K];
-  /** Sets one of `BaseDatePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BaseDatePickerAttributes>(attr: K, value: AttributeValue<BaseDatePickerAttributes, K>): this;
-  /** Sets several of `BaseDatePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BaseDatePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BaseDatePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BaseDatePicker[K], value: BaseDatePicker[K]) => void): () => void;
-  /** Default: "Y-m-d". */
+  /** Bokeh type `String`. Default: "Y-m-d". */
   get date_format(): string;
+  /** Sets `date_format` (a `ValidationError` if the value does not fit). */
   set date_format(value: string);
-  /** Default: null. */
-  get disabled_dates(): Array<Date | string | number | [Date | string | number, Date | string | number] | { from: Date | string | number; to: Date | string | number }> | null;
-  set disabled_dates(value: Array<Date | string | number | [Date | string | number, Date | string | number] | { from: Date | string | number; to: Date | string | number }> | null);
-  /** Default: null. */
-  get enabled_dates(): Array<Date | string | number | [Date | string | number, Date | string | number] | { from: Date | string | number; to: Date | string | number }> | null;
-  set enabled_dates(value: Array<Date | string | number | [Date | string | number, Date | string | number] | { from: Date | string | number; to: Date | string | number }> | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(List(Or(Or(...), Tuple(...), Struct(...))))`. Default: null. */
+  get disabled_dates(): Array<Date | string | number | [Date | string | number, Date | string | number] | {
+    /** `from`: Bokeh type `Or(Instance(Date), String, Number)`. */ from: Date | string | number;
+    /** `to`: Bokeh type `Or(Instance(Date), String, Number)`. */ to: Date | string | number;
+  }> | null;
+  /** Sets `disabled_dates` (a `ValidationError` if the value does not fit). */
+  set disabled_dates(value: Array<Date | string | number | [Date | string | number, Date | string | number] | {
+    /** `from`: Bokeh type `Or(Instance(Date), String, Number)`. */ from: Date | string | number;
+    /** `to`: Bokeh type `Or(Instance(Date), String, Number)`. */ to: Date | string | number;
+  }> | null);
+  /** Bokeh type `Nullable(List(Or(Or(...), Tuple(...), Struct(...))))`. Default: null. */
+  get enabled_dates(): Array<Date | string | number | [Date | string | number, Date | string | number] | {
+    /** `from`: Bokeh type `Or(Instance(Date), String, Number)`. */ from: Date | string | number;
+    /** `to`: Bokeh type `Or(Instance(Date), String, Number)`. */ to: Date | string | number;
+  }> | null;
+  /** Sets `enabled_dates` (a `ValidationError` if the value does not fit). */
+  set enabled_dates(value: Array<Date | string | number | [Date | string | number, Date | string | number] | {
+    /** `from`: Bokeh type `Or(Instance(Date), String, Number)`. */ from: Date | string | number;
+    /** `to`: Bokeh type `Or(Instance(Date), String, Number)`. */ to: Date | string | number;
+  }> | null);
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   get max_date(): Date | string | number | null;
+  /** Sets `max_date` (a `ValidationError` if the value does not fit). */
   set max_date(value: Date | string | number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   get min_date(): Date | string | number | null;
+  /** Sets `min_date` (a `ValidationError` if the value does not fit). */
   set min_date(value: Date | string | number | null);
 }
 
 /** Attributes of `BaseNumericalSlider` (BokehJS `models/widgets/sliders/base_numerical_slider`). */
 export interface BaseNumericalSliderAttributes extends AbstractSliderAttributes {
+  /** Bokeh type `Number`. Required. */
   end: number;
+  /** Bokeh type `Or(String, Ref(TickFormatter))`. Required. */
   format: string | TickFormatter;
+  /** Bokeh type `Number`. Required. */
   start: number;
+  /** Bokeh type `Number`. Default: 1. */
   step?: number;
 }
 
@@ -1755,30 +2042,35 @@ export abstract class BaseNumericalSlider extends AbstractSlider {
   static override readonly modelType: string = "BaseNumericalSlider";
 }
 export interface BaseNumericalSlider {
-  /** The value of one of `BaseNumericalSlider`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BaseNumericalSliderAttributes | "value_throttled">(attr: K): BaseNumericalSlider[K];
-  /** Sets one of `BaseNumericalSlider`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BaseNumericalSliderAttributes>(attr: K, value: AttributeValue<BaseNumericalSliderAttributes, K>): this;
-  /** Sets several of `BaseNumericalSlider`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BaseNumericalSliderAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BaseNumericalSliderAttributes | "value_throttled">(attrs: K | readonly K[], listener: (attr: K, old: BaseNumericalSlider[K], value: BaseNumericalSlider[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get end(): number;
+  /** Sets `end` (a `ValidationError` if the value does not fit). */
   set end(value: number);
-  /** Required. */
+  /** Bokeh type `Or(String, Ref(TickFormatter))`. Required. */
   get format(): string | TickFormatter;
+  /** Sets `format` (a `ValidationError` if the value does not fit). */
   set format(value: string | TickFormatter);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get start(): number;
+  /** Sets `start` (a `ValidationError` if the value does not fit). */
   set start(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get step(): number;
+  /** Sets `step` (a `ValidationError` if the value does not fit). */
   set step(value: number);
 }
 
 /** Attributes of `CategoricalSlider` (BokehJS `models/widgets/sliders/categorical_slider`). */
 export interface CategoricalSliderAttributes extends AbstractSliderAttributes {
+  /** Bokeh type `List(String)`. Required. */
   categories: Array<string>;
 }
 
@@ -1791,21 +2083,23 @@ export class CategoricalSlider extends AbstractSlider {
   }
 }
 export interface CategoricalSlider {
-  /** The value of one of `CategoricalSlider`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CategoricalSliderAttributes | "value_throttled">(attr: K): CategoricalSlider[K];
-  /** Sets one of `CategoricalSlider`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CategoricalSliderAttributes>(attr: K, value: AttributeValue<CategoricalSliderAttributes, K>): this;
-  /** Sets several of `CategoricalSlider`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CategoricalSliderAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CategoricalSliderAttributes | "value_throttled">(attrs: K | readonly K[], listener: (attr: K, old: CategoricalSlider[K], value: CategoricalSlider[K]) => void): () => void;
-  /** Required. */
+  /** Bokeh type `List(String)`. Required. */
   get categories(): Array<string>;
+  /** Sets `categories` (a `ValidationError` if the value does not fit). */
   set categories(value: Array<string>);
 }
 
 /** Attributes of `CheckboxButtonGroup` (BokehJS `models/widgets/checkbox_button_group`). */
 export interface CheckboxButtonGroupAttributes extends ToggleButtonGroupAttributes {
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   active?: Array<number>;
 }
 
@@ -1818,21 +2112,23 @@ export class CheckboxButtonGroup extends ToggleButtonGroup {
   }
 }
 export interface CheckboxButtonGroup {
-  /** The value of one of `CheckboxButtonGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof CheckboxButtonGroupAttributes>(attr: K): CheckboxButtonGroup[K];
-  /** Sets one of `CheckboxButtonGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof CheckboxButtonGroupAttributes>(attr: K, value: AttributeValue<CheckboxButtonGroupAttributes, K>): this;
-  /** Sets several of `CheckboxButtonGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<CheckboxButtonGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof CheckboxButtonGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CheckboxButtonGroup[K], value: CheckboxButtonGroup[K]) => void): () => void;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Int)`. Default: [] (a new one for each model). */
   get active(): Array<number>;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: Array<number>);
 }
 
 /** Attributes of `RadioButtonGroup` (BokehJS `models/widgets/radio_button_group`). */
 export interface RadioButtonGroupAttributes extends ToggleButtonGroupAttributes {
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   active?: number | null;
 }
 
@@ -1845,23 +2141,27 @@ export class RadioButtonGroup extends ToggleButtonGroup {
   }
 }
 export interface RadioButtonGroup {
-  /** The value of one of `RadioButtonGroup`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof RadioButtonGroupAttributes>(attr: K): RadioButtonGroup[K];
-  /** Sets one of `RadioButtonGroup`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof RadioButtonGroupAttributes>(attr: K, value: AttributeValue<RadioButtonGroupAttributes, K>): this;
-  /** Sets several of `RadioButtonGroup`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<RadioButtonGroupAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof RadioButtonGroupAttributes>(attrs: K | readonly K[], listener: (attr: K, old: RadioButtonGroup[K], value: RadioButtonGroup[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get active(): number | null;
+  /** Sets `active` (a `ValidationError` if the value does not fit). */
   set active(value: number | null);
 }
 
 /** Attributes of `Spinner` (BokehJS `models/widgets/spinner`). */
 export interface SpinnerAttributes extends NumericInputAttributes {
+  /** Bokeh type `Number`. Default: 10. */
   page_step_multiplier?: number;
+  /** Bokeh type `Number`. Default: 1. */
   step?: number;
+  /** Bokeh type `Number`. Default: 100. */
   wheel_wait?: number;
 }
 
@@ -1874,30 +2174,35 @@ export class Spinner extends NumericInput {
   }
 }
 export interface Spinner {
-  /** The value of one of `Spinner`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof SpinnerAttributes | "value_throttled">(attr: K): Spinner[K];
-  /** Sets one of `Spinner`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof SpinnerAttributes>(attr: K, value: AttributeValue<SpinnerAttributes, K>): this;
-  /** Sets several of `Spinner`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<SpinnerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof SpinnerAttributes | "value_throttled">(attrs: K | readonly K[], listener: (attr: K, old: Spinner[K], value: Spinner[K]) => void): () => void;
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get page_step_multiplier(): number;
+  /** Sets `page_step_multiplier` (a `ValidationError` if the value does not fit). */
   set page_step_multiplier(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get step(): number;
+  /** Sets `step` (a `ValidationError` if the value does not fit). */
   set step(value: number);
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Nullable(Number)`. Read-only (set by Bokeh); undefined until set. */
   get value_throttled(): number | null | undefined;
-  /** Default: 100. */
+  /** Bokeh type `Number`. Default: 100. */
   get wheel_wait(): number;
+  /** Sets `wheel_wait` (a `ValidationError` if the value does not fit). */
   set wheel_wait(value: number);
 }
 
 /** Attributes of `TextAreaInput` (BokehJS `models/widgets/textarea_input`). */
 export interface TextAreaInputAttributes extends TextLikeInputAttributes {
+  /** Bokeh type `Int`. Default: 20. */
   cols?: number;
+  /** Bokeh type `Int`. Default: 2. */
   rows?: number;
 }
 
@@ -1910,25 +2215,29 @@ export class TextAreaInput extends TextLikeInput {
   }
 }
 export interface TextAreaInput {
-  /** The value of one of `TextAreaInput`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TextAreaInputAttributes>(attr: K): TextAreaInput[K];
-  /** Sets one of `TextAreaInput`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TextAreaInputAttributes>(attr: K, value: AttributeValue<TextAreaInputAttributes, K>): this;
-  /** Sets several of `TextAreaInput`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TextAreaInputAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TextAreaInputAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TextAreaInput[K], value: TextAreaInput[K]) => void): () => void;
-  /** Default: 20. */
+  /** Bokeh type `Int`. Default: 20. */
   get cols(): number;
+  /** Sets `cols` (a `ValidationError` if the value does not fit). */
   set cols(value: number);
-  /** Default: 2. */
+  /** Bokeh type `Int`. Default: 2. */
   get rows(): number;
+  /** Sets `rows` (a `ValidationError` if the value does not fit). */
   set rows(value: number);
 }
 
 /** Attributes of `TextInput` (BokehJS `models/widgets/text_input`). */
 export interface TextInputAttributes extends TextLikeInputAttributes {
+  /** Bokeh type `Nullable(String)`. Default: null. */
   prefix?: string | null;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   suffix?: string | null;
 }
 
@@ -1941,32 +2250,43 @@ export class TextInput extends TextLikeInput {
   }
 }
 export interface TextInput {
-  /** The value of one of `TextInput`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TextInputAttributes>(attr: K): TextInput[K];
-  /** Sets one of `TextInput`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TextInputAttributes>(attr: K, value: AttributeValue<TextInputAttributes, K>): this;
-  /** Sets several of `TextInput`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TextInputAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TextInputAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TextInput[K], value: TextInput[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get prefix(): string | null;
+  /** Sets `prefix` (a `ValidationError` if the value does not fit). */
   set prefix(value: string | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get suffix(): string | null;
+  /** Sets `suffix` (a `ValidationError` if the value does not fit). */
   set suffix(value: string | null);
 }
 
 /** Attributes of `TimePicker` (BokehJS `models/widgets/time_picker`). */
 export interface TimePickerAttributes extends PickerBaseAttributes {
+  /** Bokeh type `Enum(Clock)`. Default: "24h". */
   clock?: Clock;
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   hour_increment?: number;
+  /** Bokeh type `Nullable(Or(String, Number))`. Default: null. */
   max_time?: string | number | null;
+  /** Bokeh type `Nullable(Or(String, Number))`. Default: null. */
   min_time?: string | number | null;
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   minute_increment?: number;
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   second_increment?: number;
+  /** Bokeh type `Boolean`. Default: false. */
   seconds?: boolean;
+  /** Bokeh type `String`. Default: "H:i". */
   time_format?: string;
+  /** Bokeh type `Nullable(Or(String, Number))`. Default: null. */
   value?: string | number | null;
 }
 
@@ -1979,50 +2299,65 @@ export class TimePicker extends PickerBase {
   }
 }
 export interface TimePicker {
-  /** The value of one of `TimePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof TimePickerAttributes>(attr: K): TimePicker[K];
-  /** Sets one of `TimePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof TimePickerAttributes>(attr: K, value: AttributeValue<TimePickerAttributes, K>): this;
-  /** Sets several of `TimePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<TimePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof TimePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: TimePicker[K], value: TimePicker[K]) => void): () => void;
-  /** Default: "24h". */
+  /** Bokeh type `Enum(Clock)`. Default: "24h". */
   get clock(): Clock;
+  /** Sets `clock` (a `ValidationError` if the value does not fit). */
   set clock(value: Clock);
-  /** Default: 1. */
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   get hour_increment(): number;
+  /** Sets `hour_increment` (a `ValidationError` if the value does not fit). */
   set hour_increment(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Number))`. Default: null. */
   get max_time(): string | number | null;
+  /** Sets `max_time` (a `ValidationError` if the value does not fit). */
   set max_time(value: string | number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Number))`. Default: null. */
   get min_time(): string | number | null;
+  /** Sets `min_time` (a `ValidationError` if the value does not fit). */
   set min_time(value: string | number | null);
-  /** Default: 1. */
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   get minute_increment(): number;
+  /** Sets `minute_increment` (a `ValidationError` if the value does not fit). */
   set minute_increment(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   get second_increment(): number;
+  /** Sets `second_increment` (a `ValidationError` if the value does not fit). */
   set second_increment(value: number);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get seconds(): boolean;
+  /** Sets `seconds` (a `ValidationError` if the value does not fit). */
   set seconds(value: boolean);
-  /** Default: "H:i". */
+  /** Bokeh type `String`. Default: "H:i". */
   get time_format(): string;
+  /** Sets `time_format` (a `ValidationError` if the value does not fit). */
   set time_format(value: string);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(String, Number))`. Default: null. */
   get value(): string | number | null;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: string | number | null);
 }
 
 /** Attributes of `AutocompleteInput` (BokehJS `models/widgets/autocomplete_input`). */
 export interface AutocompleteInputAttributes extends TextInputAttributes {
+  /** Bokeh type `Boolean`. Default: true. */
   case_sensitive?: boolean;
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   completions?: Array<string>;
+  /** Bokeh type `Nullable(Positive(Int))`. Default: null. */
   max_completions?: number | null;
+  /** Bokeh type `NonNegative(Int)`. Default: 2. */
   min_characters?: number;
+  /** Bokeh type `Boolean`. Default: true. */
   restrict?: boolean;
+  /** Bokeh type `Enum("starts_with", "includes")`. Default: "starts_with". */
   search_strategy?: "starts_with" | "includes";
 }
 
@@ -2035,40 +2370,51 @@ export class AutocompleteInput extends TextInput {
   }
 }
 export interface AutocompleteInput {
-  /** The value of one of `AutocompleteInput`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof AutocompleteInputAttributes>(attr: K): AutocompleteInput[K];
-  /** Sets one of `AutocompleteInput`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof AutocompleteInputAttributes>(attr: K, value: AttributeValue<AutocompleteInputAttributes, K>): this;
-  /** Sets several of `AutocompleteInput`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<AutocompleteInputAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof AutocompleteInputAttributes>(attrs: K | readonly K[], listener: (attr: K, old: AutocompleteInput[K], value: AutocompleteInput[K]) => void): () => void;
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get case_sensitive(): boolean;
+  /** Sets `case_sensitive` (a `ValidationError` if the value does not fit). */
   set case_sensitive(value: boolean);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(String)`. Default: [] (a new one for each model). */
   get completions(): Array<string>;
+  /** Sets `completions` (a `ValidationError` if the value does not fit). */
   set completions(value: Array<string>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Positive(Int))`. Default: null. */
   get max_completions(): number | null;
+  /** Sets `max_completions` (a `ValidationError` if the value does not fit). */
   set max_completions(value: number | null);
-  /** Default: 2. */
+  /** Bokeh type `NonNegative(Int)`. Default: 2. */
   get min_characters(): number;
+  /** Sets `min_characters` (a `ValidationError` if the value does not fit). */
   set min_characters(value: number);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get restrict(): boolean;
+  /** Sets `restrict` (a `ValidationError` if the value does not fit). */
   set restrict(value: boolean);
-  /** Default: "starts_with". */
+  /** Bokeh type `Enum("starts_with", "includes")`. Default: "starts_with". */
   get search_strategy(): "starts_with" | "includes";
+  /** Sets `search_strategy` (a `ValidationError` if the value does not fit). */
   set search_strategy(value: "starts_with" | "includes");
 }
 
 /** Attributes of `BaseDatetimePicker` (BokehJS `models/widgets/base_datetime_picker`). */
 export interface BaseDatetimePickerAttributes extends BaseDatePickerAttributes {
+  /** Bokeh type `Enum(Clock)`. Default: "24h". */
   clock?: Clock;
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   hour_increment?: number;
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   minute_increment?: number;
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   second_increment?: number;
+  /** Bokeh type `Boolean`. Default: false. */
   seconds?: boolean;
 }
 
@@ -2077,33 +2423,39 @@ export abstract class BaseDatetimePicker extends BaseDatePicker {
   static override readonly modelType: string = "BaseDatetimePicker";
 }
 export interface BaseDatetimePicker {
-  /** The value of one of `BaseDatetimePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof BaseDatetimePickerAttributes>(attr: K): BaseDatetimePicker[K];
-  /** Sets one of `BaseDatetimePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof BaseDatetimePickerAttributes>(attr: K, value: AttributeValue<BaseDatetimePickerAttributes, K>): this;
-  /** Sets several of `BaseDatetimePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<BaseDatetimePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof BaseDatetimePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BaseDatetimePicker[K], value: BaseDatetimePicker[K]) => void): () => void;
-  /** Default: "24h". */
+  /** Bokeh type `Enum(Clock)`. Default: "24h". */
   get clock(): Clock;
+  /** Sets `clock` (a `ValidationError` if the value does not fit). */
   set clock(value: Clock);
-  /** Default: 1. */
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   get hour_increment(): number;
+  /** Sets `hour_increment` (a `ValidationError` if the value does not fit). */
   set hour_increment(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   get minute_increment(): number;
+  /** Sets `minute_increment` (a `ValidationError` if the value does not fit). */
   set minute_increment(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Positive(Int)`. Default: 1. */
   get second_increment(): number;
+  /** Sets `second_increment` (a `ValidationError` if the value does not fit). */
   set second_increment(value: number);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get seconds(): boolean;
+  /** Sets `seconds` (a `ValidationError` if the value does not fit). */
   set seconds(value: boolean);
 }
 
 /** Attributes of `DatePicker` (BokehJS `models/widgets/date_picker`). */
 export interface DatePickerAttributes extends BaseDatePickerAttributes {
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   value?: Date | string | number | null;
 }
 
@@ -2116,21 +2468,23 @@ export class DatePicker extends BaseDatePicker {
   }
 }
 export interface DatePicker {
-  /** The value of one of `DatePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DatePickerAttributes>(attr: K): DatePicker[K];
-  /** Sets one of `DatePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DatePickerAttributes>(attr: K, value: AttributeValue<DatePickerAttributes, K>): this;
-  /** Sets several of `DatePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DatePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DatePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DatePicker[K], value: DatePicker[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   get value(): Date | string | number | null;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: Date | string | number | null);
 }
 
 /** Attributes of `DateRangePicker` (BokehJS `models/widgets/date_range_picker`). */
 export interface DateRangePickerAttributes extends BaseDatePickerAttributes {
+  /** Bokeh type `Nullable(Tuple(Or(Instance(Date), String, Number), Or(Instance(Date), String, Number)))`. Default: null. */
   value?: [Date | string | number, Date | string | number] | null;
 }
 
@@ -2143,22 +2497,25 @@ export class DateRangePicker extends BaseDatePicker {
   }
 }
 export interface DateRangePicker {
-  /** The value of one of `DateRangePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DateRangePickerAttributes>(attr: K): DateRangePicker[K];
-  /** Sets one of `DateRangePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DateRangePickerAttributes>(attr: K, value: AttributeValue<DateRangePickerAttributes, K>): this;
-  /** Sets several of `DateRangePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DateRangePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DateRangePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DateRangePicker[K], value: DateRangePicker[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Tuple(Or(Instance(Date), String, Number), Or(Instance(Date), String, Number)))`. Default: null. */
   get value(): [Date | string | number, Date | string | number] | null;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: [Date | string | number, Date | string | number] | null);
 }
 
 /** Attributes of `MultipleDatePicker` (BokehJS `models/widgets/multiple_date_picker`). */
 export interface MultipleDatePickerAttributes extends BaseDatePickerAttributes {
+  /** Bokeh type `String`. Default: ", ". */
   separator?: string;
+  /** Bokeh type `List(Or(Instance(Date), String, Number))`. Default: [] (a new one for each model). */
   value?: Array<Date | string | number>;
 }
 
@@ -2171,19 +2528,21 @@ export class MultipleDatePicker extends BaseDatePicker {
   }
 }
 export interface MultipleDatePicker {
-  /** The value of one of `MultipleDatePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MultipleDatePickerAttributes>(attr: K): MultipleDatePicker[K];
-  /** Sets one of `MultipleDatePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MultipleDatePickerAttributes>(attr: K, value: AttributeValue<MultipleDatePickerAttributes, K>): this;
-  /** Sets several of `MultipleDatePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MultipleDatePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MultipleDatePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MultipleDatePicker[K], value: MultipleDatePicker[K]) => void): () => void;
-  /** Default: ", ". */
+  /** Bokeh type `String`. Default: ", ". */
   get separator(): string;
+  /** Sets `separator` (a `ValidationError` if the value does not fit). */
   set separator(value: string);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Instance(Date), String, Number))`. Default: [] (a new one for each model). */
   get value(): Array<Date | string | number>;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: Array<Date | string | number>);
 }
 
@@ -2217,6 +2576,7 @@ export class PasswordInput extends TextInput {
 
 /** Attributes of `DateRangeSlider` (BokehJS `models/widgets/sliders/date_range_slider`). */
 export interface DateRangeSliderAttributes extends Omit<NumericalRangeSliderAttributes, "format"> {
+  /** Bokeh type `Or(String, Ref(TickFormatter))`. Default: "%d %b %Y". */
   format?: string | TickFormatter;
 }
 
@@ -2231,6 +2591,7 @@ export class DateRangeSlider extends NumericalRangeSlider {
 
 /** Attributes of `DateSlider` (BokehJS `models/widgets/sliders/date_slider`). */
 export interface DateSliderAttributes extends Omit<NumericalSliderAttributes, "format"> {
+  /** Bokeh type `Or(String, Ref(TickFormatter))`. Default: "%d %b %Y". */
   format?: string | TickFormatter;
 }
 
@@ -2245,6 +2606,7 @@ export class DateSlider extends NumericalSlider {
 
 /** Attributes of `DatetimePicker` (BokehJS `models/widgets/datetime_picker`). */
 export interface DatetimePickerAttributes extends BaseDatetimePickerAttributes {
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   value?: Date | string | number | null;
 }
 
@@ -2257,21 +2619,23 @@ export class DatetimePicker extends BaseDatetimePicker {
   }
 }
 export interface DatetimePicker {
-  /** The value of one of `DatetimePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DatetimePickerAttributes>(attr: K): DatetimePicker[K];
-  /** Sets one of `DatetimePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DatetimePickerAttributes>(attr: K, value: AttributeValue<DatetimePickerAttributes, K>): this;
-  /** Sets several of `DatetimePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DatetimePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DatetimePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DatetimePicker[K], value: DatetimePicker[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Instance(Date), String, Number))`. Default: null. */
   get value(): Date | string | number | null;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: Date | string | number | null);
 }
 
 /** Attributes of `DatetimeRangePicker` (BokehJS `models/widgets/datetime_range_picker`). */
 export interface DatetimeRangePickerAttributes extends BaseDatetimePickerAttributes {
+  /** Bokeh type `Nullable(Tuple(Or(Instance(Date), String, Number), Or(Instance(Date), String, Number)))`. Default: null. */
   value?: [Date | string | number, Date | string | number] | null;
 }
 
@@ -2284,21 +2648,23 @@ export class DatetimeRangePicker extends BaseDatetimePicker {
   }
 }
 export interface DatetimeRangePicker {
-  /** The value of one of `DatetimeRangePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof DatetimeRangePickerAttributes>(attr: K): DatetimeRangePicker[K];
-  /** Sets one of `DatetimeRangePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof DatetimeRangePickerAttributes>(attr: K, value: AttributeValue<DatetimeRangePickerAttributes, K>): this;
-  /** Sets several of `DatetimeRangePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<DatetimeRangePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof DatetimeRangePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DatetimeRangePicker[K], value: DatetimeRangePicker[K]) => void): () => void;
-  /** Default: null. */
+  /** Bokeh type `Nullable(Tuple(Or(Instance(Date), String, Number), Or(Instance(Date), String, Number)))`. Default: null. */
   get value(): [Date | string | number, Date | string | number] | null;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: [Date | string | number, Date | string | number] | null);
 }
 
 /** Attributes of `DatetimeRangeSlider` (BokehJS `models/widgets/sliders/datetime_range_slider`). */
 export interface DatetimeRangeSliderAttributes extends Omit<NumericalRangeSliderAttributes, "format"> {
+  /** Bokeh type `Or(String, Ref(TickFormatter))`. Default: "%d %b %Y %H:%M:%S". */
   format?: string | TickFormatter;
 }
 
@@ -2313,7 +2679,9 @@ export class DatetimeRangeSlider extends NumericalRangeSlider {
 
 /** Attributes of `MultipleDatetimePicker` (BokehJS `models/widgets/multiple_datetime_picker`). */
 export interface MultipleDatetimePickerAttributes extends BaseDatetimePickerAttributes {
+  /** Bokeh type `String`. Default: ", ". */
   separator?: string;
+  /** Bokeh type `List(Or(Instance(Date), String, Number))`. Default: [] (a new one for each model). */
   value?: Array<Date | string | number>;
 }
 
@@ -2326,24 +2694,27 @@ export class MultipleDatetimePicker extends BaseDatetimePicker {
   }
 }
 export interface MultipleDatetimePicker {
-  /** The value of one of `MultipleDatetimePicker`'s properties, as its accessor reads it: the one set, else the default. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
   get<K extends keyof MultipleDatetimePickerAttributes>(attr: K): MultipleDatetimePicker[K];
-  /** Sets one of `MultipleDatetimePicker`'s properties, as its accessor does: checked first, then sent to the peer at the end of the tick. */
+  /** Sets a property, as its accessor does (checked first). */
   set<K extends keyof MultipleDatetimePickerAttributes>(attr: K, value: AttributeValue<MultipleDatetimePickerAttributes, K>): this;
-  /** Sets several of `MultipleDatetimePicker`'s properties at once (as one change each, sent together). */
+  /** Sets several properties, one change each. */
   set(attributes: Partial<MultipleDatetimePickerAttributes>): this;
-  /** Calls `listener(attr, old, new)` after each change of one of these properties, whoever made it. Returns a function that unsubscribes. */
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
   onChange<K extends keyof MultipleDatetimePickerAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MultipleDatetimePicker[K], value: MultipleDatetimePicker[K]) => void): () => void;
-  /** Default: ", ". */
+  /** Bokeh type `String`. Default: ", ". */
   get separator(): string;
+  /** Sets `separator` (a `ValidationError` if the value does not fit). */
   set separator(value: string);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Instance(Date), String, Number))`. Default: [] (a new one for each model). */
   get value(): Array<Date | string | number>;
+  /** Sets `value` (a `ValidationError` if the value does not fit). */
   set value(value: Array<Date | string | number>);
 }
 
 /** Attributes of `RangeSlider` (BokehJS `models/widgets/sliders/range_slider`). */
 export interface RangeSliderAttributes extends Omit<NumericalRangeSliderAttributes, "format"> {
+  /** Bokeh type `Or(String, Ref(TickFormatter))`. Default: "0[.]00". */
   format?: string | TickFormatter;
 }
 
@@ -2358,6 +2729,7 @@ export class RangeSlider extends NumericalRangeSlider {
 
 /** Attributes of `Slider` (BokehJS `models/widgets/sliders/slider`). */
 export interface SliderAttributes extends Omit<NumericalSliderAttributes, "format"> {
+  /** Bokeh type `Or(String, Ref(TickFormatter))`. Default: "0[.]00". */
   format?: string | TickFormatter;
 }
 
