@@ -21,7 +21,9 @@ export type {
   Arrayable,
   AttributeValue,
   Color,
+  ExprForm,
   ExprSpec,
+  FieldForm,
   FieldSpec,
   NamedColor,
   PropertyValue,
@@ -29,9 +31,11 @@ export type {
   RGBA,
   Scalar,
   ScalarInput,
+  SpecExtras,
+  ValueForm,
   ValueSpec,
   Vectorized,
   VectorizedInput,
 } from "./types.js";
-export type { KindDescriptor, DefaultDescriptor, CatalogModel } from "./catalog-types.js";
+export type { KindDescriptor, DefaultDescriptor, CatalogModel, CatalogOverride, CatalogProperty, SpecKind } from "./catalog-types.js";
 export * from "./plotting.js";

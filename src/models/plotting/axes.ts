@@ -12,6 +12,7 @@ import { DataRange1d, FactorRange, Range1d, type Range } from "../generated/rang
 import { CategoricalScale, LinearScale, LogScale, type Scale } from "../generated/scales.js";
 import { AdaptiveTicker, ContinuousTicker, MercatorTicker } from "../generated/tickers.js";
 
+/** An axis type for figure()'s `x_axis_type` / `y_axis_type`, as Python's: `"auto"` picks by the range. */
 export type AxisType = "auto" | "linear" | "log" | "datetime" | "mercator";
 
 /** A range for figure(): a Range model, `[start, end]` (numbers or Dates), or a list of factors. */
