@@ -17,7 +17,10 @@ import { BokehError } from "../util/errors.js";
 import type { DocumentChangedEvent, EventInit, MessageSentEvent, Setter } from "./events.js";
 import { Model } from "./model.js";
 import { containsModel, forEachModel } from "./references.js";
+import { describeSelector, matches, ModelTypeError, type ModelClass, type ModelSelector } from "./selection.js";
 import { checkEventName, UI_EVENT_MESSAGE, uiEventOf, type BokehEventName, type BokehEventValues } from "./ui-events.js";
+
+export { ModelTypeError, type ModelClass, type ModelSelector } from "./selection.js";
 
 /** The title of a document nobody named (as in Bokeh). */
 export const DEFAULT_TITLE = "Bokeh Application";
@@ -68,42 +71,10 @@ export interface DocumentOptions {
   bokehVersion?: string;
 }
 
-/** A model class (`Slider`, `Plot`, ... or `Model`) whose instances are `M`s, for `select({ type })` and `getModelByName`. */
-export type ModelClass<M extends Model = Model> = abstract new (...args: never[]) => M;
-
-/** What `select()` and `selectOne()` look for: every given criterion must match. */
-export interface ModelSelector {
-  /** The model's `name` property. */
-  name?: string;
-  /**
-   * A Bokeh type name (`"ColumnDataSource"`: that type exactly) or a model class (`Slider`:
-   * instances of it and of its subclasses; then the result is typed as the class).
-   */
-  type?: string | ModelClass;
-}
-
 /** A document operation that cannot be done (a model in two documents, an ambiguous selectOne...). */
 export class DocumentError extends BokehError {
   constructor(message: string) {
     super("ERR_BOKEH_DOCUMENT", message);
-  }
-}
-
-/** `getModelByName(name, type)` found a model of that name that is not a `type`. */
-export class ModelTypeError extends BokehError {
-  /** The name looked for. */
-  readonly modelName: string;
-  /** The class asked for (`"Slider"`). */
-  readonly expected: string;
-  /** The model that has the name. */
-  readonly model: Model;
-
-  constructor(modelName: string, expected: ModelClass, model: Model) {
-    const generic = model.constructor === Model ? ", a generic Model (no class is registered for its type)" : "";
-    super("ERR_BOKEH_MODEL_TYPE", `the model named ${JSON.stringify(modelName)} is ${model}${generic}, not a ${expected.name}`);
-    this.modelName = modelName;
-    this.expected = expected.name;
-    this.model = model;
   }
 }
 
@@ -229,12 +200,7 @@ export class Document {
   /** All models matching every given criterion. */
   select(selector: ModelSelector): Model[];
   select(selector: ModelSelector): Model[] {
-    const { name, type } = selector;
-    return this.models.filter(
-      (model) =>
-        (name === undefined || model.get("name") === name) &&
-        (type === undefined || (typeof type === "string" ? model.type === type : model instanceof type)),
-    );
+    return this.models.filter((model) => matches(model, selector));
   }
 
   /** The one model matching `selector`, null if none; throws a DocumentError if several match. With a class for `type`, typed as that class. */
@@ -243,7 +209,7 @@ export class Document {
   selectOne(selector: ModelSelector): Model | null;
   selectOne(selector: ModelSelector): Model | null {
     const found = this.select(selector);
-    if (found.length > 1) throw new DocumentError(`found more than one model matching ${describe(selector)}: ${found.join(", ")}`);
+    if (found.length > 1) throw new DocumentError(`found more than one model matching ${describeSelector(selector)}: ${found.join(", ")}`);
     return found[0] ?? null;
   }
 
@@ -491,9 +457,4 @@ export class Document {
 /** Whether `version` looks like a Bokeh release ("3.9.2", "3.8.0.dev1", "4.0.0-dev.5"): it starts with major.minor. */
 function isBokehVersion(version: unknown): version is string {
   return majorMinor(version) !== null && (version as string).length <= 64;
-}
-
-function describe(selector: ModelSelector): string {
-  const type = selector.type === undefined ? undefined : typeof selector.type === "string" ? selector.type : selector.type.name;
-  return JSON.stringify({ name: selector.name, type });
 }
