@@ -2,7 +2,7 @@
 // separate runs of the Python client, and reports its numbers with `report`.
 // Client CPU = process.cpuUsage() of this process (all threads) from the call to
 // its result; garbage left by the benchmark's own setup is collected first.
-import { ClientSession, ColumnDataSource, Document, pullSession } from "../dist/index.js";
+import { ClientSession, ColumnDataSource, Document, pullSession, Range1d, Title } from "../dist/index.js";
 
 function cpuMs(before) {
   const d = process.cpuUsage(before);
@@ -51,6 +51,17 @@ async function pushes(server, options) {
     await session.close();
   }
   return median(cpu.slice(5)); // steady state: the first pushes of a process also fault in fresh memory
+}
+
+// The JSON of a document of `count` small models: Divs under one Column root, Range1d roots.
+function smallModelsJson(count) {
+  const children = [];
+  for (let i = 0; i < count; i++) {
+    const div = i % 2 === 0;
+    children.push({ type: "object", name: div ? "Div" : "Range1d", id: `m${i}`, attributes: div ? { text: `div ${i}` } : { start: i, end: i + 1 } });
+  }
+  const divs = children.filter((c) => c.name === "Div");
+  return { title: "big", roots: [{ type: "object", name: "Column", id: "root", attributes: { children: divs } }, ...children.filter((c) => c.name === "Range1d")] };
 }
 
 export const figures = {
@@ -104,6 +115,38 @@ export const figures = {
     }
     const c = median(cpu.slice(1));
     report("pull 10,000 small models: client CPU", round(c), "ms", "<= 100 ms", c <= 100);
+  },
+
+  // No server: a document of 10,000 small models (half Divs under a Column, half Range1d roots)
+  // read from its JSON, as a pull does after the bytes arrived. Typed models must cost per type,
+  // not per instance (catalog entries parsed once, accessors defined once per class).
+  async decodeModels(_server, report) {
+    const json = smallModelsJson(10_000);
+    Document.fromJSON(smallModelsJson(10)); // the few catalog entries used, parsed once
+    const cpu = [];
+    for (let run = 0; run < 8; run++) {
+      settle();
+      const c0 = process.cpuUsage();
+      const doc = Document.fromJSON(json);
+      cpu.push(cpuMs(c0));
+      if (doc.models.length !== 10_001 || !(doc.getModelById("m1") instanceof Range1d)) throw new Error("wrong document");
+    }
+    const c = median(cpu.slice(1));
+    report("Document.fromJSON of 10,000 small models: CPU", round(c), "ms", "<= 60 ms", c <= 60, "no socket: the decoding part of the pull above");
+  },
+
+  // No server: 10,000 typed models made and validated locally.
+  async createModels(_server, report) {
+    for (let i = 0; i < 100; i++) new Title({ text: `warm ${i}`, align: "center" });
+    const cpu = [];
+    for (let run = 0; run < 8; run++) {
+      settle();
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < 10_000; i++) new Title({ text: `t${i}`, align: "center" });
+      cpu.push(cpuMs(c0));
+    }
+    const c = median(cpu.slice(1));
+    report("10,000 new Title({ text, align }): CPU", round(c), "ms", "<= 50 ms", c <= 50, "each attribute validated");
   },
 
   async push(server, report) {

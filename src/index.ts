@@ -14,6 +14,7 @@ export * from "./client/index.js";
 export {
   Document,
   DocumentError,
+  ModelTypeError,
   DEFAULT_TITLE,
   Model,
   ColumnDataError,
@@ -30,6 +31,17 @@ export {
   type ModelOptions,
   type ModelSelector,
   type PatchIndex,
+  EventNameError,
+  type BokehEventName,
+  type BokehEventValues,
+  type DocumentEventFields,
+  type Factor,
+  type KeyModifiers,
+  type ModelEventCallback,
+  type ModelEventFields,
+  type ModelEventName,
+  type ModelEventValues,
+  type PointEventFields,
 } from "./document/index.js";
 export type {
   ColumnDataChangedEvent,

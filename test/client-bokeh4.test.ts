@@ -80,7 +80,7 @@ describe("our client and our server, both Bokeh 4", () => {
       doc.onEvent("button_click", () => sourceOf(doc).updateData({ x: new Float64Array([42, 43, 44]) }));
     });
     const session = track(await pullSession({ url: server.url }));
-    session.document!.sendEvent("button_click", { model: session.document!.getModelByName("button") });
+    session.document!.sendEvent("button_click", { model: session.document!.getModelByName("button")! });
     await session.forceRoundtrip(); // a SYNC: the OK comes after the server handled the event and sent its reaction
     expect(sourceOf(session.document).data.x).toEqual(new Float64Array([42, 43, 44]));
   });

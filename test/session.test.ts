@@ -163,7 +163,7 @@ describe("two clients on one session", () => {
     const a = track(await pullSession({ url: server.appUrl("/events") }));
     const seen: unknown[] = [];
     a.document!.onEvent("clear_input", (values) => seen.push((values.model as Model).get("name")));
-    serverDoc!.sendEvent("clear_input", { model: serverDoc!.getModelByName("text_input") });
+    serverDoc!.sendEvent("clear_input", { model: serverDoc!.getModelByName("text_input")! });
     await until(() => seen.length === 1, "the event");
     expect(seen).toEqual(["text_input"]);
   });

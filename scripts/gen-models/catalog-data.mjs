@@ -88,7 +88,7 @@ export function catalogDataFile(catalog, header) {
     `/** Every model of any version, sorted. */\n` +
     `export const CATALOG_NAMES: readonly string[] = [\n${names.map((n) => `  ${JSON.stringify(n)},`).join("\n")}\n];\n\n` +
     `/** One JSON text per model of CATALOG_NAMES in the base version, in that order, one per line (empty if the base lacks it): deflated (raw), in base64. */\n` +
-    `export const CATALOG_DEFLATED =\n  ${JSON.stringify(deflate(baseLines))};\n\n` +
+    `export const CATALOG_DEFLATED: string =\n  ${JSON.stringify(deflate(baseLines))};\n\n` +
     `/** Per other version, one line per model of CATALOG_NAMES: empty (as the base), \`null\` (absent) or the difference; deflated, in base64. */\n` +
     `export const CATALOG_DIFFS_DEFLATED: Readonly<Record<string, string>> = ${record(diffs)};\n\n` +
     `// Properties that get no accessor although they are not internal (names that are not identifiers or\n` +

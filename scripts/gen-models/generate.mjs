@@ -35,9 +35,10 @@ import {
   presenceSentence,
   propertyDoc,
   propertyMembers,
+  typeSentence,
   VersionedResolver,
 } from "./members.mjs";
-import { classNames, fileOf, mixinName } from "./naming.mjs";
+import { classNames, fileOf, isAccessorName, mixinName } from "./naming.mjs";
 import { specialMembers } from "./special-members.mjs";
 import { TypeScope } from "./ts-types.mjs";
 import { CATALOGS_DIR, preferenceOrder, readCatalogSet, unionCatalog } from "./versions.mjs";
@@ -178,7 +179,8 @@ function mixinsFile(plan, { models, names, fileOfClass, versions }) {
       parts.push(`/** Property accessors of ${what}. */\n${interfaceText(mixin.name, [], lines)}\n`);
     }
     if (attributes.length > 0) {
-      parts.push(`/** Attributes of ${what}. */\n${interfaceText(`${mixin.name}Attributes`, [], attributes.flatMap((m) => attributeLine(m, versions)))}\n`);
+      const lines = attributes.flatMap((m) => attributeLine(m, sharedDoc(m, mixin.users, models, plan.resolver, names)));
+      parts.push(`/** Attributes of ${what}. */\n${interfaceText(`${mixin.name}Attributes`, [], lines)}\n`);
     }
     bodies.push(parts.join("\n"));
   }
@@ -210,6 +212,7 @@ function sharedDoc(member, users, models, resolver, names) {
   }
   if (variants.size === 1) return propertyDoc(users[0], member.attr, resolver);
   const where = member.presence === null ? "" : `${presenceSentence(member.presence, resolver.versions)} `;
+  const type = `${typeSentence(resolver.records(users[0], member.attr), resolver.base)} `;
   const [main, ...others] = [...variants].sort((a, b) => b[1].length - a[1].length);
   const hasSubclasses = (key) => Object.values(models).some((entry) => entry.bases[0] === key);
   const exceptions = others.map(([phrase, keys]) => {
@@ -217,7 +220,7 @@ function sharedDoc(member, users, models, resolver, names) {
     return `${phrase} in ${keys.map((key) => `\`${names.get(key)}\``).join(", ")}${subclasses}`;
   });
   const readonly = resolver.records(users[0], member.attr).every(([, p]) => p.readonly);
-  return `${where}${readonly ? "Read-only (set by Bokeh). " : ""}Default: ${main[0]} (${exceptions.join("; ")}).`;
+  return `${where}${type}${readonly ? "Read-only (set by Bokeh). " : ""}Default: ${main[0]} (${exceptions.join("; ")}).`;
 }
 
 // ---------------------------------------------------------------------------
@@ -300,7 +303,8 @@ function modelClass(key, special, scope, { models, names, resolver, mixins, file
     }
   }
   const origin = `${describeOrigin(key, entry)}${describePresence(key, resolver)}`;
-  const iface = `/** Attributes of \`${name}\`${origin} */\n${interfaceText(`${name}Attributes`, attributeBases, declared.flatMap((m) => attributeLine(m, versions)))}\n`;
+  const attributeLines = declared.flatMap((m) => attributeLine(m, propertyDoc(key, m.attr, resolver)));
+  const iface = `/** Attributes of \`${name}\`${origin} */\n${interfaceText(`${name}Attributes`, attributeBases, attributeLines)}\n`;
 
   // Class
   const lines = [];
@@ -323,12 +327,49 @@ function modelClass(key, special, scope, { models, names, resolver, mixins, file
   // Accessors: declared by an interface merged with the class, defined on its prototype at run
   // time from the catalog when the first instance is made (TypedModel's constructor), for the
   // properties this class defines.
-  const accessors = own.filter((m) => m.accessor !== null && !inMixin.has(m.attr));
+  // Inherited properties that are internal where they are defined and made public here by an
+  // override (CustomAction's `active`) get their accessors here (typed-model.ts does the same).
+  const revealed = Object.entries(entry.overrides ?? {})
+    .filter(([attr, override]) => override.internal === false && !(attr in entry.properties))
+    .map(([attr]) => propertyMembers(key, attr, resolver, scope));
+  const accessors = [...own.filter((m) => m.accessor !== null && !inMixin.has(m.attr)), ...revealed.filter((m) => m.accessor !== null)];
   const accessorBases = shared.filter((mixin) => mixin.attrs.some((attr) => own.find((m) => m.attr === attr).accessor !== null)).map((mixin) => mixin.name);
-  if (accessors.length > 0 || accessorBases.length > 0) {
-    lines.push(interfaceText(name, accessorBases, accessors.flatMap((m) => accessorLines(m, propertyDoc(key, m.attr, resolver)))));
+  // Typed get / set / onChange, where this class has properties its base lacks (else the base's serve).
+  const typed = own.some((m) => m.accessor !== null || m.attribute !== null) ? typedMembers(key, name, resolver) : [];
+  if (typed.length > 0) scope.helpers.add("AttributeValue");
+  if (typed.some((line) => line.includes("PropertyValue<"))) scope.helpers.add("PropertyValue");
+  if (accessors.length > 0 || accessorBases.length > 0 || typed.length > 0) {
+    lines.push(interfaceText(name, accessorBases, [...typed, ...accessors.flatMap((m) => accessorLines(m, propertyDoc(key, m.attr, resolver)))]));
   }
   return `${iface}\n${lines.join("\n")}\n`;
+}
+
+/**
+ * `get`, `set` and `onChange` typed by the class's properties, declared in its accessor interface:
+ * `get` and `onChange` take the names of every property users can see (the attributes interface's
+ * keys plus the read-only ones), `set` those users can set, with the types of their accessors and
+ * attributes. The generic `Model` keeps its string signatures.
+ */
+function typedMembers(key, name, resolver) {
+  const settable = resolver.settable(key);
+  const readOnly = [...resolver.all(key).keys()]
+    .filter((attr) => !settable.has(attr) && resolver.records(key, attr).some(([, p]) => !p.internal))
+    .sort(compare);
+  const attributes = `${name}Attributes`;
+  const readable = [`keyof ${attributes}`, ...readOnly.map((attr) => JSON.stringify(attr))].join(" | ");
+  // every readable property has an accessor (isAccessorName), whose type `get` returns; else `unknown` for those without
+  const allAccessors = [...Object.keys(Object.fromEntries(settable)), ...readOnly].every(isAccessorName);
+  const value = allAccessors ? `${name}[K]` : `PropertyValue<${name}, K>`;
+  return [
+    `  /** The value of a property, as its accessor reads it (the one set, else the default). */`,
+    `  get<K extends ${readable}>(attr: K): ${value};`,
+    `  /** Sets a property, as its accessor does (checked first). */`,
+    `  set<K extends keyof ${attributes}>(attr: K, value: AttributeValue<${attributes}, K>): this;`,
+    `  /** Sets several properties, one change each. */`,
+    `  set(attributes: Partial<${attributes}>): this;`,
+    `  /** Calls \`listener(attr, old, new)\` after each change of these properties, by anyone. Returns a function that unsubscribes. */`,
+    `  onChange<K extends ${readable}>(attrs: K | readonly K[], listener: (attr: K, old: ${value}, value: ${value}) => void): () => void;`,
+  ];
 }
 
 function describeOrigin(key, entry) {
@@ -430,10 +471,8 @@ function enumsFile(catalog) {
     const partial = values
       .map((v) => [v, catalog.versions.filter((version) => perVersion.get(version)?.includes(v))])
       .filter(([, have]) => have.length < perVersion.size);
-    if (partial.length > 0) {
-      const notes = partial.map(([v, have]) => `${JSON.stringify(v)} only in ${have.join(", ")}`);
-      lines.push(`/** Values differ by Bokeh version: ${notes.join("; ")}. */`);
-    }
+    const notes = partial.map(([v, have]) => `${JSON.stringify(v)} only in ${have.join(", ")}`);
+    lines.push(`/** BokehJS's \`${name}\` enum (\`core/enums\`).${partial.length > 0 ? ` Values differ by Bokeh version: ${notes.join("; ")}.` : ""} */`);
     lines.push(`export type ${name} = ${values.map((v) => JSON.stringify(v)).join(" | ")};`);
   }
   return `${HEADER(catalog.versions)}// BokehJS's named enums (core/enums) as unions of their values.\n\n${lines.join("\n")}\n`;

@@ -3,6 +3,7 @@
 // (unions of each version's types) and the doc comment (the default, and in which versions the
 // property exists, with each version's default when they differ).
 
+import { kindWords } from "./kind-words.mjs";
 import { isAccessorName } from "./naming.mjs";
 import { tsType, union } from "./ts-types.mjs";
 
@@ -121,16 +122,21 @@ export function propertyMembers(key, attr, resolver, scope) {
   return { attr, accessor, attribute, presence: have.length === resolver.present(key).length ? null : have };
 }
 
-/** Accessor declarations (for an interface merged with a class), with a doc comment. */
+/** Accessor declarations (for an interface merged with a class), each with a doc comment. */
 export function accessorLines({ attr, accessor }, doc) {
   const lines = [`  /** ${doc} */`, `  get ${attr}(): ${accessor.output};`];
-  if (accessor.input !== null) lines.push(`  set ${attr}(value: ${accessor.input});`);
+  if (accessor.input !== null) lines.push(`  /** ${setterDoc(attr)} */`, `  set ${attr}(value: ${accessor.input});`);
   return lines;
 }
 
-export function attributeLine({ attr, attribute, presence: versions }, all) {
-  const line = `  ${propertyKeyOf(attr)}${attribute.optional ? "?" : ""}: ${attribute.type};`;
-  return versions === null ? [line] : [`  /** ${presenceSentence(versions, all)} */`, line];
+/** The doc comment of every setter: what assigning does. */
+export function setterDoc(attr) {
+  return `Sets \`${attr}\` (a \`ValidationError\` if the value does not fit).`;
+}
+
+/** An attributes interface member, with its doc comment (the property's, as its getter has it). */
+export function attributeLine({ attr, attribute }, doc) {
+  return [`  /** ${doc} */`, `  ${propertyKeyOf(attr)}${attribute.optional ? "?" : ""}: ${attribute.type};`];
 }
 
 function propertyKeyOf(name) {
@@ -152,13 +158,35 @@ export function presenceSentence(have, all) {
 
 /**
  * The doc comment of property `attr` of `key`: in which versions it exists (when some version of
- * the model lacks it), whether it is read-only, and its default, per version when they differ.
+ * the model lacks it), its Bokeh type, whether it is read-only, and its default, per version when
+ * they differ.
  */
 export function propertyDoc(key, attr, resolver) {
   const records = resolver.records(key, attr);
+  return `${presencePrefix(key, records, resolver)}${typeSentence(records, resolver.base)} ${defaultDoc(records, resolver.base)}`;
+}
+
+/** "Only in Bokeh ... (not ...). " when some version of model `key` lacks the property, else "". */
+export function presencePrefix(key, records, resolver) {
   const have = records.map(([v]) => v);
-  const where = have.length === resolver.present(key).length ? "" : `${presenceSentence(have, resolver.versions)} `;
-  return `${where}${defaultDoc(records, resolver.base)}`;
+  return have.length === resolver.present(key).length ? "" : `${presenceSentence(have, resolver.versions)} `;
+}
+
+/**
+ * "Bokeh type `Nullable(Int)`.", or when versions differ "Bokeh type `A` in Bokeh 3.10.0 and
+ * 4.0.0-dev.5; `B` in 3.7.3." (the base version's group first, as for defaults).
+ */
+export function typeSentence(records, base) {
+  const groups = new Map();
+  for (const [version, prop] of records) {
+    const text = `\`${kindWords(prop.kind)}\``;
+    if (!groups.has(text)) groups.set(text, []);
+    groups.get(text).push(version);
+  }
+  if (groups.size === 1) return `Bokeh type ${[...groups.keys()][0]}.`;
+  const rank = (versions) => (versions.includes(base) ? Infinity : records.findIndex(([v]) => v === versions.at(-1)));
+  const ordered = [...groups].sort((a, b) => rank(b[1]) - rank(a[1]));
+  return `Bokeh type ${ordered.map(([text, versions], i) => `${text} in ${i === 0 ? "Bokeh " : ""}${versionList(versions)}`).join("; ")}.`;
 }
 
 /** "Default: 1.", "Required.", or "Default: 0 in Bokeh 3.10.0; none (undefined until set) in 3.7.3." */

@@ -92,4 +92,5 @@ const MODEL_MEMBERS = new Set([
   "id", "type", "document", "get", "has", "set", "attributes", "references", "serializableAttributes",
   "toString", "propertyNames", "setAttribute", "initializeFromWire", "constructor", "defaultValue",
   "validate", "changeEvent", "modelType", "stream", "patch", "updateData", "columnNames", "bokehVersion",
+  "onChange", "onEvent", "onClick",
 ]);

@@ -1,6 +1,8 @@
 // Hand-written members that the generator adds to a few classes, besides the property
 // accessors every class gets:
 //
+//   - AbstractButton (Button, Toggle, HelpButton, Dropdown): onClick, as Python's on_click,
+//     and Dropdown's, which also takes its menu items' clicks;
 //   - ColumnDataSource: stream / patch / updateData / length / columnNames and the
 //     ColumnDataChanged event for `data`, delegating to the document layer's column
 //     operations (src/document/columns.ts), which patches from the peer use too;
@@ -130,9 +132,50 @@ function figureMembers(classNames) {
   };
 }
 
+// Buttons: Python's `on_click`, subscribing the button to its click event (document/ui-events.ts).
+const ABSTRACT_BUTTON = {
+  imports: [{ from: "../../document/model.js", values: [], types: ["ModelEventCallback"] }],
+  names: ["onClick"],
+  members: `
+  /**
+   * Calls \`callback\` after each click on the button in a browser (Bokeh's \`button_click\` event),
+   * like Python's \`on_click\`: \`model.onEvent("button_click", callback)\`, which subscribes the
+   * button (its \`subscribed_events\`) so that BokehJS sends the clicks. Returns a function that
+   * removes the callback.
+   */
+  onClick(callback: ModelEventCallback<"button_click", this>): () => void {
+    return this.onEvent("button_click", callback);
+  }
+`,
+};
+
+// A Dropdown's clicks are its button's and its menu items' (values.item), as in Python's Dropdown.on_click.
+const DROPDOWN = {
+  imports: [{ from: "../../document/model.js", values: [], types: ["ModelEventCallback"] }],
+  names: ["onClick"],
+  members: `
+  /**
+   * Calls \`callback\` after each click on the button (\`button_click\`, when \`split\`) or on an item
+   * of its menu (\`menu_item_click\`: \`values.item\` is the item's value), like Python's
+   * \`Dropdown.on_click\`; subscribes the dropdown to both events. Returns a function that
+   * removes the callback.
+   */
+  override onClick(callback: ModelEventCallback<"button_click" | "menu_item_click", this>): () => void {
+    const offClick = this.onEvent("button_click", callback);
+    const offItem = this.onEvent("menu_item_click", callback);
+    return () => {
+      offClick();
+      offItem();
+    };
+  }
+`,
+};
+
 /** The extra imports and members of the class for catalog key `key`, or null. */
 export function specialMembers(key, classNames) {
   if (key === "ColumnDataSource") return { classes: [], ...COLUMN_DATA_SOURCE };
   if (key === "Figure") return figureMembers(classNames);
+  if (key === "AbstractButton") return { classes: [], ...ABSTRACT_BUTTON };
+  if (key === "Dropdown") return { classes: [], ...DROPDOWN };
   return null;
 }

@@ -1,3 +1,5 @@
+import { kindWords } from "./kind-words.mjs";
+
 // Kind descriptors -> TypeScript type text (see docs/models.md, "TypeScript types").
 //
 // `tsType(kind, scope, mode)` returns the type as text and records in `scope` what the
@@ -76,10 +78,11 @@ export function tsType(kind, scope, mode) {
     case "PartialStruct": {
       const fields = Object.entries(kind.fields).map(([name, field]) => {
         const optional = kind.kind === "PartialStruct" || field.kind === "Opt";
-        const type = tsType(field.kind === "Opt" ? field.type : field, scope, mode);
-        return `${propertyKey(name)}${optional ? "?" : ""}: ${type}`;
+        const inner = field.kind === "Opt" ? field.type : field;
+        // a doc comment per field, for the API reference: TypeDoc reads one only at the start of a line
+        return `    /** \`${name}\`: Bokeh type \`${kindWords(inner)}\`. */ ${propertyKey(name)}${optional ? "?" : ""}: ${tsType(inner, scope, mode)};`;
       });
-      return fields.length === 0 ? "Record<string, never>" : `{ ${fields.join("; ")} }`;
+      return fields.length === 0 ? "Record<string, never>" : `{\n${fields.join("\n")}\n  }`;
     }
     case "Color":
       scope.helpers.add("Color");

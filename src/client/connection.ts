@@ -16,7 +16,7 @@
  * message for is made the way the codec says (SERVER-INFO-REQ as a SYNC round trip).
  */
 import { CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE } from "../protocol/close.js";
-import { ACCEPTS_HEADER, acceptedFeatures, DOCUMENT_BUFFERS } from "../protocol/features.js";
+import { ACCEPTS_HEADER, acceptedFeatures, CLIENT_ACCEPTS_HEADER, DOCUMENT_BUFFERS, UI_EVENTS } from "../protocol/features.js";
 import { makeId } from "../protocol/ids.js";
 import { KeepAlive } from "../protocol/keepalive.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
@@ -330,7 +330,8 @@ export class ClientConnection {
 
   private transportOptions(): Parameters<typeof Transport.connect>[1] {
     const o = this.options;
-    const headers: Record<string, string> = { ...o.headers };
+    // Our embedded server forwards other connections' UI events (a browser's clicks) to clients that read them (protocol/features.ts).
+    const headers: Record<string, string> = { [CLIENT_ACCEPTS_HEADER]: UI_EVENTS, ...o.headers };
     if (o.cookies !== undefined && Object.keys(o.cookies).length > 0) {
       const pairs = Object.entries(o.cookies).map(([k, v]) => `${k}=${v}`);
       headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${pairs.join("; ")}` : pairs.join("; ");

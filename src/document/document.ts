@@ -14,9 +14,13 @@ import { Encoder } from "../serialization/encoder.js";
 import { DeserializationError } from "../serialization/errors.js";
 import { isPlainObject } from "../serialization/values.js";
 import { BokehError } from "../util/errors.js";
-import type { DocumentChangedEvent, EventInit, Setter } from "./events.js";
+import type { DocumentChangedEvent, EventInit, MessageSentEvent, Setter } from "./events.js";
 import { Model } from "./model.js";
 import { containsModel, forEachModel } from "./references.js";
+import { describeSelector, matches, ModelTypeError, type ModelClass, type ModelSelector } from "./selection.js";
+import { checkEventName, UI_EVENT_MESSAGE, uiEventOf, type BokehEventName, type BokehEventValues } from "./ui-events.js";
+
+export { ModelTypeError, type ModelClass, type ModelSelector } from "./selection.js";
 
 /** The title of a document nobody named (as in Bokeh). */
 export const DEFAULT_TITLE = "Bokeh Application";
@@ -65,17 +69,6 @@ export interface DocumentOptions {
    * release (LATEST_BOKEH_VERSION).
    */
   bokehVersion?: string;
-}
-
-/** A model class (`Slider`, `Plot`, ...), for `select({ type })`. */
-export type ModelClass = abstract new (...args: never[]) => Model;
-
-/** What `select()` and `selectOne()` look for: every given criterion must match. */
-export interface ModelSelector {
-  /** The model's `name` property. */
-  name?: string;
-  /** A Bokeh type name ("ColumnDataSource") or a model class. */
-  type?: string | ModelClass;
 }
 
 /** A document operation that cannot be done (a model in two documents, an ambiguous selectOne...). */
@@ -189,24 +182,34 @@ export class Document {
   }
 
   /** The first model whose `name` is `name`, or null. */
-  getModelByName(name: string): Model | null {
-    return this.select({ name })[0] ?? null;
+  getModelByName(name: string): Model | null;
+  /**
+   * The first model whose `name` is `name`, checked to be a `type` (`getModelByName("amplitude",
+   * Slider)` is a `Slider`): null if no model has that name; a `ModelTypeError` if the model of
+   * that name is of another class (a generic `Model` of the same Bokeh type included).
+   */
+  getModelByName<M extends Model>(name: string, type: ModelClass<M>): M | null;
+  getModelByName(name: string, type?: ModelClass): Model | null {
+    const found = this.select({ name })[0] ?? null;
+    if (found === null || type === undefined || found instanceof type) return found;
+    throw new ModelTypeError(name, type, found);
   }
 
+  /** All models matching every given criterion; with a class for `type`, typed as that class. */
+  select<M extends Model>(selector: ModelSelector & { type: ModelClass<M> }): M[];
   /** All models matching every given criterion. */
+  select(selector: ModelSelector): Model[];
   select(selector: ModelSelector): Model[] {
-    const { name, type } = selector;
-    return this.models.filter(
-      (model) =>
-        (name === undefined || model.get("name") === name) &&
-        (type === undefined || (typeof type === "string" ? model.type === type : model instanceof type)),
-    );
+    return this.models.filter((model) => matches(model, selector));
   }
 
-  /** The one model matching `selector`, null if none; throws if several match. */
+  /** The one model matching `selector`, null if none; throws a DocumentError if several match. With a class for `type`, typed as that class. */
+  selectOne<M extends Model>(selector: ModelSelector & { type: ModelClass<M> }): M | null;
+  /** The one model matching `selector`, null if none; throws a DocumentError if several match. */
+  selectOne(selector: ModelSelector): Model | null;
   selectOne(selector: ModelSelector): Model | null {
     const found = this.select(selector);
-    if (found.length > 1) throw new DocumentError(`found more than one model matching ${describe(selector)}: ${found.join(", ")}`);
+    if (found.length > 1) throw new DocumentError(`found more than one model matching ${describeSelector(selector)}: ${found.join(", ")}`);
     return found[0] ?? null;
   }
 
@@ -228,21 +231,31 @@ export class Document {
   }
 
   /**
-   * Calls `callback` for each UI event named `name` ("button_click", ...), from a
-   * browser or a client. `values` holds the event's fields (e.g. `model`).
+   * Calls `callback` for each UI event named `name` (`"button_click"`, `"document_ready"`, ...:
+   * a closed set, BokehJS's) about any model of this document, from a browser, a peer or
+   * `sendEvent` (Python's `doc.on_event`). `values` holds the event's fields (`model` for a
+   * model's event). Unlike `model.onEvent`, subscribes no model: BokehJS sends a model's event
+   * only when the model lists it in `subscribed_events`. An unknown name is an `EventNameError`.
    */
-  onEvent(name: string, callback: (values: Record<string, unknown>, event: DocumentChangedEvent) => void): () => void {
+  onEvent<N extends BokehEventName>(name: N, callback: (values: BokehEventValues<N>, event: MessageSentEvent) => void): () => void {
+    checkEventName(name, false);
     return this.onChange((event) => {
-      if (event.kind !== "MessageSent" || event.msg_type !== "bokeh_event" || !isPlainObject(event.msg_data)) return;
-      const data = event.msg_data;
-      if (data.name === name) callback(isPlainObject(data.values) ? data.values : {}, event);
+      if (event.kind !== "MessageSent") return;
+      const ui = uiEventOf(event.msg_type, event.msg_data);
+      if (ui !== null && ui.name === name) callback(ui.values as BokehEventValues<N>, event);
     });
   }
 
-  /** Sends a UI event to the other end, as a browser does (e.g. `"button_click"` with `{ model: button }`). */
-  sendEvent(name: string, values: Record<string, unknown> = {}): void {
+  /**
+   * Sends a UI event to the other end, as a browser does (`"button_click"` with `{ model: button }`);
+   * this document's own `onEvent` callbacks, and those of the model, run too.
+   */
+  sendEvent<N extends BokehEventName>(name: N, values: BokehEventValues<N>): void;
+  sendEvent(name: "document_ready" | "client_reconnected"): void;
+  sendEvent(name: BokehEventName, values: object = {}): void {
+    checkEventName(name, false);
     this._admit(undefined);
-    this._emit({ kind: "MessageSent", msg_type: "bokeh_event", msg_data: { type: "event", name, values } }, undefined);
+    this._emit({ kind: "MessageSent", msg_type: UI_EVENT_MESSAGE, msg_data: { type: "event", name, values } }, undefined);
   }
 
   /**
@@ -308,6 +321,15 @@ export class Document {
     for (const listener of [...this._listeners]) {
       try {
         listener(event);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    // A UI event then runs its model's callbacks (model.onEvent), as Python runs a model's on_event ones.
+    const ui = event.kind === "MessageSent" ? uiEventOf(event.msg_type, event.msg_data) : null;
+    if (ui !== null && ui.values.model instanceof Model) {
+      try {
+        ui.values.model._triggerEvent(ui.name, ui.values, event as MessageSentEvent);
       } catch (error) {
         failure ??= { error };
       }
@@ -435,9 +457,4 @@ export class Document {
 /** Whether `version` looks like a Bokeh release ("3.9.2", "3.8.0.dev1", "4.0.0-dev.5"): it starts with major.minor. */
 function isBokehVersion(version: unknown): version is string {
   return majorMinor(version) !== null && (version as string).length <= 64;
-}
-
-function describe(selector: ModelSelector): string {
-  const type = selector.type === undefined ? undefined : typeof selector.type === "string" ? selector.type : selector.type.name;
-  return JSON.stringify({ name: selector.name, type });
 }

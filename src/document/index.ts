@@ -1,6 +1,7 @@
 export {
   Document,
   DocumentError,
+  ModelTypeError,
   DEFAULT_TITLE,
   type DocJson,
   type DocumentOptions,
@@ -8,7 +9,19 @@ export {
   type ModelSelector,
   type ModelClass,
 } from "./document.js";
-export { Model, type AttributeListener, type Attributes, type ModelOptions, type ModelFactoryFn } from "./model.js";
+export { Model, type AttributeListener, type Attributes, type ModelEventCallback, type ModelOptions, type ModelFactoryFn } from "./model.js";
+export {
+  EventNameError,
+  type BokehEventName,
+  type BokehEventValues,
+  type DocumentEventFields,
+  type Factor,
+  type KeyModifiers,
+  type ModelEventFields,
+  type ModelEventName,
+  type ModelEventValues,
+  type PointEventFields,
+} from "./ui-events.js";
 export {
   ColumnDataError,
   checkColumns,

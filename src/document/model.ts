@@ -13,14 +13,19 @@ import { isPlainObject, MODEL_BRAND, setEntry, type SerializableModel } from "..
 import { ColumnDataError, eventValue, ownColumn, patchColumn, streamColumn, type ColumnData, type ColumnPatches } from "./columns.js";
 import { valuesEqual } from "./equal.js";
 import type { Document } from "./document.js";
-import type { EventInit, Setter } from "./events.js";
+import type { EventInit, MessageSentEvent, Setter } from "./events.js";
+import { NamedListeners } from "./listeners.js";
 import { forEachModel } from "./references.js";
+import { checkEventName, type ModelEventName, type ModelEventValues } from "./ui-events.js";
 
 /** A model's attributes by name. */
 export type Attributes = Record<string, unknown>;
 
 /** A listener of one model's attribute: `(attr, old, new)`, as Python's `on_change` callbacks. */
 export type AttributeListener = (attr: string, old: unknown, value: unknown) => void;
+
+/** A callback of one of a model's UI events: the event's values (`model` is the model), and the document event that carried it. */
+export type ModelEventCallback<N extends ModelEventName, M extends Model = Model> = (values: ModelEventValues<N, M>, event: MessageSentEvent) => void;
 
 /** Options of a new model. */
 export interface ModelOptions {
@@ -46,7 +51,8 @@ export class Model implements SerializableModel {
   /** Explicitly set attributes, in the order they were set. Only these are serialized. */
   protected readonly _attributes = new Map<string, unknown>();
 
-  private _listeners: Map<string, Set<AttributeListener>> | null = null;
+  private _listeners: NamedListeners<AttributeListener> | null = null;
+  private _eventCallbacks: NamedListeners<(values: Record<string, unknown>, event: MessageSentEvent) => void> | null = null;
 
   private _document: Document | null = null;
   /** The document this model left (removed from it, or replaced by a resync), until it joins one again. */
@@ -106,16 +112,26 @@ export class Model implements SerializableModel {
    * Returns a function that unsubscribes.
    */
   onChange(attrs: string | readonly string[], listener: AttributeListener): () => void {
-    this._listeners ??= new Map();
-    const names = typeof attrs === "string" ? [attrs] : attrs;
-    for (const name of names) {
-      let set = this._listeners.get(name);
-      if (set === undefined) this._listeners.set(name, (set = new Set()));
-      set.add(listener);
-    }
-    return () => {
-      for (const name of names) this._listeners?.get(name)?.delete(listener);
-    };
+    this._listeners ??= new NamedListeners();
+    return this._listeners.add(typeof attrs === "string" ? [attrs] : attrs, listener);
+  }
+
+  /**
+   * Calls `callback(values)` for each UI event `name` about this model (`"button_click"`,
+   * `"tap"`, ...: a closed set, BokehJS's), from a browser or any peer, as Python's
+   * `model.on_event`. Subscribes the model first, as Python does: `name` joins its
+   * `subscribed_events` (a change sent to the peer), without which BokehJS does not send the
+   * event at all. `values` holds the event's fields, and `model`: this model. Returns a function
+   * that removes the callback (the model stays subscribed: another peer may listen too).
+   * An unknown name is an `EventNameError`.
+   */
+  onEvent<N extends ModelEventName>(name: N, callback: ModelEventCallback<N, this>): () => void {
+    checkEventName(name, true);
+    const subscribed = this.get("subscribed_events");
+    const names = subscribed instanceof Set ? subscribed : new Set(Array.isArray(subscribed) ? subscribed : []);
+    if (!names.has(name)) this.set("subscribed_events", new Set([...names, name]));
+    this._eventCallbacks ??= new NamedListeners();
+    return this._eventCallbacks.add([name], callback as unknown as (values: Record<string, unknown>, event: MessageSentEvent) => void);
   }
 
   /** The explicitly set attributes, as a new plain object. */
@@ -183,17 +199,12 @@ export class Model implements SerializableModel {
 
   /** Runs the `onChange` listeners of `attr`; like document listeners, all run and the first error is rethrown. */
   protected notify(attr: string, old: unknown, value: unknown): void {
-    const listeners = this._listeners?.get(attr);
-    if (listeners === undefined || listeners.size === 0) return;
-    let failure: { error: unknown } | null = null;
-    for (const listener of [...listeners]) {
-      try {
-        listener(attr, old, value);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    if (failure !== null) throw failure.error;
+    this._listeners?.run(attr, attr, old, value);
+  }
+
+  /** @internal Runs the `onEvent` callbacks of UI event `name` (its document calls it); all run, the first error is rethrown. */
+  _triggerEvent(name: string, values: Record<string, unknown>, event: MessageSentEvent): void {
+    this._eventCallbacks?.run(name, values, event);
   }
 
   /** @internal Gives a model received from a peer its attributes, without events or validation. */

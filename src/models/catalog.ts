@@ -122,8 +122,15 @@ function applyDifference(base: CatalogModel | null, patch: Record<string, unknow
 export function accessorsOf(name: string): Map<string, boolean> {
   const accessors = new Map<string, boolean>();
   const skipped = hasOwn(NO_ACCESSORS, name) ? (NO_ACCESSORS[name] as readonly string[]) : [];
-  for (const [attr, prop] of Object.entries(catalogEntry(name)?.properties ?? {})) {
+  const entry = catalogEntry(name);
+  for (const [attr, prop] of Object.entries(entry?.properties ?? {})) {
     if (!prop.internal && !skipped.includes(attr)) accessors.set(attr, !prop.readonly);
+  }
+  // An inherited property that is internal where it is defined and made public here by an override (CustomAction's `active`).
+  for (const [attr, override] of Object.entries(entry?.overrides ?? {})) {
+    if (override.internal !== false || skipped.includes(attr)) continue;
+    const inherited = entry!.bases.map((base) => catalogEntry(base)?.properties[attr]).find((p) => p !== undefined);
+    if (inherited !== undefined) accessors.set(attr, !(override.readonly ?? inherited.readonly));
   }
   for (const [attr, settable] of Object.entries(hasOwn(EXTRA_ACCESSORS, name) ? (EXTRA_ACCESSORS[name] as Record<string, boolean>) : {})) {
     accessors.set(attr, settable);

@@ -34,6 +34,7 @@ export const NAMED_COLORS = [
   "whitesmoke", "yellow", "yellowgreen",
 ] as const;
 
+/** One of the 148 CSS color names (lower case), as Python's `NamedColor`. */
 export type NamedColor = (typeof NAMED_COLORS)[number];
 
 const NAMED = new Set<string>(NAMED_COLORS);

@@ -19,17 +19,23 @@ export { catalogVersion } from "./versions.js";
 export { checkBokehVersion, versionMismatches, VersionMismatchError, type VersionMismatch } from "./version-check.js";
 export type {
   Arrayable,
+  AttributeValue,
   Color,
+  ExprForm,
   ExprSpec,
+  FieldForm,
   FieldSpec,
   NamedColor,
+  PropertyValue,
   RGB,
   RGBA,
   Scalar,
   ScalarInput,
+  SpecExtras,
+  ValueForm,
   ValueSpec,
   Vectorized,
   VectorizedInput,
 } from "./types.js";
-export type { KindDescriptor, DefaultDescriptor, CatalogModel } from "./catalog-types.js";
+export type { KindDescriptor, DefaultDescriptor, CatalogModel, CatalogOverride, CatalogProperty, SpecKind } from "./catalog-types.js";
 export * from "./plotting.js";

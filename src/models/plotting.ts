@@ -18,7 +18,15 @@ import { DEFAULT_TOOLS, makeTools, setActiveTools, type ActiveOptions, type Tool
 
 export { AxisArgumentError, type AxisType, type RangeInput } from "./plotting/axes.js";
 export { DEFAULT_TOOLS, ToolArgumentError, type ActiveTool, type ToolAlias, type Tooltips } from "./plotting/tools.js";
-export { GlyphArgumentError, type ColumnValues, type GlyphArgs } from "./plotting/glyph-api.js";
+export {
+  GlyphArgumentError,
+  type ColumnValues,
+  type GlyphArgs,
+  type RendererArgs,
+  type VisualFeature,
+  type VisualKey,
+  type VisualPrefix,
+} from "./plotting/glyph-api.js";
 
 /** The options of figure(): Figure attributes plus the figure-only options of Python's figure(). */
 export interface FigureOptions extends Omit<FigureAttributes, "title" | "x_range" | "y_range">, ActiveOptions {
@@ -26,17 +34,23 @@ export interface FigureOptions extends Omit<FigureAttributes, "title" | "x_range
   title?: string | Title | null;
   /** A Range model, `[start, end]`, or a list of factors. Default: a DataRange1d. */
   x_range?: RangeInput | null;
+  /** The same for y. */
   y_range?: RangeInput | null;
   /** Default "auto": categorical for factors, datetime for a Range1d of Dates, else linear. null: no axis. */
   x_axis_type?: AxisType | null;
+  /** The same for y (`"auto"`: categorical for factors, datetime for a Range1d of Dates, else linear). */
   y_axis_type?: AxisType | null;
   /** Default "below" / "left"; null: no axis. */
   x_axis_location?: "below" | "above" | null;
+  /** Where the y axis goes. Default "left"; null: no axis. */
   y_axis_location?: "left" | "right" | null;
+  /** The x axis's label. */
   x_axis_label?: string | null;
+  /** The y axis's label. */
   y_axis_label?: string | null;
   /** Minor ticks between major ticks. Default "auto" (5, or 10 on log axes). */
   x_minor_ticks?: number | "auto";
+  /** The same for the y axis. */
   y_minor_ticks?: number | "auto";
   /** Tool names separated by commas, or a list of names and tools. Default: "pan,wheel_zoom,box_zoom,save,reset,help". */
   tools?: string | (string | Tool)[];

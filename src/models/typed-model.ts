@@ -25,7 +25,7 @@ import { accessorsOf, isKnownType, versionsWithType, type CatalogVersion } from 
 import type { DefaultDescriptor } from "./catalog-types.js";
 import { convertValue } from "./conversions.js";
 import { INVALID } from "./dataspec.js";
-import { equalsPlainDefault, instantiateDefault, plainDefault, type DefaultAttributesTarget } from "./defaults.js";
+import { equalsPlainDefault, instantiateDefault, plainDefault } from "./defaults.js";
 import { describeKind, describeValue, explainFailure, ValidationError } from "./kinds.js";
 import { infoIn, kindContext, modelInfo, type ModelInfo, type PropertyInfo } from "./model-info.js";
 import { pythonDefault } from "./python-defaults.js";
@@ -40,11 +40,13 @@ type Origin =
 
 /** A generated model class: its Bokeh type name is a static property. */
 export interface TypedModelClass<M extends TypedModel = TypedModel> {
+  /** The Bokeh type name of its models (`"Plot"`). */
   readonly modelType: string;
+  /** The prototype of its instances. */
   readonly prototype: M;
 }
 
-export abstract class TypedModel extends Model implements DefaultAttributesTarget {
+export abstract class TypedModel extends Model {
   /** The Bokeh type name of instances of this class; each generated class sets it. */
   static readonly modelType: string = "";
 
@@ -165,7 +167,7 @@ export abstract class TypedModel extends Model implements DefaultAttributesTarge
     }
   }
 
-  /** @internal Attributes listed by the catalog for a default model: from BokehJS, so not checked. */
+  /** @internal Attributes listed by the catalog for a default model: from BokehJS, so not checked (defaults.ts calls it). */
   _setDefaultAttributes(attributes: Record<string, unknown>): void {
     for (const [attr, value] of Object.entries(attributes)) {
       const prop = this._info.properties.get(attr);

@@ -9,8 +9,9 @@ import type { Transform } from "./generated/transforms.js";
 
 export type { NamedColor };
 
-/** An RGB tuple of bytes, or RGBA with an alpha from 0 to 1. */
+/** An RGB tuple of bytes (0 to 255). */
 export type RGB = [number, number, number];
+/** An RGBA tuple: RGB bytes and an alpha from 0 to 1. */
 export type RGBA = [number, number, number, number];
 
 /**
@@ -27,7 +28,8 @@ export type Arrayable<T> = T[] | TypedArray | NDArray;
 
 // ---- dataspecs ------------------------------------------------------------------------
 
-interface SpecExtras<U extends string> {
+/** What every dataspec form may add: a transform, and units for angles and distances. */
+export interface SpecExtras<U extends string> {
   /** A client-side transform applied to the values (Jitter, Dodge, a color mapper...). */
   transform?: Transform;
   /** Units of the value, for angle and distance specs. */
@@ -36,19 +38,49 @@ interface SpecExtras<U extends string> {
 
 /** A fixed value for every glyph: `{type: "value", value: 10}`. */
 export interface ValueSpec<T, U extends string = never> extends SpecExtras<U> {
+  /** The form: a value. */
   type: "value";
+  /** The value. */
   value: T;
 }
 
 /** Values from a column of the data source: `{type: "field", field: "x"}`. */
 export interface FieldSpec<U extends string = never> extends SpecExtras<U> {
+  /** The form: a column. */
   type: "field";
+  /** The column's name. */
   field: string;
 }
 
 /** Values computed by an Expression model: `{type: "expr", expr: new CumSum({field: "y"})}`. */
 export interface ExprSpec<U extends string = never> extends SpecExtras<U> {
+  /** The form: an expression. */
   type: "expr";
+  /** The Expression model that computes the values. */
+  expr: Expression;
+}
+
+/** `{ value }` as a setter takes it: `type` may be left out. */
+export interface ValueForm<T> {
+  /** The form (may be left out). */
+  type?: "value";
+  /** The value. */
+  value: T;
+}
+
+/** `{ field }` as a setter takes it: `type` may be left out. */
+export interface FieldForm {
+  /** The form (may be left out). */
+  type?: "field";
+  /** The column's name. */
+  field: string;
+}
+
+/** `{ expr }` as a setter takes it: `type` may be left out. */
+export interface ExprForm {
+  /** The form (may be left out). */
+  type?: "expr";
+  /** The Expression model that computes the values. */
   expr: Expression;
 }
 
@@ -66,10 +98,26 @@ export type VectorizedInput<T, U extends string = never> =
   | (number extends T ? Date : never)
   | string
   | Expression
-  | (SpecExtras<U> & ({ type?: "value"; value: T } | { type?: "field"; field: string } | { type?: "expr"; expr: Expression }));
+  | (SpecExtras<U> & (ValueForm<T> | FieldForm | ExprForm));
 
 /** What a scalar dataspec (the `Line` glyph's `line_color`, ...) holds: a plain value, or a value/expr spec. */
 export type Scalar<T> = T | ValueSpec<T> | ExprSpec;
 
 /** What a scalar dataspec can be set to: a plain value, an Expression, or `{value}` / `{expr}` (with or without `type`). */
-export type ScalarInput<T> = T | Expression | (SpecExtras<never> & ({ type?: "value"; value: T } | { type?: "expr"; expr: Expression }));
+export type ScalarInput<T> = T | Expression | (SpecExtras<never> & (ValueForm<T> | ExprForm));
+
+// ---- typed get / set ------------------------------------------------------------------
+
+/**
+ * What `model.get(attr)` gives for a property `K` of a model class `M`: the type its accessor
+ * reads (`PropertyValue<Plot, "width">` is `number | null`); `unknown` for a property that has
+ * no accessor.
+ */
+export type PropertyValue<M, K extends PropertyKey> = K extends keyof M ? M[K] : unknown;
+
+/**
+ * What `model.set(attr, value)` takes for a property `K` of a model class whose attributes
+ * interface is `A`: the attribute's type, without the `undefined` its optional member adds
+ * (a property cannot be set to undefined).
+ */
+export type AttributeValue<A, K extends keyof A> = Exclude<A[K], undefined>;

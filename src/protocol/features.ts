@@ -29,3 +29,19 @@ export function acceptedFeatures(value: string | string[] | undefined): Set<stri
       .filter((feature) => feature !== ""),
   );
 }
+
+/**
+ * The request header in which our client tells our embedded server what it reads beyond the
+ * Bokeh protocol: a comma-separated list of features, read with `acceptedFeatures`. Real Bokeh
+ * servers ignore it.
+ */
+export const CLIENT_ACCEPTS_HEADER = "bokeh-client-accepts";
+
+/**
+ * The client reads UI events (`MessageSent` of type `bokeh_event`) that another connection of
+ * the session sent, such as a browser's button clicks: our embedded server forwards those only
+ * to connections that say so. BokehJS cannot read them (it decodes only the events a server
+ * sends, such as `clear_input`) and fails on the whole patch, so browsers never get them; a real
+ * Bokeh server forwards them to nobody (its app's callbacks run, that is all).
+ */
+export const UI_EVENTS = "ui-events";

@@ -32,6 +32,7 @@ import type { Log, ServerSession } from "./server-session.js";
 
 export type ConnectionLimits = Pick<ServerLimits, "maxMessageSize" | "maxBuffers" | "maxBacklog">;
 
+/** The server side of one websocket on a session (`session.connections`). */
 export class ServerConnection {
   /** The session this websocket views. */
   readonly session: ServerSession;
@@ -45,8 +46,15 @@ export class ServerConnection {
   /** Bytes of the frames of the message being received (for its debug line). */
   private received = 0;
 
+  /**
+   * Whether the peer reads UI events another connection sent (a browser's clicks): our client
+   * says so on the upgrade; BokehJS and Python's client do not (protocol/features.ts UI_EVENTS).
+   */
+  readonly readsUIEvents: boolean;
+
   /** @internal Made by the server for each accepted websocket (`ws` types stay out of the published API). */
-  constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log) {
+  constructor(ws: WebSocket, session: ServerSession, limits: ConnectionLimits, log: Log, options: { readsUIEvents?: boolean } = {}) {
+    this.readsUIEvents = options.readsUIEvents ?? false;
     this.ws = ws;
     this.session = session;
     this.log = log;
@@ -75,7 +83,7 @@ export class ServerConnection {
     for (const [data, isBinary] of early) this.onFrame(data, isBinary);
   }
 
-  /** Sends one message's frames in order, unless the client is too far behind (`maxBacklog`: closed with 1008). */
+  /** @internal Sends one message's frames in order, unless the client is too far behind (`maxBacklog`: closed with 1008). */
   sendFrames(frames: readonly Frame[]): void {
     if (!this.isOpen) return;
     // Checked before sending, so one large message is fine but a client that stopped

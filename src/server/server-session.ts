@@ -2,12 +2,14 @@
  * ServerSession: one session's document and the connections viewing it.
  *
  * Every change of the document is sent, as one PATCH-DOC per event like the real
- * server, to every connection except the one whose patch caused it. The message
- * is encoded once and written to all of them.
+ * server, to every connection except the one whose patch caused it; a UI event a
+ * connection sent goes only to those that read such events (our clients, not
+ * browsers). The message is encoded once and written to all of them.
  */
 import { Document } from "../document/document.js";
 import type { DocumentChangedEvent } from "../document/events.js";
 import { serializePatch } from "../document/patch.js";
+import { UI_EVENT_MESSAGE } from "../document/ui-events.js";
 import type { ServerBehaviour } from "./versions.js";
 import { makeId } from "../protocol/ids.js";
 import { createMessage } from "../protocol/message.js";
@@ -112,7 +114,9 @@ export class ServerSession implements SessionContext {
   }
 
   private broadcast(event: DocumentChangedEvent): void {
-    const targets = [...this.connections].filter((c) => c !== event.setter && c.isOpen);
+    // A UI event from a peer (a browser's click) goes only to the connections that read such events (ServerConnection.readsUIEvents).
+    const fromPeer = event.kind === "MessageSent" && event.msg_type === UI_EVENT_MESSAGE && event.setter !== undefined;
+    const targets = [...this.connections].filter((c) => c !== event.setter && c.isOpen && (!fromPeer || c.readsUIEvents));
     if (targets.length === 0) return;
     const patch = serializePatch(this.document, [event]);
     if (patch.content.events.length === 0) return;

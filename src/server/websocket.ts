@@ -10,6 +10,7 @@
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { CLOSE_INTERNAL_ERROR, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_LARGE, CLOSE_TRY_AGAIN_LATER } from "../protocol/close.js";
+import { acceptedFeatures, CLIENT_ACCEPTS_HEADER, UI_EVENTS } from "../protocol/features.js";
 import { checkTokenSignature, getSessionId, getTokenPayload, type Signing } from "../protocol/token.js";
 import { parseCookies, queryArguments, type Application, type SessionRequest } from "./application.js";
 import { ServerBusyError, type ServerLimits } from "./limits.js";
@@ -93,7 +94,8 @@ export async function acceptWebsocket(host: WebsocketHost, ws: WebSocket, req: I
   }
   ws.off("message", onEarly);
   if (ws.readyState !== ws.OPEN) return;
-  const connection = new ServerConnection(ws, session, host.limits, host.log);
+  const readsUIEvents = acceptedFeatures(req.headers[CLIENT_ACCEPTS_HEADER]).has(UI_EVENTS);
+  const connection = new ServerConnection(ws, session, host.limits, host.log, { readsUIEvents });
   host.opened(connection, ws);
   connection.start(early);
 }

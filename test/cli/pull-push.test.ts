@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { Document, pullSession, type Slider } from "../../src/index.js";
+import { Document, pullSession, type Div, type Slider } from "../../src/index.js";
 import type { BokehServer } from "../../src/server/index.js";
 import { FIXTURES, killAll, runCli, startCli } from "./run.js";
 import { until } from "../helpers/until.js";
@@ -70,7 +70,7 @@ test("pull from an unknown app exits 3, from no server 2", async () => {
 
 test("push of a DocJson file prints the session URL; the session holds the document", async () => {
   const source = await pullSession({ url: server.appUrl("/myapp") });
-  (source.document!.getModelByName("greeting") as Slider).set("text", "pushed from a file");
+  (source.document!.getModelByName("greeting") as Div).set("text", "pushed from a file");
   const file = join(dir, "doc.json");
   writeFileSync(file, JSON.stringify(source.document!.toJSON()));
   await source.close();

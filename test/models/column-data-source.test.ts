@@ -42,6 +42,7 @@ test("the core's checks apply, and columns are validated", () => {
   expect(() => source.stream({ y: [1] })).toThrow(ColumnDataError);
   expect(() => source.patch({ nope: [[0, 1]] })).toThrow(ColumnDataError);
   expect(() => (source.data = { x: 5 as never })).toThrow(ValidationError);
+  // @ts-expect-error a string where a column goes
   expect(() => source.set("data", { x: "abc" })).toThrow(/entry "x" is "abc", expected Arrayable\(Unknown\)/);
 });
 

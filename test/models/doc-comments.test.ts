@@ -138,3 +138,30 @@ test("property doc comments name exactly the versions that have the property, an
     expect(CATALOG_VERSIONS.some((v) => isKnownType(type, v) && modelInfo(type, v).properties.has(attr)), `${type}.${attr}`).toBe(true);
   }
 });
+
+test("every generated declaration has a doc comment: members, accessors (getter and setter), struct fields, enums", () => {
+  let members = 0;
+  const declarations = readdirSync(DIR)
+    .filter((f) => f.endsWith(".ts") && !["catalog-data.ts", "classes.ts", "index.ts"].includes(f)) // run-time data and lists
+    .map((f) => readFileSync(join(DIR, f), "utf8"));
+  for (const text of declarations) {
+    const lines = text.split("\n");
+    lines.forEach((line, i) => {
+      // a member of an interface or object type: `  get x(): T;`, `  set x(value: T);`, `  x?: T;`, `    /** ... */ field: T;`, `export type E = ...`
+      const declaration = /^ {2}(?:get |set )?"?[\w$]+"?\??[(:<]/.test(line) || /^export type /.test(line);
+      if (!declaration || /^ {2}(?:constructor|static|super)\b/.test(line)) return;
+      members++;
+      expect(lines[i - 1]!.trim(), `${line.trim()} (line ${i + 1})`).toMatch(/\*\/$/); // the end of a doc comment
+    });
+    // object type fields (structs): `    /** `x`: Bokeh type `Int`. */ x?: number;`
+    for (const field of text.matchAll(/^ {4}(\/\*\*.*?\*\/ )?"?[\w$]+"?\??: .*;$/gm)) {
+      members++;
+      expect(field[1], `${field[0]}: a struct field starts with its doc comment`).toMatch(/^\/\*\* `[\w$]+`: Bokeh type `.+`\. \*\/ $/);
+    }
+  }
+  expect(members).toBeGreaterThan(5000);
+  const layouts = files.find((text) => text.includes("export abstract class LayoutDOM "))!;
+  expect(layouts).toContain("  /** Bokeh type `Nullable(Number)`. Default: null. */\n  get width(): number | null;\n  /** Sets `width` (a `ValidationError` if the value does not fit). */\n  set width(");
+  const annotations = files.find((text) => text.includes("export class Legend "))!;
+  expect(annotations).toContain("    /** `x`: Bokeh type `NonNegative(Int)`. */ x?: number;\n");
+});

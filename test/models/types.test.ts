@@ -15,6 +15,9 @@ import {
   Scatter,
   Slider,
   Title,
+  CustomAction,
+  Div,
+  HoverTool,
   ValidationError,
   figure,
   type PlotAttributes,
@@ -77,4 +80,71 @@ test("right attributes compile, with precise types", () => {
   // any model (including generic ones) where Bokeh takes any model
   plot.tags = [new Model("Anything")];
   plot.js_property_callbacks = {};
+});
+
+test("get, set and onChange of a generated class take only its properties' names, with their types", () => {
+  const slider = new Slider({ start: 0, end: 10, value: 1 });
+  // @ts-expect-error misspelt property
+  expect(() => slider.set("valeu", 3)).toThrow(ValidationError);
+  // @ts-expect-error misspelt property
+  expect(slider.get("valeu")).toBeUndefined();
+  // @ts-expect-error misspelt property
+  slider.onChange("valeu", () => {});
+  // @ts-expect-error misspelt property among several
+  expect(() => slider.set({ start: 1, ende: 3 })).toThrow(ValidationError);
+
+  // the value type follows the property
+  slider.set("start", 2).set("title", null).set({ end: 20, step: 2 });
+  // @ts-expect-error a string where a number goes
+  expect(() => slider.set("start", "two")).toThrow(ValidationError);
+  const end: number = slider.get("end");
+  expect(end).toBe(20);
+  const title: string | null = slider.get("title");
+  expect(title).toBeNull();
+  // where BokehJS types a property generically, so do we (Slider.value is Unknown in the catalog)
+  const value: unknown = slider.get("value");
+  expect(value).toBe(1);
+
+  // read-only properties can be read, not set; internal ones neither
+  const plot = new Plot();
+  const innerWidth: number | undefined = plot.get("inner_width");
+  expect(innerWidth).toBeUndefined(); // set by BokehJS, in a browser
+  // @ts-expect-error read-only property
+  expect(() => plot.set("inner_width", 3)).toThrow(ValidationError);
+  const source = new ColumnDataSource();
+  // @ts-expect-error internal property (BokehJS's own)
+  expect(source.get("inspected")).toBeUndefined();
+
+  // inherited properties, shared mixins, and a subclass's own
+  const div = new Div({ text: "hi" });
+  div.set("visible", false).set("text", "there");
+  expect(div.get("visible")).toBe(false);
+  plot.set("background_fill_alpha", 0.5);
+  expect(plot.get("background_fill_alpha")).toBe(0.5);
+  const fig = figure();
+  fig.set("width", 300);
+  expect(fig.get("width")).toBe(300);
+
+  // onChange: typed names and values
+  const seen: [string, number, number][] = [];
+  const off = slider.onChange(["start", "end"], (attr, old, value) => seen.push([attr, old, value]));
+  slider.start = 5;
+  off();
+  slider.end = 30;
+  expect(seen).toEqual([["start", 2, 5]]);
+
+  // the generic Model takes any name
+  const generic: Model = slider;
+  expect(generic.get("anything")).toBeUndefined();
+  expect(new Model("Whatever").set("anything", 1).get("anything")).toBe(1);
+});
+
+test("an inherited property an override makes public has its accessor (CustomAction.active)", () => {
+  const action = new CustomAction({ active: true });
+  expect(action.active).toBe(true);
+  action.active = false;
+  expect(action.get("active")).toBe(false);
+  expect(action.set("disabled", true).disabled).toBe(true);
+  // no accessor where it is internal (HoverTool: BokehJS sets `active` itself)
+  expect("active" in new HoverTool()).toBe(false);
 });

@@ -36,6 +36,7 @@ function error(fn: () => unknown): ValidationError {
 describe("validation errors", () => {
   test("a string for a number names the model, the property, the kind and the value", () => {
     const plot = new Plot();
+    // @ts-expect-error a string where a number goes
     const e = error(() => plot.set("width", "wide"));
     expect(e.code).toBe("ERR_BOKEH_VALIDATION");
     expect(e.name).toBe("ValidationError");
@@ -51,6 +52,7 @@ describe("validation errors", () => {
 
   test("a model of the wrong type for a Ref", () => {
     const plot = new Plot();
+    // @ts-expect-error a Scale where a Range goes
     const e = error(() => plot.set("x_range", new LinearScale()));
     expect(e.message).toMatch(/^invalid value for Plot\.x_range: expected Ref\(Range\), got LinearScale\(id="[^"]+"\)$/);
     // subclasses pass: a Range1d is a Range
@@ -60,30 +62,40 @@ describe("validation errors", () => {
 
   test("Ref checks follow the catalog's bases, also for generic models; unknown types pass", () => {
     const plot = new Plot();
-    plot.set("x_range", new Model("Range1d")); // a known type, as a generic model
+    plot.set("x_range", new Model("Range1d") as never); // a known type, as a generic model (typed as no class)
+    // @ts-expect-error a generic Model is not typed as a Range (the run time knows its type)
     expect(() => plot.set("x_range", new Model("LinearScale"))).toThrow(/expected Ref\(Range\)/);
     const custom = new Model("MyCustomRange"); // an extension model the catalog does not know
-    plot.set("x_range", custom);
+    plot.set("x_range", custom as never);
     expect(plot.x_range).toBe(custom);
   });
 
   test("the first bad item of a list is pointed at", () => {
     const plot = new Plot();
+    // @ts-expect-error a Range1d in a list of renderers
     const e = error(() => plot.set("renderers", [new GlyphRenderer({ data_source: new ColumnDataSource(), glyph: new Line() }), new Range1d()]));
     expect(e.message).toMatch(/expected List\(Ref\(Renderer\)\), got \[GlyphRenderer.*\(item \[1\] is Range1d\(id="[^"]+"\), expected Ref\(Renderer\)\)$/);
   });
 
   test("misspelt, read-only, internal and alias properties", () => {
     const plot = new Plot();
+    // @ts-expect-error misspelt property
     expect(() => plot.set("widht", 3)).toThrow("Plot.widht: Plot has no property 'widht' (did you mean 'width'?)");
+    // @ts-expect-error misspelt property
     expect(error(() => plot.set("widht", 3))).toMatchObject({ modelType: "Plot", property: "widht", expected: null, value: 3 });
+    // @ts-expect-error misspelt property
     expect(() => plot.set({ x_rnage: new Range1d() })).toThrow(/did you mean 'x_range'/);
+    // @ts-expect-error read-only property
     expect(() => plot.set("inner_width", 3)).toThrow("Plot.inner_width: 'inner_width' is read-only (set by Bokeh, not by users)");
     const source = new ColumnDataSource();
+    // @ts-expect-error read-only property
     expect(() => source.set("selected", new Selection())).toThrow(/'selected' is read-only/);
+    // @ts-expect-error internal property
     expect(() => source.set("inspected", new Selection())).toThrow(/'inspected' is internal to BokehJS/);
     const hover = new HoverTool();
+    // @ts-expect-error an alias (deprecated): set its target
     expect(() => hover.set("toggleable", false)).toThrow(/'toggleable' is an alias; set 'visible' instead/);
+    // @ts-expect-error an alias (deprecated): read its target
     expect(hover.get("toggleable")).toBe(true);
   });
 
@@ -92,6 +104,7 @@ describe("validation errors", () => {
     const doc = new Document({ roots: [plot] });
     const events: DocumentChangedEvent[] = [];
     doc.onChange((e) => events.push(e));
+    // @ts-expect-error a string where a number goes
     expect(() => plot.set({ height: 300, width: "wide" })).toThrow(ValidationError);
     expect(() => (plot.title = 5 as never)).toThrow(/expected Or\(Ref\(Title\), String, Null\), got 5/);
     expect(plot.width).toBe(600);
@@ -107,7 +120,7 @@ describe("validation errors", () => {
     const plot = doc.getModelById("p1") as Plot;
     expect(plot).toBeInstanceOf(Plot);
     expect(plot.width).toBe("not a number");
-    expect(plot.get("extra_from_python")).toBe(1);
+    expect((plot as Model).get("extra_from_python")).toBe(1); // not a Plot property: read as a generic model
     plot.setAttribute("height", "also not checked", {}); // a change from the peer (setter given)
     expect(plot.height).toBe("also not checked");
     expect(doc.toJSON().roots).toEqual(json.roots.map((r) => ({ ...(r as object), attributes: { width: "not a number", extra_from_python: 1, height: "also not checked" } })));
@@ -160,10 +173,12 @@ describe("kinds", () => {
   test("maps, sets, structs", () => {
     const plot = new Plot();
     plot.subscribed_events = new Set(["tap"]);
+    // @ts-expect-error a list where a set goes
     expect(() => plot.set("subscribed_events", ["tap"])).toThrow(/expected Set\(String\)/);
     plot.tags = [1, "a", { b: 2 }];
     const hover = new HoverTool();
     hover.formatters = { "@x": "datetime" };
+    // @ts-expect-error a number where a formatter goes
     expect(() => hover.set("formatters", { "@x": 3 })).toThrow(/entry "@x" is 3/);
   });
 });
@@ -192,6 +207,7 @@ describe("dataspec shorthands, as Python", () => {
     expect(() => s.set("size", -1)).toThrow(/ScreenSizeSpec/);
     expect(() => s.set("x", { field: "x", value: 1 })).toThrow(/XCoordinateSpec/);
     expect(() => s.set("x", { field: "x", transform: new Range1d() })).toThrow(/invalid value for Scatter\.x: expected XCoordinateSpec/);
+    // @ts-expect-error an RGB tuple is no coordinate
     expect(() => s.set("x", [1, 2, 3])).toThrow(/XCoordinateSpec/);
   });
 
@@ -199,7 +215,9 @@ describe("dataspec shorthands, as Python", () => {
     const bar = new VBar();
     bar.width = { value: 10, units: "screen" };
     expect(bar.width).toEqual({ type: "value", value: 10, units: "screen" });
+    // @ts-expect-error units of another spec
     expect(() => bar.set("width", { value: 1, units: "rad" })).toThrow(/DistanceSpec/);
+    // @ts-expect-error units where the spec has none
     expect(() => new Scatter().set("size", { value: 1, units: "screen" })).toThrow(/ScreenSizeSpec/); // no units here
     const circle = new Circle({ radius: 5 });
     expect(circle.radius).toEqual({ type: "value", value: 5 });
@@ -254,6 +272,7 @@ describe("dataspec shorthands, as Python", () => {
     line.line_alpha = { value: 0.5 };
     expect(line.line_alpha).toEqual({ type: "value", value: 0.5 });
     expect(() => line.set("line_color", "colors")).toThrow(/ColorScalar\(Nullable\(Color\), or \{value\}\/\{expr\}\)/);
+    // @ts-expect-error a string where a number goes
     expect(() => line.set("line_width", "w")).toThrow(/NumberScalar/);
   });
 

@@ -1,6 +1,17 @@
 import { describe, expect, test } from "vitest";
-import { ColumnDataError, Document, DocumentError, Model, NDArray, Slice, type DocumentChangedEvent } from "../../src/index.js";
-import { ColumnDataSource } from "../../src/models/index.js";
+import {
+  ColumnDataError,
+  Document,
+  DocumentError,
+  EventNameError,
+  Model,
+  ModelTypeError,
+  NDArray,
+  Slice,
+  type DocumentChangedEvent,
+  type ModelEventValues,
+} from "../../src/index.js";
+import { AbstractSlider, Button, ColumnDataSource, Div, Dropdown, Plot, RangeSlider, Slider, TextInput, Widget } from "../../src/models/index.js";
 import { applyPatch } from "../../src/document/patch.js";
 
 function events(doc: Document): DocumentChangedEvent[] {
@@ -49,6 +60,51 @@ describe("Document", () => {
     expect(() => doc.selectOne({ name: "r" })).not.toThrow(); // the Range1d left
     doc.addRoot(new Model("Div", { name: "r" }));
     expect(() => doc.selectOne({ name: "r" })).toThrow(DocumentError);
+  });
+
+  test("select, selectOne and getModelByName with a class: typed as the class, checked at run time", () => {
+    const slider = new Slider({ name: "amplitude", start: 0, end: 10, value: 1 });
+    const range = new RangeSlider({ name: "span", start: 0, end: 10, value: [2, 3] });
+    const div = new Div({ name: "label", text: "hi" });
+    const doc = new Document({ roots: [slider, range, div, new Model("Slider", { name: "generic" })] });
+
+    const sliders: Slider[] = doc.select({ type: Slider });
+    expect(sliders).toEqual([slider]); // the generic Model of type "Slider" is not a Slider instance
+    const abstract: AbstractSlider[] = doc.select({ type: AbstractSlider }); // subclasses count
+    expect(new Set(abstract)).toEqual(new Set([slider, range]));
+    expect(doc.select({ type: "Slider" })).toHaveLength(2); // by type name: both Bokeh Sliders
+    const one: Slider | null = doc.selectOne({ name: "amplitude", type: Slider });
+    expect(one?.end).toBe(10); // typed: `end` is a Slider accessor
+    expect(doc.selectOne({ name: "label", type: Slider })).toBeNull(); // a filter: no Slider of that name
+    expect(() => doc.selectOne({ type: Widget })).toThrow(DocumentError); // four widgets
+
+    const found: Slider | null = doc.getModelByName("amplitude", Slider);
+    expect(found).toBe(slider);
+    expect(doc.getModelByName("nothing", Slider)).toBeNull();
+    const wrong = (() => {
+      try {
+        doc.getModelByName("label", Slider);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(wrong).toBeInstanceOf(ModelTypeError);
+    expect(wrong).toMatchObject({ code: "ERR_BOKEH_MODEL_TYPE", modelName: "label", expected: "Slider", model: div });
+    expect(String((wrong as Error).message)).toBe(`the model named "label" is Div(id="${div.id}"), not a Slider`);
+    expect(() => doc.getModelByName("generic", Slider)).toThrow(/is Slider\(id="[^"]+"\), a generic Model \(no class is registered for its type\), not a Slider/);
+    expect(doc.getModelByName("generic", Model)?.type).toBe("Slider");
+
+    // a bare type argument would be an unchecked cast: it does not compile
+    // @ts-expect-error getModelByName takes a class to check, not a type argument
+    doc.getModelByName<Slider>("amplitude");
+    // @ts-expect-error likewise select and selectOne
+    doc.select<Slider>({ name: "amplitude" });
+    // @ts-expect-error likewise select and selectOne
+    doc.selectOne<Slider>({ name: "amplitude", type: "Slider" });
+    // without a class, a Model
+    const untyped: Model | null = doc.getModelByName("amplitude");
+    // @ts-expect-error a Model has no `end` accessor
+    void untyped?.end;
   });
 
   test("a model cannot be in two documents", () => {
@@ -102,6 +158,118 @@ describe("Document", () => {
     expect(result).toEqual({ applied: 0, droppedForRemovedModel: div.id });
     expect(() => applyPatch(doc, { events: [{ kind: "Nope" }] }, new Map(), undefined)).toThrow(/unknown patch event kind/);
     expect(() => applyPatch(doc, { nope: 1 }, new Map(), undefined)).toThrow(/no 'events' list/);
+  });
+});
+
+describe("UI events on models", () => {
+  // A UI event as a peer sends it (BokehJS writes the model as a reference), applied with a setter: the peer.
+  const PEER = {};
+  const fromPeer = (doc: Document, name: string, values: Record<string, unknown>) =>
+    applyPatch(doc, { events: [{ kind: "MessageSent", msg_type: "bokeh_event", msg_data: { type: "event", name, values: { type: "map", entries: Object.entries(values) } } }] }, new Map(), PEER);
+
+  test("onEvent subscribes the model as Python's on_event does: the name joins subscribed_events, a change sent once", () => {
+    const button = new Button({ label: "Go" });
+    const doc = new Document({ roots: [button] });
+    const seen = events(doc);
+    button.onClick(() => {});
+    expect(button.subscribed_events).toEqual(new Set(["button_click"]));
+    expect(seen.map((e) => e.kind === "ModelChanged" && [e.attr, e.new])).toEqual([["subscribed_events", new Set(["button_click"])]]);
+    button.onEvent("button_click", () => {}); // already subscribed: no change
+    button.onEvent("tap", () => {});
+    expect(button.subscribed_events).toEqual(new Set(["button_click", "tap"]));
+    expect(seen).toHaveLength(2);
+    // a model made before it joins a document carries its subscription into it, as Python sends it
+    const later = new Button();
+    later.onClick(() => {});
+    expect(new Document({ roots: [later] }).toJSON().roots[0]).toMatchObject({ attributes: { subscribed_events: { type: "set", entries: ["button_click"] } } });
+    // generic models too
+    const generic = new Model("Button");
+    generic.onEvent("button_click", () => {});
+    expect(generic.get("subscribed_events")).toEqual(new Set(["button_click"]));
+  });
+
+  test("a UI event from the peer runs the callbacks of the model it names, with its values", () => {
+    const plot = new Plot();
+    const button = new Button();
+    const other = new Button();
+    const doc = new Document({ roots: [plot, button, other] });
+    const taps: ModelEventValues<"tap", Plot>[] = [];
+    const clicks: Button[] = [];
+    plot.onEvent("tap", (values) => taps.push(values));
+    button.onClick((values) => clicks.push(values.model));
+    const offOther = other.onClick(() => clicks.push(other));
+    const modifiers = { type: "map", entries: [["shift", false], ["ctrl", true], ["alt", false]] };
+    fromPeer(doc, "tap", { model: { id: plot.id }, sx: 10, sy: 20, x: 1.5, y: -2, modifiers });
+    expect(taps).toEqual([{ model: plot, sx: 10, sy: 20, x: 1.5, y: -2, modifiers: { shift: false, ctrl: true, alt: false } }]);
+    fromPeer(doc, "button_click", { model: { id: button.id } });
+    expect(clicks).toEqual([button]); // not `other`'s callback: the event is about `button`
+    fromPeer(doc, "tap", { model: { id: button.id }, sx: 0, sy: 0, x: 0, y: 0, modifiers }); // an event the button has no callback for
+    expect(taps).toHaveLength(1);
+    offOther();
+    fromPeer(doc, "button_click", { model: { id: other.id } });
+    expect(clicks).toEqual([button]); // removed
+    expect(other.subscribed_events).toEqual(new Set(["button_click"])); // still subscribed: others may listen
+    // the document's own onEvent sees every one
+    const named: string[] = [];
+    doc.onEvent("button_click", (values) => named.push(values.model.id));
+    fromPeer(doc, "button_click", { model: { id: button.id } });
+    expect(named).toEqual([button.id]);
+    expect(clicks).toEqual([button, button]);
+  });
+
+  test("sendEvent runs the local callbacks too, as a click in BokehJS runs its own; a Dropdown's onClick takes menu items", () => {
+    const dropdown = new Dropdown({ label: "Pick", menu: ["a", "b"] });
+    const input = new TextInput();
+    const doc = new Document({ roots: [dropdown, input] });
+    const got: unknown[] = [];
+    dropdown.onClick((values) => got.push("item" in values ? values.item : "click"));
+    expect(dropdown.subscribed_events).toEqual(new Set(["button_click", "menu_item_click"]));
+    doc.sendEvent("menu_item_click", { model: dropdown, item: "b" });
+    doc.sendEvent("button_click", { model: dropdown });
+    expect(got).toEqual(["b", "click"]);
+    input.onEvent("value_submit", (values) => got.push(values.value));
+    doc.sendEvent("value_submit", { model: input, value: "typed" });
+    expect(got).toEqual(["b", "click", "typed"]);
+    doc.sendEvent("document_ready");
+    // @ts-expect-error a model's event needs its model
+    expect(() => doc.sendEvent("button_click")).not.toThrow(); // (sent without one: it reaches no model)
+  });
+
+  test("callbacks that throw: the others still run, the first error reaches whoever applied the event", () => {
+    const button = new Button();
+    const doc = new Document({ roots: [button] });
+    let ran = 0;
+    button.onClick(() => {
+      throw new Error("first");
+    });
+    button.onClick(() => ran++);
+    doc.onEvent("button_click", () => ran++);
+    expect(() => fromPeer(doc, "button_click", { model: { id: button.id } })).toThrow("first");
+    expect(ran).toBe(2);
+  });
+
+  test("event names are a closed set: a typo does not compile, and is an EventNameError at run time", () => {
+    const button = new Button();
+    const doc = new Document({ roots: [button] });
+    // @ts-expect-error misspelt event name
+    expect(() => button.onEvent("buton_click", () => {})).toThrow(EventNameError);
+    // @ts-expect-error a document's event is no model's
+    expect(() => button.onEvent("document_ready", () => {})).toThrow(/not a Bokeh UI event a model sends/);
+    // @ts-expect-error misspelt event name
+    expect(() => doc.onEvent("documentready", () => {})).toThrow(EventNameError);
+    // @ts-expect-error misspelt event name
+    expect(() => doc.sendEvent("tapp", { model: button })).toThrow(/"tapp" is not a Bokeh UI event \(those are axis_click, button_click/);
+    expect(button.has("subscribed_events")).toBe(false); // nothing subscribed by the failed calls
+    // values are typed by the event
+    button.onEvent("tap", (values) => {
+      const x: number = values.x;
+      const shift: boolean = values.modifiers.shift;
+      // @ts-expect-error a tap has no `delta`
+      void values.delta;
+      void [x, shift];
+    });
+    // @ts-expect-error a value_submit carries a string value
+    doc.sendEvent("value_submit", { model: button, value: 3 });
   });
 });
 

@@ -2,74 +2,143 @@
 // Do not edit: change the generator or the catalogs and run `npm run gen:models`.
 // BokehJS's named enums (core/enums) as unions of their values.
 
+/** BokehJS's `Align` enum (`core/enums`). */
 export type Align = "start" | "center" | "end";
+/** BokehJS's `AlternationPolicy` enum (`core/enums`). */
 export type AlternationPolicy = "none" | "even" | "odd" | "every";
+/** BokehJS's `Anchor` enum (`core/enums`). */
 export type Anchor = "top_left" | "top_center" | "top_right" | "center_left" | "center_center" | "center_right" | "bottom_left" | "bottom_center" | "bottom_right" | "top" | "left" | "center" | "right" | "bottom";
+/** BokehJS's `AngleUnits` enum (`core/enums`). */
 export type AngleUnits = "deg" | "rad" | "grad" | "turn";
+/** BokehJS's `AxisLabelStandoffMode` enum (`core/enums`). */
 export type AxisLabelStandoffMode = "tick_labels" | "axis";
+/** BokehJS's `BoxOrigin` enum (`core/enums`). */
 export type BoxOrigin = "corner" | "center";
+/** BokehJS's `BuiltinFormatter` enum (`core/enums`). */
 export type BuiltinFormatter = "raw" | "basic" | "numeral" | "printf" | "datetime";
+/** BokehJS's `ButtonType` enum (`core/enums`). */
 export type ButtonType = "default" | "primary" | "success" | "warning" | "danger" | "light";
+/** BokehJS's `CalendarPosition` enum (`core/enums`). */
 export type CalendarPosition = "auto" | "above" | "below";
+/** BokehJS's `Clock` enum (`core/enums`). */
 export type Clock = "12h" | "24h";
+/** BokehJS's `ColorScheme` enum (`core/enums`). */
 export type ColorScheme = "auto" | "light" | "dark";
+/** BokehJS's `ContextWhich` enum (`core/enums`). */
 export type ContextWhich = "start" | "center" | "end" | "all";
+/** BokehJS's `CoordinateUnits` enum (`core/enums`). */
 export type CoordinateUnits = "canvas" | "screen" | "data";
+/** BokehJS's `Dimension` enum (`core/enums`). */
 export type Dimension = "width" | "height";
+/** BokehJS's `Dimensions` enum (`core/enums`). */
 export type Dimensions = "width" | "height" | "both";
+/** BokehJS's `Direction` enum (`core/enums`). */
 export type Direction = "clock" | "anticlock";
+/** BokehJS's `Distribution` enum (`core/enums`). */
 export type Distribution = "uniform" | "normal";
+/** BokehJS's `Face` enum (`core/enums`). */
 export type Face = "front" | "back";
+/** BokehJS's `FlowMode` enum (`core/enums`). */
 export type FlowMode = "block" | "inline";
+/** BokehJS's `FontStyle` enum (`core/enums`). */
 export type FontStyle = "normal" | "italic" | "bold" | "bold italic";
+/** BokehJS's `HAlign` enum (`core/enums`). */
 export type HAlign = "left" | "center" | "right";
+/** BokehJS's `HTTPMethod` enum (`core/enums`). */
 export type HTTPMethod = "POST" | "GET";
+/** BokehJS's `HatchPatternType` enum (`core/enums`). */
 export type HatchPatternType = "blank" | "dot" | "ring" | "horizontal_line" | "vertical_line" | "cross" | "horizontal_dash" | "vertical_dash" | "spiral" | "right_diagonal_line" | "left_diagonal_line" | "diagonal_cross" | "right_diagonal_dash" | "left_diagonal_dash" | "horizontal_wave" | "vertical_wave" | "criss_cross" | " " | "." | "o" | "-" | "|" | "+" | "\"" | ":" | "@" | "/" | "\\" | "x" | "," | "`" | "v" | ">" | "*";
+/** BokehJS's `HexTileOrientation` enum (`core/enums`). */
 export type HexTileOrientation = "pointytop" | "flattop";
+/** BokehJS's `HoverMode` enum (`core/enums`). */
 export type HoverMode = "mouse" | "hline" | "vline";
+/** BokehJS's `ImageOrigin` enum (`core/enums`). */
 export type ImageOrigin = "bottom_left" | "top_left" | "bottom_right" | "top_right";
+/** BokehJS's `LabelOrientation` enum (`core/enums`). */
 export type LabelOrientation = "vertical" | "horizontal" | "parallel" | "normal";
+/** BokehJS's `LatLon` enum (`core/enums`). */
 export type LatLon = "lat" | "lon";
+/** BokehJS's `LegendClickPolicy` enum (`core/enums`). */
 export type LegendClickPolicy = "none" | "hide" | "mute";
+/** BokehJS's `LineCap` enum (`core/enums`). */
 export type LineCap = "butt" | "round" | "square";
+/** BokehJS's `LineDash` enum (`core/enums`). */
 export type LineDash = "solid" | "dashed" | "dotted" | "dotdash" | "dashdot";
+/** BokehJS's `LineJoin` enum (`core/enums`). */
 export type LineJoin = "miter" | "round" | "bevel";
+/** BokehJS's `LinePolicy` enum (`core/enums`). */
 export type LinePolicy = "prev" | "next" | "nearest" | "interp" | "none";
+/** BokehJS's `Location` enum (`core/enums`). */
 export type Location = "above" | "below" | "left" | "right";
+/** BokehJS's `Logo` enum (`core/enums`). */
 export type Logo = "normal" | "grey";
+/** BokehJS's `MapType` enum (`core/enums`). */
 export type MapType = "satellite" | "roadmap" | "terrain" | "hybrid";
+/** BokehJS's `MarkerType` enum (`core/enums`). */
 export type MarkerType = "asterisk" | "circle" | "circle_cross" | "circle_dot" | "circle_x" | "circle_y" | "cross" | "dash" | "diamond" | "diamond_cross" | "diamond_dot" | "dot" | "hex" | "hex_dot" | "inverted_triangle" | "plus" | "square" | "square_cross" | "square_dot" | "square_pin" | "square_x" | "star" | "star_dot" | "triangle" | "triangle_dot" | "triangle_pin" | "x" | "y";
+/** BokehJS's `MutedPolicy` enum (`core/enums`). */
 export type MutedPolicy = "show" | "ignore";
+/** BokehJS's `Orientation` enum (`core/enums`). */
 export type Orientation = "vertical" | "horizontal";
+/** BokehJS's `OutlineShapeName` enum (`core/enums`). */
 export type OutlineShapeName = "none" | "box" | "rectangle" | "square" | "circle" | "ellipse" | "trapezoid" | "parallelogram" | "diamond" | "triangle";
+/** BokehJS's `OutputBackend` enum (`core/enums`). */
 export type OutputBackend = "canvas" | "svg" | "webgl";
+/** BokehJS's `PaddingUnits` enum (`core/enums`). */
 export type PaddingUnits = "percent" | "absolute";
+/** BokehJS's `PanDirection` enum (`core/enums`). */
 export type PanDirection = "left" | "right" | "up" | "down" | "west" | "east" | "north" | "south";
+/** BokehJS's `Place` enum (`core/enums`). */
 export type Place = "above" | "below" | "left" | "right" | "center";
+/** BokehJS's `PointPolicy` enum (`core/enums`). */
 export type PointPolicy = "snap_to_data" | "follow_mouse" | "none";
+/** BokehJS's `RadiusDimension` enum (`core/enums`). */
 export type RadiusDimension = "x" | "y" | "max" | "min";
+/** BokehJS's `RegionSelectionMode` enum (`core/enums`). */
 export type RegionSelectionMode = "replace" | "append" | "intersect" | "subtract" | "xor";
+/** BokehJS's `RenderLevel` enum (`core/enums`). */
 export type RenderLevel = "image" | "underlay" | "glyph" | "guide" | "annotation" | "overlay";
+/** BokehJS's `ResetPolicy` enum (`core/enums`). */
 export type ResetPolicy = "standard" | "event_only";
+/** BokehJS's `ResolutionType` enum (`core/enums`). */
 export type ResolutionType = "microseconds" | "milliseconds" | "seconds" | "minsec" | "minutes" | "hourmin" | "hours" | "days" | "months" | "years";
+/** BokehJS's `RoundingFunction` enum (`core/enums`). */
 export type RoundingFunction = "round" | "nearest" | "floor" | "rounddown" | "ceil" | "roundup";
+/** BokehJS's `ScrollbarPolicy` enum (`core/enums`). */
 export type ScrollbarPolicy = "auto" | "visible" | "hidden";
+/** BokehJS's `SelectionMode` enum (`core/enums`). */
 export type SelectionMode = "replace" | "append" | "intersect" | "subtract" | "xor" | "toggle";
+/** BokehJS's `SizingMode` enum (`core/enums`). */
 export type SizingMode = "stretch_width" | "stretch_height" | "stretch_both" | "scale_width" | "scale_height" | "scale_both" | "fixed" | "inherit";
+/** BokehJS's `Sort` enum (`core/enums`). */
 export type Sort = "ascending" | "descending";
+/** BokehJS's `StartEnd` enum (`core/enums`). */
 export type StartEnd = "start" | "end";
+/** BokehJS's `StepMode` enum (`core/enums`). */
 export type StepMode = "after" | "before" | "center";
+/** BokehJS's `TapBehavior` enum (`core/enums`). */
 export type TapBehavior = "select" | "inspect";
+/** BokehJS's `TapGesture` enum (`core/enums`). */
 export type TapGesture = "tap" | "doubletap";
+/** BokehJS's `TextAlign` enum (`core/enums`). */
 export type TextAlign = "left" | "right" | "center";
+/** BokehJS's `TextBaseline` enum (`core/enums`). */
 export type TextBaseline = "top" | "middle" | "bottom" | "alphabetic" | "hanging" | "ideographic";
+/** BokehJS's `TextureRepetition` enum (`core/enums`). */
 export type TextureRepetition = "repeat" | "repeat_x" | "repeat_y" | "no_repeat";
+/** BokehJS's `TimedeltaResolutionType` enum (`core/enums`). */
 export type TimedeltaResolutionType = "nanoseconds" | "microseconds" | "milliseconds" | "seconds" | "minsec" | "minutes" | "hourmin" | "hours" | "days";
-/** Values differ by Bokeh version: "system_theme" only in 4.0.0-dev.5. */
+/** BokehJS's `ToolIcon` enum (`core/enums`). Values differ by Bokeh version: "system_theme" only in 4.0.0-dev.5. */
 export type ToolIcon = "append_mode" | "arrow_down_to_bar" | "arrow_up_from_bar" | "auto_box_zoom" | "bold" | "box_edit" | "box_select" | "box_zoom" | "caret_down" | "caret_left" | "caret_right" | "caret_up" | "check" | "chevron_down" | "chevron_left" | "chevron_right" | "chevron_up" | "clear_selection" | "copy" | "crosshair" | "dark_theme" | "delete" | "freehand_draw" | "fullscreen" | "help" | "hover" | "intersect_mode" | "invert_selection" | "italic" | "lasso_select" | "light_theme" | "line_edit" | "maximize" | "minimize" | "pan" | "pin" | "point_draw" | "pointer" | "poly_draw" | "poly_edit" | "polygon_select" | "range" | "redo" | "replace_mode" | "reset" | "save" | "see_off" | "see_on" | "settings" | "square" | "square_check" | "subtract_mode" | "tap_select" | "text_align_center" | "text_align_left" | "text_align_right" | "undo" | "unknown" | "unpin" | "wheel_pan" | "wheel_zoom" | "x_box_select" | "x_box_zoom" | "x_grip" | "x_pan" | "xor_mode" | "y_box_select" | "y_box_zoom" | "y_grip" | "y_pan" | "zoom_in" | "zoom_out" | "system_theme";
+/** BokehJS's `ToolName` enum (`core/enums`). */
 export type ToolName = "auto_box_zoom" | "box_select" | "box_zoom" | "click" | "copy" | "crosshair" | "doubletap" | "examine" | "freehand_draw" | "fullscreen" | "help" | "hover" | "lasso_select" | "pan" | "pan_down" | "pan_east" | "pan_left" | "pan_north" | "pan_right" | "pan_south" | "pan_up" | "pan_west" | "poly_select" | "redo" | "reset" | "save" | "tap" | "undo" | "wheel_zoom" | "xbox_select" | "xbox_zoom" | "xcrosshair" | "xpan" | "xwheel_pan" | "xwheel_zoom" | "xzoom_in" | "xzoom_out" | "ybox_select" | "ybox_zoom" | "ycrosshair" | "ypan" | "ywheel_pan" | "ywheel_zoom" | "yzoom_in" | "yzoom_out" | "zoom_in" | "zoom_out";
+/** BokehJS's `TooltipAttachment` enum (`core/enums`). */
 export type TooltipAttachment = "horizontal" | "vertical" | "left" | "right" | "above" | "below";
+/** BokehJS's `UpdateMode` enum (`core/enums`). */
 export type UpdateMode = "replace" | "append";
+/** BokehJS's `VAlign` enum (`core/enums`). */
 export type VAlign = "top" | "center" | "bottom";
+/** BokehJS's `VerticalAlign` enum (`core/enums`). */
 export type VerticalAlign = "top" | "middle" | "bottom";
+/** BokehJS's `WindowAxis` enum (`core/enums`). */
 export type WindowAxis = "none" | "x" | "y";

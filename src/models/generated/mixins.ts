@@ -9,857 +9,1174 @@ import type { FontStyle, HatchPatternType, LineCap, LineDash, LineJoin, TextAlig
 
 /** Property accessors of BokehJS's `Fill` mixin with prefix `background_`, shared by `Axis`, `BaseBar`, `BaseColorBar`, `HTMLLabel`, `HTMLTitle`, `Legend`, `Plot`, `ScaleBar`, `TextAnnotation`. */
 export interface BackgroundFillMixin {
-  /** Default: 1 (0.95 in `BaseBar`, `BaseColorBar`, `Legend`, `ScaleBar` and their subclasses). */
+  /** Bokeh type `Percent`. Default: 1 (0.95 in `BaseBar`, `BaseColorBar`, `Legend`, `ScaleBar` and their subclasses). */
   get background_fill_alpha(): number;
+  /** Sets `background_fill_alpha` (a `ValidationError` if the value does not fit). */
   set background_fill_alpha(value: number);
-  /** Default: "#ffffff" (null in `Axis`, `HTMLLabel`, `HTMLTitle`, `TextAnnotation` and their subclasses). */
+  /** Bokeh type `Nullable(Color)`. Default: "#ffffff" (null in `Axis`, `HTMLLabel`, `HTMLTitle`, `TextAnnotation` and their subclasses). */
   get background_fill_color(): Color | null;
+  /** Sets `background_fill_color` (a `ValidationError` if the value does not fit). */
   set background_fill_color(value: Color | null);
 }
 
 /** Attributes of BokehJS's `Fill` mixin with prefix `background_`, shared by `Axis`, `BaseBar`, `BaseColorBar`, `HTMLLabel`, `HTMLTitle`, `Legend`, `Plot`, `ScaleBar`, `TextAnnotation`. */
 export interface BackgroundFillMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1 (0.95 in `BaseBar`, `BaseColorBar`, `Legend`, `ScaleBar` and their subclasses). */
   background_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "#ffffff" (null in `Axis`, `HTMLLabel`, `HTMLTitle`, `TextAnnotation` and their subclasses). */
   background_fill_color?: Color | null;
 }
 
 /** Property accessors of BokehJS's `FillVector` mixin with prefix `background_`, shared by `HTMLLabelSet`, `LabelSet`, `Text`. */
 export interface BackgroundFillVectorMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get background_fill_alpha(): Vectorized<number>;
+  /** Sets `background_fill_alpha` (a `ValidationError` if the value does not fit). */
   set background_fill_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   get background_fill_color(): Vectorized<Color | null>;
+  /** Sets `background_fill_color` (a `ValidationError` if the value does not fit). */
   set background_fill_color(value: VectorizedInput<Color | null>);
 }
 
 /** Attributes of BokehJS's `FillVector` mixin with prefix `background_`, shared by `HTMLLabelSet`, `LabelSet`, `Text`. */
 export interface BackgroundFillVectorMixinAttributes {
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   background_fill_alpha?: VectorizedInput<number>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   background_fill_color?: VectorizedInput<Color | null>;
 }
 
 /** Property accessors of BokehJS's `Hatch` mixin with prefix `background_`, shared by `Axis`, `BaseBar`, `BaseColorBar`, `HTMLLabel`, `HTMLTitle`, `Legend`, `Plot`, `ScaleBar`, `TextAnnotation`. */
 export interface BackgroundHatchMixin {
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get background_hatch_alpha(): number;
+  /** Sets `background_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set background_hatch_alpha(value: number);
-  /** Default: "black" (null in `HTMLLabel`, `HTMLTitle`). */
+  /** Bokeh type `Nullable(Color)`. Default: "black" (null in `HTMLLabel`, `HTMLTitle`). */
   get background_hatch_color(): Color | null;
+  /** Sets `background_hatch_color` (a `ValidationError` if the value does not fit). */
   set background_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get background_hatch_extra(): Record<string, Model>;
+  /** Sets `background_hatch_extra` (a `ValidationError` if the value does not fit). */
   set background_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get background_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `background_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set background_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get background_hatch_scale(): number;
+  /** Sets `background_hatch_scale` (a `ValidationError` if the value does not fit). */
   set background_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get background_hatch_weight(): number;
+  /** Sets `background_hatch_weight` (a `ValidationError` if the value does not fit). */
   set background_hatch_weight(value: number);
 }
 
 /** Attributes of BokehJS's `Hatch` mixin with prefix `background_`, shared by `Axis`, `BaseBar`, `BaseColorBar`, `HTMLLabel`, `HTMLTitle`, `Legend`, `Plot`, `ScaleBar`, `TextAnnotation`. */
 export interface BackgroundHatchMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1. */
   background_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black" (null in `HTMLLabel`, `HTMLTitle`). */
   background_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   background_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   background_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   background_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   background_hatch_weight?: number;
 }
 
 /** Property accessors of BokehJS's `HatchVector` mixin with prefix `background_`, shared by `LabelSet`, `Text`. */
 export interface BackgroundHatchVectorMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get background_hatch_alpha(): Vectorized<number>;
+  /** Sets `background_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set background_hatch_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"black"} ({"type":"value","value":null} in `Text` and its subclasses). */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"} ({"type":"value","value":null} in `Text` and its subclasses). */
   get background_hatch_color(): Vectorized<Color | null>;
+  /** Sets `background_hatch_color` (a `ValidationError` if the value does not fit). */
   set background_hatch_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   get background_hatch_extra(): Scalar<Record<string, Model>>;
+  /** Sets `background_hatch_extra` (a `ValidationError` if the value does not fit). */
   set background_hatch_extra(value: ScalarInput<Record<string, Model>>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   get background_hatch_pattern(): Vectorized<HatchPatternType | string | null>;
+  /** Sets `background_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set background_hatch_pattern(value: VectorizedInput<HatchPatternType | string | null>);
-  /** Default: {"type":"value","value":12}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":12}. */
   get background_hatch_scale(): Vectorized<number>;
+  /** Sets `background_hatch_scale` (a `ValidationError` if the value does not fit). */
   set background_hatch_scale(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get background_hatch_weight(): Vectorized<number>;
+  /** Sets `background_hatch_weight` (a `ValidationError` if the value does not fit). */
   set background_hatch_weight(value: VectorizedInput<number>);
 }
 
 /** Attributes of BokehJS's `HatchVector` mixin with prefix `background_`, shared by `LabelSet`, `Text`. */
 export interface BackgroundHatchVectorMixinAttributes {
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   background_hatch_alpha?: VectorizedInput<number>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"} ({"type":"value","value":null} in `Text` and its subclasses). */
   background_hatch_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   background_hatch_extra?: ScalarInput<Record<string, Model>>;
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   background_hatch_pattern?: VectorizedInput<HatchPatternType | string | null>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":12}. */
   background_hatch_scale?: VectorizedInput<number>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   background_hatch_weight?: VectorizedInput<number>;
 }
 
 /** Property accessors of BokehJS's `Line` mixin with prefix `bar_`, shared by `BaseBar`, `BaseColorBar`, `ScaleBar`. */
 export interface BarLineMixin {
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get bar_line_alpha(): number;
+  /** Sets `bar_line_alpha` (a `ValidationError` if the value does not fit). */
   set bar_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get bar_line_cap(): LineCap;
+  /** Sets `bar_line_cap` (a `ValidationError` if the value does not fit). */
   set bar_line_cap(value: LineCap);
-  /** Default: null ("black" in `ScaleBar`). */
+  /** Bokeh type `Nullable(Color)`. Default: null ("black" in `ScaleBar`). */
   get bar_line_color(): Color | null;
+  /** Sets `bar_line_color` (a `ValidationError` if the value does not fit). */
   set bar_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get bar_line_dash(): LineDash | Array<number>;
+  /** Sets `bar_line_dash` (a `ValidationError` if the value does not fit). */
   set bar_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get bar_line_dash_offset(): number;
+  /** Sets `bar_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set bar_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get bar_line_join(): LineJoin;
+  /** Sets `bar_line_join` (a `ValidationError` if the value does not fit). */
   set bar_line_join(value: LineJoin);
-  /** Default: 1 (2 in `ScaleBar`). */
+  /** Bokeh type `Number`. Default: 1 (2 in `ScaleBar`). */
   get bar_line_width(): number;
+  /** Sets `bar_line_width` (a `ValidationError` if the value does not fit). */
   set bar_line_width(value: number);
 }
 
 /** Attributes of BokehJS's `Line` mixin with prefix `bar_`, shared by `BaseBar`, `BaseColorBar`, `ScaleBar`. */
 export interface BarLineMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1. */
   bar_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   bar_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: null ("black" in `ScaleBar`). */
   bar_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   bar_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   bar_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   bar_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1 (2 in `ScaleBar`). */
   bar_line_width?: number;
 }
 
 /** Property accessors of BokehJS's `Line` mixin with prefix `border_`, shared by `BaseBar`, `BaseColorBar`, `HTMLLabel`, `HTMLTitle`, `Legend`, `ScaleBar`, `TextAnnotation`. */
 export interface BorderLineMixin {
-  /** Default: 1 (0.5 in `Legend`, `ScaleBar`). */
+  /** Bokeh type `Percent`. Default: 1 (0.5 in `Legend`, `ScaleBar`). */
   get border_line_alpha(): number;
+  /** Sets `border_line_alpha` (a `ValidationError` if the value does not fit). */
   set border_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get border_line_cap(): LineCap;
+  /** Sets `border_line_cap` (a `ValidationError` if the value does not fit). */
   set border_line_cap(value: LineCap);
-  /** Default: null ("#e5e5e5" in `Legend`, `ScaleBar`). */
+  /** Bokeh type `Nullable(Color)`. Default: null ("#e5e5e5" in `Legend`, `ScaleBar`). */
   get border_line_color(): Color | null;
+  /** Sets `border_line_color` (a `ValidationError` if the value does not fit). */
   set border_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get border_line_dash(): LineDash | Array<number>;
+  /** Sets `border_line_dash` (a `ValidationError` if the value does not fit). */
   set border_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get border_line_dash_offset(): number;
+  /** Sets `border_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set border_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get border_line_join(): LineJoin;
+  /** Sets `border_line_join` (a `ValidationError` if the value does not fit). */
   set border_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get border_line_width(): number;
+  /** Sets `border_line_width` (a `ValidationError` if the value does not fit). */
   set border_line_width(value: number);
 }
 
 /** Attributes of BokehJS's `Line` mixin with prefix `border_`, shared by `BaseBar`, `BaseColorBar`, `HTMLLabel`, `HTMLTitle`, `Legend`, `ScaleBar`, `TextAnnotation`. */
 export interface BorderLineMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1 (0.5 in `Legend`, `ScaleBar`). */
   border_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   border_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: null ("#e5e5e5" in `Legend`, `ScaleBar`). */
   border_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   border_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   border_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   border_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   border_line_width?: number;
 }
 
 /** Property accessors of BokehJS's `LineVector` mixin with prefix `border_`, shared by `HTMLLabelSet`, `LabelSet`, `Text`. */
 export interface BorderLineVectorMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get border_line_alpha(): Vectorized<number>;
+  /** Sets `border_line_alpha` (a `ValidationError` if the value does not fit). */
   set border_line_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"butt"}. */
+  /** Bokeh type `LineCapSpec`. Default: {"type":"value","value":"butt"}. */
   get border_line_cap(): Vectorized<LineCap>;
+  /** Sets `border_line_cap` (a `ValidationError` if the value does not fit). */
   set border_line_cap(value: VectorizedInput<LineCap>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   get border_line_color(): Vectorized<Color | null>;
+  /** Sets `border_line_color` (a `ValidationError` if the value does not fit). */
   set border_line_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":[]} (a new one for each model). */
+  /** Bokeh type `LineDashSpec`. Default: {"type":"value","value":[]} (a new one for each model). */
   get border_line_dash(): Vectorized<LineDash | Array<number>>;
+  /** Sets `border_line_dash` (a `ValidationError` if the value does not fit). */
   set border_line_dash(value: VectorizedInput<LineDash | Array<number>>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get border_line_dash_offset(): Vectorized<number>;
+  /** Sets `border_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set border_line_dash_offset(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"bevel"}. */
+  /** Bokeh type `LineJoinSpec`. Default: {"type":"value","value":"bevel"}. */
   get border_line_join(): Vectorized<LineJoin>;
+  /** Sets `border_line_join` (a `ValidationError` if the value does not fit). */
   set border_line_join(value: VectorizedInput<LineJoin>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get border_line_width(): Vectorized<number>;
+  /** Sets `border_line_width` (a `ValidationError` if the value does not fit). */
   set border_line_width(value: VectorizedInput<number>);
 }
 
 /** Attributes of BokehJS's `LineVector` mixin with prefix `border_`, shared by `HTMLLabelSet`, `LabelSet`, `Text`. */
 export interface BorderLineVectorMixinAttributes {
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   border_line_alpha?: VectorizedInput<number>;
+  /** Bokeh type `LineCapSpec`. Default: {"type":"value","value":"butt"}. */
   border_line_cap?: VectorizedInput<LineCap>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   border_line_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `LineDashSpec`. Default: {"type":"value","value":[]} (a new one for each model). */
   border_line_dash?: VectorizedInput<LineDash | Array<number>>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   border_line_dash_offset?: VectorizedInput<number>;
+  /** Bokeh type `LineJoinSpec`. Default: {"type":"value","value":"bevel"}. */
   border_line_join?: VectorizedInput<LineJoin>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   border_line_width?: VectorizedInput<number>;
 }
 
 /** Property accessors of BokehJS's `Fill` mixin, shared by `AreaVisuals`, `Band`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface FillMixin {
-  /** Default: 0.4 (1 in `AreaVisuals`). */
+  /** Bokeh type `Percent`. Default: 0.4 (1 in `AreaVisuals`). */
   get fill_alpha(): number;
+  /** Sets `fill_alpha` (a `ValidationError` if the value does not fit). */
   set fill_alpha(value: number);
-  /** Default: "#fff9ba" ("gray" in `AreaVisuals`). */
+  /** Bokeh type `Nullable(Color)`. Default: "#fff9ba" ("gray" in `AreaVisuals`). */
   get fill_color(): Color | null;
+  /** Sets `fill_color` (a `ValidationError` if the value does not fit). */
   set fill_color(value: Color | null);
 }
 
 /** Attributes of BokehJS's `Fill` mixin, shared by `AreaVisuals`, `Band`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface FillMixinAttributes {
+  /** Bokeh type `Percent`. Default: 0.4 (1 in `AreaVisuals`). */
   fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "#fff9ba" ("gray" in `AreaVisuals`). */
   fill_color?: Color | null;
 }
 
 /** Property accessors of BokehJS's `FillScalar` mixin, shared by `Area`, `Patch`. */
 export interface FillScalarMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   get fill_alpha(): Scalar<number>;
+  /** Sets `fill_alpha` (a `ValidationError` if the value does not fit). */
   set fill_alpha(value: ScalarInput<number>);
-  /** Default: {"type":"value","value":"gray"}. */
+  /** Bokeh type `ColorScalar`. Default: {"type":"value","value":"gray"}. */
   get fill_color(): Scalar<Color | null>;
+  /** Sets `fill_color` (a `ValidationError` if the value does not fit). */
   set fill_color(value: ScalarInput<Color | null>);
 }
 
 /** Attributes of BokehJS's `FillScalar` mixin, shared by `Area`, `Patch`. */
 export interface FillScalarMixinAttributes {
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   fill_alpha?: ScalarInput<number>;
+  /** Bokeh type `ColorScalar`. Default: {"type":"value","value":"gray"}. */
   fill_color?: ScalarInput<Color | null>;
 }
 
 /** Property accessors of BokehJS's `FillVector` mixin, shared by `AnnularWedge`, `Annulus`, `CenterRotatable`, `HStrip`, `HexTile`, `LRTB`, `Marker`, `MultiPolygons`, `NormalHead`, `Patches`, `RadialGlyph`, `VStrip`, `VeeHead`, `Wedge`. */
 export interface FillVectorMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get fill_alpha(): Vectorized<number>;
+  /** Sets `fill_alpha` (a `ValidationError` if the value does not fit). */
   set fill_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"gray"} ({"type":"value","value":"black"} in `NormalHead`, `VeeHead`). */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"gray"} ({"type":"value","value":"black"} in `NormalHead`, `VeeHead`). */
   get fill_color(): Vectorized<Color | null>;
+  /** Sets `fill_color` (a `ValidationError` if the value does not fit). */
   set fill_color(value: VectorizedInput<Color | null>);
 }
 
 /** Attributes of BokehJS's `FillVector` mixin, shared by `AnnularWedge`, `Annulus`, `CenterRotatable`, `HStrip`, `HexTile`, `LRTB`, `Marker`, `MultiPolygons`, `NormalHead`, `Patches`, `RadialGlyph`, `VStrip`, `VeeHead`, `Wedge`. */
 export interface FillVectorMixinAttributes {
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   fill_alpha?: VectorizedInput<number>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"gray"} ({"type":"value","value":"black"} in `NormalHead`, `VeeHead`). */
   fill_color?: VectorizedInput<Color | null>;
 }
 
 /** Property accessors of BokehJS's `Hatch` mixin, shared by `AreaVisuals`, `Band`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface HatchMixin {
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get hatch_alpha(): number;
+  /** Sets `hatch_alpha` (a `ValidationError` if the value does not fit). */
   set hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get hatch_color(): Color | null;
+  /** Sets `hatch_color` (a `ValidationError` if the value does not fit). */
   set hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get hatch_extra(): Record<string, Model>;
+  /** Sets `hatch_extra` (a `ValidationError` if the value does not fit). */
   set hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `hatch_pattern` (a `ValidationError` if the value does not fit). */
   set hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get hatch_scale(): number;
+  /** Sets `hatch_scale` (a `ValidationError` if the value does not fit). */
   set hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get hatch_weight(): number;
+  /** Sets `hatch_weight` (a `ValidationError` if the value does not fit). */
   set hatch_weight(value: number);
 }
 
 /** Attributes of BokehJS's `Hatch` mixin, shared by `AreaVisuals`, `Band`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface HatchMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1. */
   hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   hatch_weight?: number;
 }
 
 /** Property accessors of BokehJS's `HatchScalar` mixin, shared by `Area`, `Patch`. */
 export interface HatchScalarMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   get hatch_alpha(): Scalar<number>;
+  /** Sets `hatch_alpha` (a `ValidationError` if the value does not fit). */
   set hatch_alpha(value: ScalarInput<number>);
-  /** Default: {"type":"value","value":"black"}. */
+  /** Bokeh type `ColorScalar`. Default: {"type":"value","value":"black"}. */
   get hatch_color(): Scalar<Color | null>;
+  /** Sets `hatch_color` (a `ValidationError` if the value does not fit). */
   set hatch_color(value: ScalarInput<Color | null>);
-  /** Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   get hatch_extra(): Scalar<Record<string, Model>>;
+  /** Sets `hatch_extra` (a `ValidationError` if the value does not fit). */
   set hatch_extra(value: ScalarInput<Record<string, Model>>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `NullStringScalar`. Default: {"type":"value","value":null}. */
   get hatch_pattern(): Scalar<HatchPatternType | string | null>;
+  /** Sets `hatch_pattern` (a `ValidationError` if the value does not fit). */
   set hatch_pattern(value: ScalarInput<HatchPatternType | string | null>);
-  /** Default: {"type":"value","value":12}. */
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":12}. */
   get hatch_scale(): Scalar<number>;
+  /** Sets `hatch_scale` (a `ValidationError` if the value does not fit). */
   set hatch_scale(value: ScalarInput<number>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   get hatch_weight(): Scalar<number>;
+  /** Sets `hatch_weight` (a `ValidationError` if the value does not fit). */
   set hatch_weight(value: ScalarInput<number>);
 }
 
 /** Attributes of BokehJS's `HatchScalar` mixin, shared by `Area`, `Patch`. */
 export interface HatchScalarMixinAttributes {
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   hatch_alpha?: ScalarInput<number>;
+  /** Bokeh type `ColorScalar`. Default: {"type":"value","value":"black"}. */
   hatch_color?: ScalarInput<Color | null>;
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   hatch_extra?: ScalarInput<Record<string, Model>>;
+  /** Bokeh type `NullStringScalar`. Default: {"type":"value","value":null}. */
   hatch_pattern?: ScalarInput<HatchPatternType | string | null>;
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":12}. */
   hatch_scale?: ScalarInput<number>;
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   hatch_weight?: ScalarInput<number>;
 }
 
 /** Property accessors of BokehJS's `HatchVector` mixin, shared by `AnnularWedge`, `Annulus`, `CenterRotatable`, `HStrip`, `HexTile`, `LRTB`, `Marker`, `MultiPolygons`, `NormalHead`, `Patches`, `RadialGlyph`, `VStrip`, `VeeHead`, `Wedge`. */
 export interface HatchVectorMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get hatch_alpha(): Vectorized<number>;
+  /** Sets `hatch_alpha` (a `ValidationError` if the value does not fit). */
   set hatch_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"black"}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"}. */
   get hatch_color(): Vectorized<Color | null>;
+  /** Sets `hatch_color` (a `ValidationError` if the value does not fit). */
   set hatch_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   get hatch_extra(): Scalar<Record<string, Model>>;
+  /** Sets `hatch_extra` (a `ValidationError` if the value does not fit). */
   set hatch_extra(value: ScalarInput<Record<string, Model>>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   get hatch_pattern(): Vectorized<HatchPatternType | string | null>;
+  /** Sets `hatch_pattern` (a `ValidationError` if the value does not fit). */
   set hatch_pattern(value: VectorizedInput<HatchPatternType | string | null>);
-  /** Default: {"type":"value","value":12}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":12}. */
   get hatch_scale(): Vectorized<number>;
+  /** Sets `hatch_scale` (a `ValidationError` if the value does not fit). */
   set hatch_scale(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get hatch_weight(): Vectorized<number>;
+  /** Sets `hatch_weight` (a `ValidationError` if the value does not fit). */
   set hatch_weight(value: VectorizedInput<number>);
 }
 
 /** Attributes of BokehJS's `HatchVector` mixin, shared by `AnnularWedge`, `Annulus`, `CenterRotatable`, `HStrip`, `HexTile`, `LRTB`, `Marker`, `MultiPolygons`, `NormalHead`, `Patches`, `RadialGlyph`, `VStrip`, `VeeHead`, `Wedge`. */
 export interface HatchVectorMixinAttributes {
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   hatch_alpha?: VectorizedInput<number>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"}. */
   hatch_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `DictScalar`. Default: {"type":"value","value":{"type":"map"}} (a new one for each model). */
   hatch_extra?: ScalarInput<Record<string, Model>>;
+  /** Bokeh type `NullStringSpec`. Default: {"type":"value","value":null}. */
   hatch_pattern?: VectorizedInput<HatchPatternType | string | null>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":12}. */
   hatch_scale?: VectorizedInput<number>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   hatch_weight?: VectorizedInput<number>;
 }
 
 /** Property accessors of BokehJS's `Fill` mixin with prefix `hover_`, shared by `AreaVisuals`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface HoverFillMixin {
-  /** Default: 0.4 (1 in `AreaVisuals`). */
+  /** Bokeh type `Percent`. Default: 0.4 (1 in `AreaVisuals`). */
   get hover_fill_alpha(): number;
+  /** Sets `hover_fill_alpha` (a `ValidationError` if the value does not fit). */
   set hover_fill_alpha(value: number);
-  /** Default: null ("gray" in `AreaVisuals`). */
+  /** Bokeh type `Nullable(Color)`. Default: null ("gray" in `AreaVisuals`). */
   get hover_fill_color(): Color | null;
+  /** Sets `hover_fill_color` (a `ValidationError` if the value does not fit). */
   set hover_fill_color(value: Color | null);
 }
 
 /** Attributes of BokehJS's `Fill` mixin with prefix `hover_`, shared by `AreaVisuals`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface HoverFillMixinAttributes {
+  /** Bokeh type `Percent`. Default: 0.4 (1 in `AreaVisuals`). */
   hover_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null ("gray" in `AreaVisuals`). */
   hover_fill_color?: Color | null;
 }
 
 /** Property accessors of BokehJS's `Hatch` mixin with prefix `hover_`, shared by `AreaVisuals`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface HoverHatchMixin {
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get hover_hatch_alpha(): number;
+  /** Sets `hover_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set hover_hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get hover_hatch_color(): Color | null;
+  /** Sets `hover_hatch_color` (a `ValidationError` if the value does not fit). */
   set hover_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get hover_hatch_extra(): Record<string, Model>;
+  /** Sets `hover_hatch_extra` (a `ValidationError` if the value does not fit). */
   set hover_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get hover_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `hover_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set hover_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get hover_hatch_scale(): number;
+  /** Sets `hover_hatch_scale` (a `ValidationError` if the value does not fit). */
   set hover_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get hover_hatch_weight(): number;
+  /** Sets `hover_hatch_weight` (a `ValidationError` if the value does not fit). */
   set hover_hatch_weight(value: number);
 }
 
 /** Attributes of BokehJS's `Hatch` mixin with prefix `hover_`, shared by `AreaVisuals`, `BoxAnnotation`, `PolyAnnotation`. */
 export interface HoverHatchMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1. */
   hover_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   hover_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   hover_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   hover_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   hover_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   hover_hatch_weight?: number;
 }
 
 /** Property accessors of BokehJS's `Line` mixin with prefix `hover_`, shared by `AreaVisuals`, `BoxAnnotation`, `PolyAnnotation`, `Span`. */
 export interface HoverLineMixin {
-  /** Default: 0.3 (1 in `AreaVisuals`). */
+  /** Bokeh type `Percent`. Default: 0.3 (1 in `AreaVisuals`). */
   get hover_line_alpha(): number;
+  /** Sets `hover_line_alpha` (a `ValidationError` if the value does not fit). */
   set hover_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get hover_line_cap(): LineCap;
+  /** Sets `hover_line_cap` (a `ValidationError` if the value does not fit). */
   set hover_line_cap(value: LineCap);
-  /** Default: null ("black" in `AreaVisuals`). */
+  /** Bokeh type `Nullable(Color)`. Default: null ("black" in `AreaVisuals`). */
   get hover_line_color(): Color | null;
+  /** Sets `hover_line_color` (a `ValidationError` if the value does not fit). */
   set hover_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get hover_line_dash(): LineDash | Array<number>;
+  /** Sets `hover_line_dash` (a `ValidationError` if the value does not fit). */
   set hover_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get hover_line_dash_offset(): number;
+  /** Sets `hover_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set hover_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get hover_line_join(): LineJoin;
+  /** Sets `hover_line_join` (a `ValidationError` if the value does not fit). */
   set hover_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get hover_line_width(): number;
+  /** Sets `hover_line_width` (a `ValidationError` if the value does not fit). */
   set hover_line_width(value: number);
 }
 
 /** Attributes of BokehJS's `Line` mixin with prefix `hover_`, shared by `AreaVisuals`, `BoxAnnotation`, `PolyAnnotation`, `Span`. */
 export interface HoverLineMixinAttributes {
+  /** Bokeh type `Percent`. Default: 0.3 (1 in `AreaVisuals`). */
   hover_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   hover_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: null ("black" in `AreaVisuals`). */
   hover_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   hover_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   hover_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   hover_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   hover_line_width?: number;
 }
 
 /** Property accessors of BokehJS's `Text` mixin with prefix `label_`, shared by `Legend`, `ScaleBar`. */
 export interface LabelTextMixin {
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get label_text_align(): TextAlign;
+  /** Sets `label_text_align` (a `ValidationError` if the value does not fit). */
   set label_text_align(value: TextAlign);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get label_text_alpha(): number;
+  /** Sets `label_text_alpha` (a `ValidationError` if the value does not fit). */
   set label_text_alpha(value: number);
-  /** Default: "middle". */
+  /** Bokeh type `Enum(TextBaseline)`. Default: "middle". */
   get label_text_baseline(): TextBaseline;
+  /** Sets `label_text_baseline` (a `ValidationError` if the value does not fit). */
   set label_text_baseline(value: TextBaseline);
-  /** Default: "#444444". */
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   get label_text_color(): Color | null;
+  /** Sets `label_text_color` (a `ValidationError` if the value does not fit). */
   set label_text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get label_text_font(): string;
+  /** Sets `label_text_font` (a `ValidationError` if the value does not fit). */
   set label_text_font(value: string);
-  /** Default: "13px". */
+  /** Bokeh type `String`. Default: "13px". */
   get label_text_font_size(): string;
+  /** Sets `label_text_font_size` (a `ValidationError` if the value does not fit). */
   set label_text_font_size(value: string);
-  /** Default: "normal". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "normal". */
   get label_text_font_style(): FontStyle;
+  /** Sets `label_text_font_style` (a `ValidationError` if the value does not fit). */
   set label_text_font_style(value: FontStyle);
-  /** Default: 1.2. */
+  /** Bokeh type `Number`. Default: 1.2. */
   get label_text_line_height(): number;
+  /** Sets `label_text_line_height` (a `ValidationError` if the value does not fit). */
   set label_text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get label_text_outline_color(): Color | null;
+  /** Sets `label_text_outline_color` (a `ValidationError` if the value does not fit). */
   set label_text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get label_text_outline_width(): number;
+  /** Sets `label_text_outline_width` (a `ValidationError` if the value does not fit). */
   set label_text_outline_width(value: number);
 }
 
 /** Attributes of BokehJS's `Text` mixin with prefix `label_`, shared by `Legend`, `ScaleBar`. */
 export interface LabelTextMixinAttributes {
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   label_text_align?: TextAlign;
+  /** Bokeh type `Percent`. Default: 1. */
   label_text_alpha?: number;
+  /** Bokeh type `Enum(TextBaseline)`. Default: "middle". */
   label_text_baseline?: TextBaseline;
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   label_text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   label_text_font?: string;
+  /** Bokeh type `String`. Default: "13px". */
   label_text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "normal". */
   label_text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1.2. */
   label_text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   label_text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   label_text_outline_width?: number;
 }
 
 /** Property accessors of BokehJS's `Line` mixin, shared by `AreaVisuals`, `Band`, `BoxAnnotation`, `PolyAnnotation`, `Slope`, `Span`. */
 export interface LineMixin {
-  /** Default: 1 (0.3 in `Band`, `BoxAnnotation`, `PolyAnnotation`). */
+  /** Bokeh type `Percent`. Default: 1 (0.3 in `Band`, `BoxAnnotation`, `PolyAnnotation`). */
   get line_alpha(): number;
+  /** Sets `line_alpha` (a `ValidationError` if the value does not fit). */
   set line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get line_cap(): LineCap;
+  /** Sets `line_cap` (a `ValidationError` if the value does not fit). */
   set line_cap(value: LineCap);
-  /** Default: "black" ("#cccccc" in `Band`, `BoxAnnotation`, `PolyAnnotation`). */
+  /** Bokeh type `Nullable(Color)`. Default: "black" ("#cccccc" in `Band`, `BoxAnnotation`, `PolyAnnotation`). */
   get line_color(): Color | null;
+  /** Sets `line_color` (a `ValidationError` if the value does not fit). */
   set line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get line_dash(): LineDash | Array<number>;
+  /** Sets `line_dash` (a `ValidationError` if the value does not fit). */
   set line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get line_dash_offset(): number;
+  /** Sets `line_dash_offset` (a `ValidationError` if the value does not fit). */
   set line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get line_join(): LineJoin;
+  /** Sets `line_join` (a `ValidationError` if the value does not fit). */
   set line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get line_width(): number;
+  /** Sets `line_width` (a `ValidationError` if the value does not fit). */
   set line_width(value: number);
 }
 
 /** Attributes of BokehJS's `Line` mixin, shared by `AreaVisuals`, `Band`, `BoxAnnotation`, `PolyAnnotation`, `Slope`, `Span`. */
 export interface LineMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1 (0.3 in `Band`, `BoxAnnotation`, `PolyAnnotation`). */
   line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: "black" ("#cccccc" in `Band`, `BoxAnnotation`, `PolyAnnotation`). */
   line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   line_width?: number;
 }
 
 /** Property accessors of BokehJS's `LineScalar` mixin, shared by `Line`, `Patch`, `Spline`, `Step`. */
 export interface LineScalarMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   get line_alpha(): Scalar<number>;
+  /** Sets `line_alpha` (a `ValidationError` if the value does not fit). */
   set line_alpha(value: ScalarInput<number>);
-  /** Default: {"type":"value","value":"butt"}. */
+  /** Bokeh type `LineCapScalar`. Default: {"type":"value","value":"butt"}. */
   get line_cap(): Scalar<LineCap>;
+  /** Sets `line_cap` (a `ValidationError` if the value does not fit). */
   set line_cap(value: ScalarInput<LineCap>);
-  /** Default: {"type":"value","value":"black"}. */
+  /** Bokeh type `ColorScalar`. Default: {"type":"value","value":"black"}. */
   get line_color(): Scalar<Color | null>;
+  /** Sets `line_color` (a `ValidationError` if the value does not fit). */
   set line_color(value: ScalarInput<Color | null>);
-  /** Default: {"type":"value","value":[]} (a new one for each model). */
+  /** Bokeh type `LineDashScalar`. Default: {"type":"value","value":[]} (a new one for each model). */
   get line_dash(): Scalar<LineDash | Array<number>>;
+  /** Sets `line_dash` (a `ValidationError` if the value does not fit). */
   set line_dash(value: ScalarInput<LineDash | Array<number>>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":0}. */
   get line_dash_offset(): Scalar<number>;
+  /** Sets `line_dash_offset` (a `ValidationError` if the value does not fit). */
   set line_dash_offset(value: ScalarInput<number>);
-  /** Default: {"type":"value","value":"bevel"}. */
+  /** Bokeh type `LineJoinScalar`. Default: {"type":"value","value":"bevel"}. */
   get line_join(): Scalar<LineJoin>;
+  /** Sets `line_join` (a `ValidationError` if the value does not fit). */
   set line_join(value: ScalarInput<LineJoin>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   get line_width(): Scalar<number>;
+  /** Sets `line_width` (a `ValidationError` if the value does not fit). */
   set line_width(value: ScalarInput<number>);
 }
 
 /** Attributes of BokehJS's `LineScalar` mixin, shared by `Line`, `Patch`, `Spline`, `Step`. */
 export interface LineScalarMixinAttributes {
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   line_alpha?: ScalarInput<number>;
+  /** Bokeh type `LineCapScalar`. Default: {"type":"value","value":"butt"}. */
   line_cap?: ScalarInput<LineCap>;
+  /** Bokeh type `ColorScalar`. Default: {"type":"value","value":"black"}. */
   line_color?: ScalarInput<Color | null>;
+  /** Bokeh type `LineDashScalar`. Default: {"type":"value","value":[]} (a new one for each model). */
   line_dash?: ScalarInput<LineDash | Array<number>>;
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":0}. */
   line_dash_offset?: ScalarInput<number>;
+  /** Bokeh type `LineJoinScalar`. Default: {"type":"value","value":"bevel"}. */
   line_join?: ScalarInput<LineJoin>;
+  /** Bokeh type `NumberScalar`. Default: {"type":"value","value":1}. */
   line_width?: ScalarInput<number>;
 }
 
 /** Property accessors of BokehJS's `LineVector` mixin, shared by `AnnularWedge`, `Annulus`, `Arc`, `Arrow`, `Bezier`, `CenterRotatable`, `HSpan`, `HStrip`, `HexTile`, `LRTB`, `Marker`, `MultiLine`, `MultiPolygons`, `NormalHead`, `OpenHead`, `Patches`, `Quadratic`, `RadialGlyph`, `Ray`, `Segment`, `TeeHead`, `VSpan`, `VStrip`, `VeeHead`, `Wedge`, `Whisker`. */
 export interface LineVectorMixin {
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get line_alpha(): Vectorized<number>;
+  /** Sets `line_alpha` (a `ValidationError` if the value does not fit). */
   set line_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"butt"}. */
+  /** Bokeh type `LineCapSpec`. Default: {"type":"value","value":"butt"}. */
   get line_cap(): Vectorized<LineCap>;
+  /** Sets `line_cap` (a `ValidationError` if the value does not fit). */
   set line_cap(value: VectorizedInput<LineCap>);
-  /** Default: {"type":"value","value":"black"} ({"type":"value","value":null} in `HexTile`). */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"} ({"type":"value","value":null} in `HexTile`). */
   get line_color(): Vectorized<Color | null>;
+  /** Sets `line_color` (a `ValidationError` if the value does not fit). */
   set line_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":[]} (a new one for each model). */
+  /** Bokeh type `LineDashSpec`. Default: {"type":"value","value":[]} (a new one for each model). */
   get line_dash(): Vectorized<LineDash | Array<number>>;
+  /** Sets `line_dash` (a `ValidationError` if the value does not fit). */
   set line_dash(value: VectorizedInput<LineDash | Array<number>>);
-  /** Default: {"type":"value","value":0}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   get line_dash_offset(): Vectorized<number>;
+  /** Sets `line_dash_offset` (a `ValidationError` if the value does not fit). */
   set line_dash_offset(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"bevel"}. */
+  /** Bokeh type `LineJoinSpec`. Default: {"type":"value","value":"bevel"}. */
   get line_join(): Vectorized<LineJoin>;
+  /** Sets `line_join` (a `ValidationError` if the value does not fit). */
   set line_join(value: VectorizedInput<LineJoin>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get line_width(): Vectorized<number>;
+  /** Sets `line_width` (a `ValidationError` if the value does not fit). */
   set line_width(value: VectorizedInput<number>);
 }
 
 /** Attributes of BokehJS's `LineVector` mixin, shared by `AnnularWedge`, `Annulus`, `Arc`, `Arrow`, `Bezier`, `CenterRotatable`, `HSpan`, `HStrip`, `HexTile`, `LRTB`, `Marker`, `MultiLine`, `MultiPolygons`, `NormalHead`, `OpenHead`, `Patches`, `Quadratic`, `RadialGlyph`, `Ray`, `Segment`, `TeeHead`, `VSpan`, `VStrip`, `VeeHead`, `Wedge`, `Whisker`. */
 export interface LineVectorMixinAttributes {
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   line_alpha?: VectorizedInput<number>;
+  /** Bokeh type `LineCapSpec`. Default: {"type":"value","value":"butt"}. */
   line_cap?: VectorizedInput<LineCap>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"black"} ({"type":"value","value":null} in `HexTile`). */
   line_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `LineDashSpec`. Default: {"type":"value","value":[]} (a new one for each model). */
   line_dash?: VectorizedInput<LineDash | Array<number>>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":0}. */
   line_dash_offset?: VectorizedInput<number>;
+  /** Bokeh type `LineJoinSpec`. Default: {"type":"value","value":"bevel"}. */
   line_join?: VectorizedInput<LineJoin>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   line_width?: VectorizedInput<number>;
 }
 
 /** Property accessors of BokehJS's `Text` mixin with prefix `major_label_`, shared by `Axis`, `BaseBar`, `BaseColorBar`. */
 export interface MajorLabelTextMixin {
-  /** Default: "left" ("center" in `Axis` and its subclasses). */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left" ("center" in `Axis` and its subclasses). */
   get major_label_text_align(): TextAlign;
+  /** Sets `major_label_text_align` (a `ValidationError` if the value does not fit). */
   set major_label_text_align(value: TextAlign);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get major_label_text_alpha(): number;
+  /** Sets `major_label_text_alpha` (a `ValidationError` if the value does not fit). */
   set major_label_text_alpha(value: number);
-  /** Default: "bottom" ("alphabetic" in `Axis` and its subclasses). */
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom" ("alphabetic" in `Axis` and its subclasses). */
   get major_label_text_baseline(): TextBaseline;
+  /** Sets `major_label_text_baseline` (a `ValidationError` if the value does not fit). */
   set major_label_text_baseline(value: TextBaseline);
-  /** Default: "#444444". */
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   get major_label_text_color(): Color | null;
+  /** Sets `major_label_text_color` (a `ValidationError` if the value does not fit). */
   set major_label_text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get major_label_text_font(): string;
+  /** Sets `major_label_text_font` (a `ValidationError` if the value does not fit). */
   set major_label_text_font(value: string);
-  /** Default: "11px". */
+  /** Bokeh type `String`. Default: "11px". */
   get major_label_text_font_size(): string;
+  /** Sets `major_label_text_font_size` (a `ValidationError` if the value does not fit). */
   set major_label_text_font_size(value: string);
-  /** Default: "normal". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "normal". */
   get major_label_text_font_style(): FontStyle;
+  /** Sets `major_label_text_font_style` (a `ValidationError` if the value does not fit). */
   set major_label_text_font_style(value: FontStyle);
-  /** Default: 1.2. */
+  /** Bokeh type `Number`. Default: 1.2. */
   get major_label_text_line_height(): number;
+  /** Sets `major_label_text_line_height` (a `ValidationError` if the value does not fit). */
   set major_label_text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get major_label_text_outline_color(): Color | null;
+  /** Sets `major_label_text_outline_color` (a `ValidationError` if the value does not fit). */
   set major_label_text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get major_label_text_outline_width(): number;
+  /** Sets `major_label_text_outline_width` (a `ValidationError` if the value does not fit). */
   set major_label_text_outline_width(value: number);
 }
 
 /** Attributes of BokehJS's `Text` mixin with prefix `major_label_`, shared by `Axis`, `BaseBar`, `BaseColorBar`. */
 export interface MajorLabelTextMixinAttributes {
+  /** Bokeh type `Enum(TextAlign)`. Default: "left" ("center" in `Axis` and its subclasses). */
   major_label_text_align?: TextAlign;
+  /** Bokeh type `Percent`. Default: 1. */
   major_label_text_alpha?: number;
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom" ("alphabetic" in `Axis` and its subclasses). */
   major_label_text_baseline?: TextBaseline;
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   major_label_text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   major_label_text_font?: string;
+  /** Bokeh type `String`. Default: "11px". */
   major_label_text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "normal". */
   major_label_text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1.2. */
   major_label_text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   major_label_text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   major_label_text_outline_width?: number;
 }
 
 /** Property accessors of BokehJS's `Line` mixin with prefix `major_tick_`, shared by `Axis`, `BaseBar`, `BaseColorBar`. */
 export interface MajorTickLineMixin {
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get major_tick_line_alpha(): number;
+  /** Sets `major_tick_line_alpha` (a `ValidationError` if the value does not fit). */
   set major_tick_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get major_tick_line_cap(): LineCap;
+  /** Sets `major_tick_line_cap` (a `ValidationError` if the value does not fit). */
   set major_tick_line_cap(value: LineCap);
-  /** Default: "black" ("#ffffff" in `BaseColorBar` and its subclasses). */
+  /** Bokeh type `Nullable(Color)`. Default: "black" ("#ffffff" in `BaseColorBar` and its subclasses). */
   get major_tick_line_color(): Color | null;
+  /** Sets `major_tick_line_color` (a `ValidationError` if the value does not fit). */
   set major_tick_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get major_tick_line_dash(): LineDash | Array<number>;
+  /** Sets `major_tick_line_dash` (a `ValidationError` if the value does not fit). */
   set major_tick_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get major_tick_line_dash_offset(): number;
+  /** Sets `major_tick_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set major_tick_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get major_tick_line_join(): LineJoin;
+  /** Sets `major_tick_line_join` (a `ValidationError` if the value does not fit). */
   set major_tick_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get major_tick_line_width(): number;
+  /** Sets `major_tick_line_width` (a `ValidationError` if the value does not fit). */
   set major_tick_line_width(value: number);
 }
 
 /** Attributes of BokehJS's `Line` mixin with prefix `major_tick_`, shared by `Axis`, `BaseBar`, `BaseColorBar`. */
 export interface MajorTickLineMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1. */
   major_tick_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   major_tick_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: "black" ("#ffffff" in `BaseColorBar` and its subclasses). */
   major_tick_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   major_tick_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   major_tick_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   major_tick_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   major_tick_line_width?: number;
 }
 
 /** Property accessors of BokehJS's `Line` mixin with prefix `minor_tick_`, shared by `Axis`, `BaseBar`, `BaseColorBar`. */
 export interface MinorTickLineMixin {
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get minor_tick_line_alpha(): number;
+  /** Sets `minor_tick_line_alpha` (a `ValidationError` if the value does not fit). */
   set minor_tick_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get minor_tick_line_cap(): LineCap;
+  /** Sets `minor_tick_line_cap` (a `ValidationError` if the value does not fit). */
   set minor_tick_line_cap(value: LineCap);
-  /** Default: null ("black" in `Axis` and its subclasses). */
+  /** Bokeh type `Nullable(Color)`. Default: null ("black" in `Axis` and its subclasses). */
   get minor_tick_line_color(): Color | null;
+  /** Sets `minor_tick_line_color` (a `ValidationError` if the value does not fit). */
   set minor_tick_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get minor_tick_line_dash(): LineDash | Array<number>;
+  /** Sets `minor_tick_line_dash` (a `ValidationError` if the value does not fit). */
   set minor_tick_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get minor_tick_line_dash_offset(): number;
+  /** Sets `minor_tick_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set minor_tick_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get minor_tick_line_join(): LineJoin;
+  /** Sets `minor_tick_line_join` (a `ValidationError` if the value does not fit). */
   set minor_tick_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get minor_tick_line_width(): number;
+  /** Sets `minor_tick_line_width` (a `ValidationError` if the value does not fit). */
   set minor_tick_line_width(value: number);
 }
 
 /** Attributes of BokehJS's `Line` mixin with prefix `minor_tick_`, shared by `Axis`, `BaseBar`, `BaseColorBar`. */
 export interface MinorTickLineMixinAttributes {
+  /** Bokeh type `Percent`. Default: 1. */
   minor_tick_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   minor_tick_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: null ("black" in `Axis` and its subclasses). */
   minor_tick_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   minor_tick_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   minor_tick_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   minor_tick_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   minor_tick_line_width?: number;
 }
 
 /** Property accessors of BokehJS's `Text` mixin, shared by `HTMLLabel`, `TextAnnotation`. */
 export interface TextMixin {
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get text_align(): TextAlign;
+  /** Sets `text_align` (a `ValidationError` if the value does not fit). */
   set text_align(value: TextAlign);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get text_alpha(): number;
+  /** Sets `text_alpha` (a `ValidationError` if the value does not fit). */
   set text_alpha(value: number);
-  /** Default: "bottom". */
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   get text_baseline(): TextBaseline;
+  /** Sets `text_baseline` (a `ValidationError` if the value does not fit). */
   set text_baseline(value: TextBaseline);
-  /** Default: "#444444". */
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   get text_color(): Color | null;
+  /** Sets `text_color` (a `ValidationError` if the value does not fit). */
   set text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get text_font(): string;
+  /** Sets `text_font` (a `ValidationError` if the value does not fit). */
   set text_font(value: string);
-  /** Default: "16px". */
+  /** Bokeh type `String`. Default: "16px". */
   get text_font_size(): string;
+  /** Sets `text_font_size` (a `ValidationError` if the value does not fit). */
   set text_font_size(value: string);
-  /** Default: "normal". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "normal". */
   get text_font_style(): FontStyle;
+  /** Sets `text_font_style` (a `ValidationError` if the value does not fit). */
   set text_font_style(value: FontStyle);
-  /** Default: 1.2. */
+  /** Bokeh type `Number`. Default: 1.2. */
   get text_line_height(): number;
+  /** Sets `text_line_height` (a `ValidationError` if the value does not fit). */
   set text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get text_outline_color(): Color | null;
+  /** Sets `text_outline_color` (a `ValidationError` if the value does not fit). */
   set text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get text_outline_width(): number;
+  /** Sets `text_outline_width` (a `ValidationError` if the value does not fit). */
   set text_outline_width(value: number);
 }
 
 /** Attributes of BokehJS's `Text` mixin, shared by `HTMLLabel`, `TextAnnotation`. */
 export interface TextMixinAttributes {
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   text_align?: TextAlign;
+  /** Bokeh type `Percent`. Default: 1. */
   text_alpha?: number;
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   text_baseline?: TextBaseline;
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   text_font?: string;
+  /** Bokeh type `String`. Default: "16px". */
   text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "normal". */
   text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1.2. */
   text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   text_outline_width?: number;
 }
 
 /** Property accessors of BokehJS's `TextVector` mixin, shared by `HTMLLabelSet`, `LabelSet`, `Text`. */
 export interface TextVectorMixin {
-  /** Default: {"type":"value","value":"left"}. */
+  /** Bokeh type `TextAlignSpec`. Default: {"type":"value","value":"left"}. */
   get text_align(): Vectorized<TextAlign>;
+  /** Sets `text_align` (a `ValidationError` if the value does not fit). */
   set text_align(value: VectorizedInput<TextAlign>);
-  /** Default: {"type":"value","value":1}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get text_alpha(): Vectorized<number>;
+  /** Sets `text_alpha` (a `ValidationError` if the value does not fit). */
   set text_alpha(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":"bottom"}. */
+  /** Bokeh type `TextBaselineSpec`. Default: {"type":"value","value":"bottom"}. */
   get text_baseline(): Vectorized<TextBaseline>;
+  /** Sets `text_baseline` (a `ValidationError` if the value does not fit). */
   set text_baseline(value: VectorizedInput<TextBaseline>);
-  /** Default: {"type":"value","value":"#444444"}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"#444444"}. */
   get text_color(): Vectorized<Color | null>;
+  /** Sets `text_color` (a `ValidationError` if the value does not fit). */
   set text_color(value: VectorizedInput<Color | null>);
-  /** Default: {"type":"value","value":"helvetica"}. */
+  /** Bokeh type `FontSpec`. Default: {"type":"value","value":"helvetica"}. */
   get text_font(): Vectorized<string>;
+  /** Sets `text_font` (a `ValidationError` if the value does not fit). */
   set text_font(value: VectorizedInput<string>);
-  /** Default: {"type":"value","value":"16px"}. */
+  /** Bokeh type `FontSizeSpec`. Default: {"type":"value","value":"16px"}. */
   get text_font_size(): Vectorized<string>;
+  /** Sets `text_font_size` (a `ValidationError` if the value does not fit). */
   set text_font_size(value: VectorizedInput<string>);
-  /** Default: {"type":"value","value":"normal"}. */
+  /** Bokeh type `FontStyleSpec`. Default: {"type":"value","value":"normal"}. */
   get text_font_style(): Vectorized<FontStyle>;
+  /** Sets `text_font_style` (a `ValidationError` if the value does not fit). */
   set text_font_style(value: VectorizedInput<FontStyle>);
-  /** Default: {"type":"value","value":1.2}. */
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1.2}. */
   get text_line_height(): Vectorized<number>;
+  /** Sets `text_line_height` (a `ValidationError` if the value does not fit). */
   set text_line_height(value: VectorizedInput<number>);
-  /** Default: {"type":"value","value":null}. */
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   get text_outline_color(): Vectorized<Color | null>;
+  /** Sets `text_outline_color` (a `ValidationError` if the value does not fit). */
   set text_outline_color(value: VectorizedInput<Color | null>);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: {"type":"value","value":1}. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   get text_outline_width(): Vectorized<number>;
+  /** Sets `text_outline_width` (a `ValidationError` if the value does not fit). */
   set text_outline_width(value: VectorizedInput<number>);
 }
 
 /** Attributes of BokehJS's `TextVector` mixin, shared by `HTMLLabelSet`, `LabelSet`, `Text`. */
 export interface TextVectorMixinAttributes {
+  /** Bokeh type `TextAlignSpec`. Default: {"type":"value","value":"left"}. */
   text_align?: VectorizedInput<TextAlign>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   text_alpha?: VectorizedInput<number>;
+  /** Bokeh type `TextBaselineSpec`. Default: {"type":"value","value":"bottom"}. */
   text_baseline?: VectorizedInput<TextBaseline>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":"#444444"}. */
   text_color?: VectorizedInput<Color | null>;
+  /** Bokeh type `FontSpec`. Default: {"type":"value","value":"helvetica"}. */
   text_font?: VectorizedInput<string>;
+  /** Bokeh type `FontSizeSpec`. Default: {"type":"value","value":"16px"}. */
   text_font_size?: VectorizedInput<string>;
+  /** Bokeh type `FontStyleSpec`. Default: {"type":"value","value":"normal"}. */
   text_font_style?: VectorizedInput<FontStyle>;
+  /** Bokeh type `NumberSpec`. Default: {"type":"value","value":1.2}. */
   text_line_height?: VectorizedInput<number>;
+  /** Bokeh type `ColorSpec`. Default: {"type":"value","value":null}. */
   text_outline_color?: VectorizedInput<Color | null>;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `NumberSpec`. Default: {"type":"value","value":1}. */
   text_outline_width?: VectorizedInput<number>;
 }
 
 /** Property accessors of BokehJS's `Text` mixin with prefix `title_`, shared by `BaseBar`, `BaseColorBar`, `Legend`, `ScaleBar`. */
 export interface TitleTextMixin {
-  /** Default: "left". */
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   get title_text_align(): TextAlign;
+  /** Sets `title_text_align` (a `ValidationError` if the value does not fit). */
   set title_text_align(value: TextAlign);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get title_text_alpha(): number;
+  /** Sets `title_text_alpha` (a `ValidationError` if the value does not fit). */
   set title_text_alpha(value: number);
-  /** Default: "bottom". */
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   get title_text_baseline(): TextBaseline;
+  /** Sets `title_text_baseline` (a `ValidationError` if the value does not fit). */
   set title_text_baseline(value: TextBaseline);
-  /** Default: "#444444". */
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   get title_text_color(): Color | null;
+  /** Sets `title_text_color` (a `ValidationError` if the value does not fit). */
   set title_text_color(value: Color | null);
-  /** Default: "helvetica". */
+  /** Bokeh type `String`. Default: "helvetica". */
   get title_text_font(): string;
+  /** Sets `title_text_font` (a `ValidationError` if the value does not fit). */
   set title_text_font(value: string);
-  /** Default: "13px". */
+  /** Bokeh type `String`. Default: "13px". */
   get title_text_font_size(): string;
+  /** Sets `title_text_font_size` (a `ValidationError` if the value does not fit). */
   set title_text_font_size(value: string);
-  /** Default: "italic". */
+  /** Bokeh type `Enum(FontStyle)`. Default: "italic". */
   get title_text_font_style(): FontStyle;
+  /** Sets `title_text_font_style` (a `ValidationError` if the value does not fit). */
   set title_text_font_style(value: FontStyle);
-  /** Default: 1.2. */
+  /** Bokeh type `Number`. Default: 1.2. */
   get title_text_line_height(): number;
+  /** Sets `title_text_line_height` (a `ValidationError` if the value does not fit). */
   set title_text_line_height(value: number);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   get title_text_outline_color(): Color | null;
+  /** Sets `title_text_outline_color` (a `ValidationError` if the value does not fit). */
   set title_text_outline_color(value: Color | null);
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Default: 1. */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   get title_text_outline_width(): number;
+  /** Sets `title_text_outline_width` (a `ValidationError` if the value does not fit). */
   set title_text_outline_width(value: number);
 }
 
 /** Attributes of BokehJS's `Text` mixin with prefix `title_`, shared by `BaseBar`, `BaseColorBar`, `Legend`, `ScaleBar`. */
 export interface TitleTextMixinAttributes {
+  /** Bokeh type `Enum(TextAlign)`. Default: "left". */
   title_text_align?: TextAlign;
+  /** Bokeh type `Percent`. Default: 1. */
   title_text_alpha?: number;
+  /** Bokeh type `Enum(TextBaseline)`. Default: "bottom". */
   title_text_baseline?: TextBaseline;
+  /** Bokeh type `Nullable(Color)`. Default: "#444444". */
   title_text_color?: Color | null;
+  /** Bokeh type `String`. Default: "helvetica". */
   title_text_font?: string;
+  /** Bokeh type `String`. Default: "13px". */
   title_text_font_size?: string;
+  /** Bokeh type `Enum(FontStyle)`. Default: "italic". */
   title_text_font_style?: FontStyle;
+  /** Bokeh type `Number`. Default: 1.2. */
   title_text_line_height?: number;
+  /** Bokeh type `Nullable(Color)`. Default: null. */
   title_text_outline_color?: Color | null;
-  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). */
+  /** Only in Bokeh 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3 and 3.8.2). Bokeh type `Number`. Default: 1. */
   title_text_outline_width?: number;
 }

@@ -2,16 +2,23 @@
 // Do not edit: change the generator or the catalogs and run `npm run gen:models`.
 import type { ModelOptions } from "../../document/model.js";
 import { TypedModel } from "../typed-model.js";
+import type { AttributeValue } from "../types.js";
 import type { ColorScheme } from "./enums.js";
 import type { Notifications } from "./ui.js";
 
 /** Attributes of `BokehModel` (BokehJS `model`). */
 export interface BokehModelAttributes {
+  /** Bokeh type `Dict(List(Any))`. Default: {} (a new one for each model). */
   js_event_callbacks?: Record<string, Array<unknown>>;
+  /** Bokeh type `Dict(List(Any))`. Default: {} (a new one for each model). */
   js_property_callbacks?: Record<string, Array<unknown>>;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   name?: string | null;
+  /** Bokeh type `Set(String)`. Default: new Set() (a new one for each model). */
   subscribed_events?: Set<string>;
+  /** Bokeh type `Boolean`. Default: true. */
   syncable?: boolean;
+  /** Bokeh type `List(Unknown)`. Default: [] (a new one for each model). */
   tags?: Array<unknown>;
 }
 
@@ -20,32 +27,49 @@ export abstract class BokehModel extends TypedModel {
   static override readonly modelType: string = "Model";
 }
 export interface BokehModel {
-  /** Default: {} (a new one for each model). */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof BokehModelAttributes>(attr: K): BokehModel[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof BokehModelAttributes>(attr: K, value: AttributeValue<BokehModelAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<BokehModelAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof BokehModelAttributes>(attrs: K | readonly K[], listener: (attr: K, old: BokehModel[K], value: BokehModel[K]) => void): () => void;
+  /** Bokeh type `Dict(List(Any))`. Default: {} (a new one for each model). */
   get js_event_callbacks(): Record<string, Array<unknown>>;
+  /** Sets `js_event_callbacks` (a `ValidationError` if the value does not fit). */
   set js_event_callbacks(value: Record<string, Array<unknown>>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(List(Any))`. Default: {} (a new one for each model). */
   get js_property_callbacks(): Record<string, Array<unknown>>;
+  /** Sets `js_property_callbacks` (a `ValidationError` if the value does not fit). */
   set js_property_callbacks(value: Record<string, Array<unknown>>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get name(): string | null;
+  /** Sets `name` (a `ValidationError` if the value does not fit). */
   set name(value: string | null);
-  /** Default: new Set() (a new one for each model). */
+  /** Bokeh type `Set(String)`. Default: new Set() (a new one for each model). */
   get subscribed_events(): Set<string>;
+  /** Sets `subscribed_events` (a `ValidationError` if the value does not fit). */
   set subscribed_events(value: Set<string>);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get syncable(): boolean;
+  /** Sets `syncable` (a `ValidationError` if the value does not fit). */
   set syncable(value: boolean);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Unknown)`. Default: [] (a new one for each model). */
   get tags(): Array<unknown>;
+  /** Sets `tags` (a `ValidationError` if the value does not fit). */
   set tags(value: Array<unknown>);
 }
 
 /** Attributes of `DocumentConfig`. Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
 export interface DocumentConfigAttributes extends BokehModelAttributes {
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). */
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Enum(ColorScheme)`. Default: "auto". */
   color_scheme?: ColorScheme;
+  /** Bokeh type `Nullable(Ref(Notifications))`. Default: a new `Notifications`. */
   notifications?: Notifications | null;
+  /** Bokeh type `Boolean`. Default: true. */
   notify_connection_status?: boolean;
+  /** Bokeh type `Boolean`. Default: true. */
   reconnect_session?: boolean;
 }
 
@@ -58,16 +82,28 @@ export class DocumentConfig extends BokehModel {
   }
 }
 export interface DocumentConfig {
-  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Default: "auto". */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof DocumentConfigAttributes>(attr: K): DocumentConfig[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof DocumentConfigAttributes>(attr: K, value: AttributeValue<DocumentConfigAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<DocumentConfigAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof DocumentConfigAttributes>(attrs: K | readonly K[], listener: (attr: K, old: DocumentConfig[K], value: DocumentConfig[K]) => void): () => void;
+  /** Only in Bokeh 4.0.0-dev.5 (not 3.7.3, 3.8.2, 3.9.2 and 3.10.0). Bokeh type `Enum(ColorScheme)`. Default: "auto". */
   get color_scheme(): ColorScheme;
+  /** Sets `color_scheme` (a `ValidationError` if the value does not fit). */
   set color_scheme(value: ColorScheme);
-  /** Default: a new `Notifications`. */
+  /** Bokeh type `Nullable(Ref(Notifications))`. Default: a new `Notifications`. */
   get notifications(): Notifications | null;
+  /** Sets `notifications` (a `ValidationError` if the value does not fit). */
   set notifications(value: Notifications | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get notify_connection_status(): boolean;
+  /** Sets `notify_connection_status` (a `ValidationError` if the value does not fit). */
   set notify_connection_status(value: boolean);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get reconnect_session(): boolean;
+  /** Sets `reconnect_session` (a `ValidationError` if the value does not fit). */
   set reconnect_session(value: boolean);
 }

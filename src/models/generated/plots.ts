@@ -2,7 +2,7 @@
 // Do not edit: change the generator or the catalogs and run `npm run gen:models`.
 import type { Model, ModelOptions } from "../../document/model.js";
 import { addGlyph, type GlyphArgs } from "../plotting/glyph-api.js";
-import type { Color } from "../types.js";
+import type { AttributeValue, Color } from "../types.js";
 import type { Annotation, Title } from "./annotations.js";
 import type { Axis } from "./axes.js";
 import type { DOMHTML } from "./dom.js";
@@ -116,8 +116,11 @@ import type { StyledElement, UIElement } from "./ui.js";
 
 /** Attributes of `MapOptions` (BokehJS `models/plots/gmap_plot`). */
 export interface MapOptionsAttributes extends BokehModelAttributes {
+  /** Bokeh type `Number`. Required. */
   lat: number;
+  /** Bokeh type `Number`. Required. */
   lng: number;
+  /** Bokeh type `Int`. Default: 12. */
   zoom?: number;
 }
 
@@ -130,22 +133,37 @@ export class MapOptions extends BokehModel {
   }
 }
 export interface MapOptions {
-  /** Required. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof MapOptionsAttributes>(attr: K): MapOptions[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof MapOptionsAttributes>(attr: K, value: AttributeValue<MapOptionsAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<MapOptionsAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof MapOptionsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: MapOptions[K], value: MapOptions[K]) => void): () => void;
+  /** Bokeh type `Number`. Required. */
   get lat(): number;
+  /** Sets `lat` (a `ValidationError` if the value does not fit). */
   set lat(value: number);
-  /** Required. */
+  /** Bokeh type `Number`. Required. */
   get lng(): number;
+  /** Sets `lng` (a `ValidationError` if the value does not fit). */
   set lng(value: number);
-  /** Default: 12. */
+  /** Bokeh type `Int`. Default: 12. */
   get zoom(): number;
+  /** Sets `zoom` (a `ValidationError` if the value does not fit). */
   set zoom(value: number);
 }
 
 /** Attributes of `GMapOptions` (BokehJS `models/plots/gmap_plot`). */
 export interface GMapOptionsAttributes extends MapOptionsAttributes {
+  /** Bokeh type `Enum(MapType)`. Default: "roadmap". */
   map_type?: MapType;
+  /** Bokeh type `Boolean`. Default: false. */
   scale_control?: boolean;
+  /** Bokeh type `Nullable(String)`. Default: null. */
   styles?: string | null;
+  /** Bokeh type `Int`. Default: 45. */
   tilt?: number;
 }
 
@@ -158,27 +176,69 @@ export class GMapOptions extends MapOptions {
   }
 }
 export interface GMapOptions {
-  /** Default: "roadmap". */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof GMapOptionsAttributes>(attr: K): GMapOptions[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof GMapOptionsAttributes>(attr: K, value: AttributeValue<GMapOptionsAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<GMapOptionsAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof GMapOptionsAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GMapOptions[K], value: GMapOptions[K]) => void): () => void;
+  /** Bokeh type `Enum(MapType)`. Default: "roadmap". */
   get map_type(): MapType;
+  /** Sets `map_type` (a `ValidationError` if the value does not fit). */
   set map_type(value: MapType);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get scale_control(): boolean;
+  /** Sets `scale_control` (a `ValidationError` if the value does not fit). */
   set scale_control(value: boolean);
-  /** Default: null. */
+  /** Bokeh type `Nullable(String)`. Default: null. */
   get styles(): string | null;
+  /** Sets `styles` (a `ValidationError` if the value does not fit). */
   set styles(value: string | null);
-  /** Default: 45. */
+  /** Bokeh type `Int`. Default: 45. */
   get tilt(): number;
+  /** Sets `tilt` (a `ValidationError` if the value does not fit). */
   set tilt(value: number);
 }
 
 /** Attributes of `GridPlot` (BokehJS `models/plots/grid_plot`). */
 export interface GridPlotAttributes extends LayoutDOMAttributes {
+  /** Bokeh type `List(Tuple(Ref(...), NonNegative(...), NonNegative(...), Opt(...), Opt(...)))`. Default: [] (a new one for each model). */
   children?: Array<[UIElement, number, number, number | undefined, number | undefined]>;
-  cols?: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  rows?: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  cols?: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  rows?: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Bokeh type `Or(NonNegative(Int), Tuple(NonNegative(Int), NonNegative(Int)))`. Default: 0. */
   spacing?: number | [number, number];
+  /** Bokeh type `Ref(Toolbar)`. Default: a new `Toolbar`. */
   toolbar?: Toolbar;
+  /** Bokeh type `Nullable(Enum(Location))`. Default: "above". */
   toolbar_location?: Location | null;
 }
 
@@ -191,97 +251,218 @@ export class GridPlot extends LayoutDOM {
   }
 }
 export interface GridPlot {
-  /** Default: [] (a new one for each model). */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof GridPlotAttributes>(attr: K): GridPlot[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof GridPlotAttributes>(attr: K, value: AttributeValue<GridPlotAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<GridPlotAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof GridPlotAttributes>(attrs: K | readonly K[], listener: (attr: K, old: GridPlot[K], value: GridPlot[K]) => void): () => void;
+  /** Bokeh type `List(Tuple(Ref(...), NonNegative(...), NonNegative(...), Opt(...), Opt(...)))`. Default: [] (a new one for each model). */
   get children(): Array<[UIElement, number, number, number | undefined, number | undefined]>;
+  /** Sets `children` (a `ValidationError` if the value does not fit). */
   set children(value: Array<[UIElement, number, number, number | undefined, number | undefined]>);
-  /** Default: null. */
-  get cols(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  set cols(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
-  /** Default: null. */
-  get rows(): string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null;
-  set rows(value: string | { align?: "start" | "center" | "end" | "auto"; size?: string } | Array<string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Map<number, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | Record<string, string | { align?: "start" | "center" | "end" | "auto"; size?: string }> | null);
-  /** Default: 0. */
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  get cols(): string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Sets `cols` (a `ValidationError` if the value does not fit). */
+  set cols(value: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null);
+  /** Bokeh type `Nullable(Or(Or(String, PartialStruct(...)), List(Or(...)), Map(Int, Or(...))))`. Default: null. */
+  get rows(): string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null;
+  /** Sets `rows` (a `ValidationError` if the value does not fit). */
+  set rows(value: string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  } | Array<string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Map<number, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | Record<string, string | {
+    /** `align`: Bokeh type `Enum("start", "center", "end", "auto")`. */ align?: "start" | "center" | "end" | "auto";
+    /** `size`: Bokeh type `String`. */ size?: string;
+  }> | null);
+  /** Bokeh type `Or(NonNegative(Int), Tuple(NonNegative(Int), NonNegative(Int)))`. Default: 0. */
   get spacing(): number | [number, number];
+  /** Sets `spacing` (a `ValidationError` if the value does not fit). */
   set spacing(value: number | [number, number]);
-  /** Default: a new `Toolbar`. */
+  /** Bokeh type `Ref(Toolbar)`. Default: a new `Toolbar`. */
   get toolbar(): Toolbar;
+  /** Sets `toolbar` (a `ValidationError` if the value does not fit). */
   set toolbar(value: Toolbar);
-  /** Default: "above". */
+  /** Bokeh type `Nullable(Enum(Location))`. Default: "above". */
   get toolbar_location(): Location | null;
+  /** Sets `toolbar_location` (a `ValidationError` if the value does not fit). */
   set toolbar_location(value: Location | null);
 }
 
 /** Attributes of `Plot` (BokehJS `models/plots/plot`). */
 export interface PlotAttributes extends LayoutDOMAttributes, BackgroundFillMixinAttributes, BackgroundHatchMixinAttributes {
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   above?: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Bokeh type `Number`. Default: 1. */
   aspect_scale?: number;
+  /** Bokeh type `List(Or(String, Ref(bokeh.models.dom.HTML)))`. Default: [] (a new one for each model). */
   attribution?: Array<string | DOMHTML>;
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   below?: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Bokeh type `Percent`. Default: 1. */
   border_fill_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "#ffffff". */
   border_fill_color?: Color | null;
+  /** Bokeh type `Percent`. Default: 1. */
   border_hatch_alpha?: number;
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   border_hatch_color?: Color | null;
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   border_hatch_extra?: Record<string, Model>;
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   border_hatch_pattern?: HatchPatternType | string | null;
+  /** Bokeh type `Number`. Default: 12. */
   border_hatch_scale?: number;
+  /** Bokeh type `Number`. Default: 1. */
   border_hatch_weight?: number;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Percent`. Default: 1. */
   border_line_alpha?: number;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Enum(LineCap)`. Default: "butt". */
   border_line_cap?: LineCap;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Color)`. Default: null. */
   border_line_color?: Color | null;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   border_line_dash?: LineDash | Array<number>;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Number`. Default: 0. */
   border_line_dash_offset?: number;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   border_line_join?: LineJoin;
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Number`. Default: 1. */
   border_line_width?: number;
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Grid), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Grid)))` in 3.7.3. Default: [] (a new one for each model). */
   center?: Array<Annotation | Grid> | Array<Annotation | Grid | StyledElement>;
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   extra_x_ranges?: Record<string, Range>;
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   extra_x_scales?: Record<string, Scale>;
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   extra_y_ranges?: Record<string, Range>;
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   extra_y_scales?: Record<string, Scale>;
-  frame_align?: boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean };
+  /** Bokeh type `Or(Boolean, Struct(bottom, left, right, top))`. Default: true. */
+  frame_align?: boolean | {
+    /** `bottom`: Bokeh type `Boolean`. */ bottom?: boolean;
+    /** `left`: Bokeh type `Boolean`. */ left?: boolean;
+    /** `right`: Bokeh type `Boolean`. */ right?: boolean;
+    /** `top`: Bokeh type `Boolean`. */ top?: boolean;
+  };
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   frame_height?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   frame_width?: number | null;
-  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). */
+  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). Bokeh type `Boolean`. Default: true. */
   hidpi?: boolean;
+  /** Bokeh type `Boolean`. Default: false. */
   hold_render?: boolean;
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   left?: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Bokeh type `Number`. Default: 10. */
   lod_factor?: number;
+  /** Bokeh type `Number`. Default: 300. */
   lod_interval?: number;
+  /** Bokeh type `Nullable(Number)`. Default: 2000. */
   lod_threshold?: number | null;
+  /** Bokeh type `Number`. Default: 500. */
   lod_timeout?: number;
+  /** Bokeh type `Boolean`. Default: false. */
   match_aspect?: boolean;
+  /** Bokeh type `Nullable(Number)`. Default: 5. */
   min_border?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   min_border_bottom?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   min_border_left?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   min_border_right?: number | null;
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   min_border_top?: number | null;
+  /** Bokeh type `Percent`. Default: 1. */
   outline_line_alpha?: number;
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   outline_line_cap?: LineCap;
+  /** Bokeh type `Nullable(Color)`. Default: "#e5e5e5". */
   outline_line_color?: Color | null;
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   outline_line_dash?: LineDash | Array<number>;
+  /** Bokeh type `Number`. Default: 0. */
   outline_line_dash_offset?: number;
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   outline_line_join?: LineJoin;
+  /** Bokeh type `Number`. Default: 1. */
   outline_line_width?: number;
+  /** Bokeh type `Enum(OutputBackend)`. Default: "canvas". */
   output_backend?: OutputBackend;
+  /** Bokeh type `List(Ref(Renderer))`. Default: [] (a new one for each model). */
   renderers?: Array<Renderer>;
+  /** Bokeh type `Enum(ResetPolicy)`. Default: "standard". */
   reset_policy?: ResetPolicy;
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   right?: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Bokeh type `Or(Ref(Title), String, Null)`. Default: a new `Title`. */
   title?: Title | string | null;
+  /** Bokeh type `Nullable(Enum(Location))`. Default: "above". */
   title_location?: Location | null;
+  /** Bokeh type `Ref(Toolbar)`. Default: a new `Toolbar`. */
   toolbar?: Toolbar;
+  /** Bokeh type `Boolean`. Default: false. */
   toolbar_inner?: boolean;
+  /** Bokeh type `Nullable(Enum(Location))`. Default: "right". */
   toolbar_location?: Location | null;
+  /** Bokeh type `Boolean`. Default: true. */
   toolbar_sticky?: boolean;
+  /** Bokeh type `Enum(WindowAxis)`. Default: "none". */
   window_axis?: WindowAxis;
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   x_range?: Range;
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   x_scale?: Scale;
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   y_range?: Range;
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   y_scale?: Scale;
 }
 
@@ -294,199 +475,279 @@ export class Plot extends LayoutDOM {
   }
 }
 export interface Plot extends BackgroundFillMixin, BackgroundHatchMixin {
-  /** Default: [] (a new one for each model). */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof PlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attr: K): Plot[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof PlotAttributes>(attr: K, value: AttributeValue<PlotAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<PlotAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof PlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attrs: K | readonly K[], listener: (attr: K, old: Plot[K], value: Plot[K]) => void): () => void;
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   get above(): Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Sets `above` (a `ValidationError` if the value does not fit). */
   set above(value: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get aspect_scale(): number;
+  /** Sets `aspect_scale` (a `ValidationError` if the value does not fit). */
   set aspect_scale(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(String, Ref(bokeh.models.dom.HTML)))`. Default: [] (a new one for each model). */
   get attribution(): Array<string | DOMHTML>;
+  /** Sets `attribution` (a `ValidationError` if the value does not fit). */
   set attribution(value: Array<string | DOMHTML>);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   get below(): Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Sets `below` (a `ValidationError` if the value does not fit). */
   set below(value: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get border_fill_alpha(): number;
+  /** Sets `border_fill_alpha` (a `ValidationError` if the value does not fit). */
   set border_fill_alpha(value: number);
-  /** Default: "#ffffff". */
+  /** Bokeh type `Nullable(Color)`. Default: "#ffffff". */
   get border_fill_color(): Color | null;
+  /** Sets `border_fill_color` (a `ValidationError` if the value does not fit). */
   set border_fill_color(value: Color | null);
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get border_hatch_alpha(): number;
+  /** Sets `border_hatch_alpha` (a `ValidationError` if the value does not fit). */
   set border_hatch_alpha(value: number);
-  /** Default: "black". */
+  /** Bokeh type `Nullable(Color)`. Default: "black". */
   get border_hatch_color(): Color | null;
+  /** Sets `border_hatch_color` (a `ValidationError` if the value does not fit). */
   set border_hatch_color(value: Color | null);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(AnyRef)`. Default: {} (a new one for each model). */
   get border_hatch_extra(): Record<string, Model>;
+  /** Sets `border_hatch_extra` (a `ValidationError` if the value does not fit). */
   set border_hatch_extra(value: Record<string, Model>);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Or(Enum(HatchPatternType), String))`. Default: null. */
   get border_hatch_pattern(): HatchPatternType | string | null;
+  /** Sets `border_hatch_pattern` (a `ValidationError` if the value does not fit). */
   set border_hatch_pattern(value: HatchPatternType | string | null);
-  /** Default: 12. */
+  /** Bokeh type `Number`. Default: 12. */
   get border_hatch_scale(): number;
+  /** Sets `border_hatch_scale` (a `ValidationError` if the value does not fit). */
   set border_hatch_scale(value: number);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get border_hatch_weight(): number;
+  /** Sets `border_hatch_weight` (a `ValidationError` if the value does not fit). */
   set border_hatch_weight(value: number);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: 1. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Percent`. Default: 1. */
   get border_line_alpha(): number;
+  /** Sets `border_line_alpha` (a `ValidationError` if the value does not fit). */
   set border_line_alpha(value: number);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: "butt". */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Enum(LineCap)`. Default: "butt". */
   get border_line_cap(): LineCap;
+  /** Sets `border_line_cap` (a `ValidationError` if the value does not fit). */
   set border_line_cap(value: LineCap);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: null. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Nullable(Color)`. Default: null. */
   get border_line_color(): Color | null;
+  /** Sets `border_line_color` (a `ValidationError` if the value does not fit). */
   set border_line_color(value: Color | null);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: [] (a new one for each model). */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get border_line_dash(): LineDash | Array<number>;
+  /** Sets `border_line_dash` (a `ValidationError` if the value does not fit). */
   set border_line_dash(value: LineDash | Array<number>);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: 0. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Number`. Default: 0. */
   get border_line_dash_offset(): number;
+  /** Sets `border_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set border_line_dash_offset(value: number);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: "bevel". */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get border_line_join(): LineJoin;
+  /** Sets `border_line_join` (a `ValidationError` if the value does not fit). */
   set border_line_join(value: LineJoin);
-  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Default: 1. */
+  /** Only in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5 (not 3.7.3). Bokeh type `Number`. Default: 1. */
   get border_line_width(): number;
+  /** Sets `border_line_width` (a `ValidationError` if the value does not fit). */
   set border_line_width(value: number);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Grid), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Grid)))` in 3.7.3. Default: [] (a new one for each model). */
   get center(): Array<Annotation | Grid> | Array<Annotation | Grid | StyledElement>;
+  /** Sets `center` (a `ValidationError` if the value does not fit). */
   set center(value: Array<Annotation | Grid> | Array<Annotation | Grid | StyledElement>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   get extra_x_ranges(): Record<string, Range>;
+  /** Sets `extra_x_ranges` (a `ValidationError` if the value does not fit). */
   set extra_x_ranges(value: Record<string, Range>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   get extra_x_scales(): Record<string, Scale>;
+  /** Sets `extra_x_scales` (a `ValidationError` if the value does not fit). */
   set extra_x_scales(value: Record<string, Scale>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Range))`. Default: {} (a new one for each model). */
   get extra_y_ranges(): Record<string, Range>;
+  /** Sets `extra_y_ranges` (a `ValidationError` if the value does not fit). */
   set extra_y_ranges(value: Record<string, Range>);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(Ref(Scale))`. Default: {} (a new one for each model). */
   get extra_y_scales(): Record<string, Scale>;
+  /** Sets `extra_y_scales` (a `ValidationError` if the value does not fit). */
   set extra_y_scales(value: Record<string, Scale>);
-  /** Default: true. */
-  get frame_align(): boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean };
-  set frame_align(value: boolean | { bottom?: boolean; left?: boolean; right?: boolean; top?: boolean });
-  /** Default: null. */
+  /** Bokeh type `Or(Boolean, Struct(bottom, left, right, top))`. Default: true. */
+  get frame_align(): boolean | {
+    /** `bottom`: Bokeh type `Boolean`. */ bottom?: boolean;
+    /** `left`: Bokeh type `Boolean`. */ left?: boolean;
+    /** `right`: Bokeh type `Boolean`. */ right?: boolean;
+    /** `top`: Bokeh type `Boolean`. */ top?: boolean;
+  };
+  /** Sets `frame_align` (a `ValidationError` if the value does not fit). */
+  set frame_align(value: boolean | {
+    /** `bottom`: Bokeh type `Boolean`. */ bottom?: boolean;
+    /** `left`: Bokeh type `Boolean`. */ left?: boolean;
+    /** `right`: Bokeh type `Boolean`. */ right?: boolean;
+    /** `top`: Bokeh type `Boolean`. */ top?: boolean;
+  });
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get frame_height(): number | null;
+  /** Sets `frame_height` (a `ValidationError` if the value does not fit). */
   set frame_height(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get frame_width(): number | null;
+  /** Sets `frame_width` (a `ValidationError` if the value does not fit). */
   set frame_width(value: number | null);
-  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). Default: true. */
+  /** Only in Bokeh 3.7.3, 3.8.2, 3.9.2 and 3.10.0 (not 4.0.0-dev.5). Bokeh type `Boolean`. Default: true. */
   get hidpi(): boolean;
+  /** Sets `hidpi` (a `ValidationError` if the value does not fit). */
   set hidpi(value: boolean);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get hold_render(): boolean;
+  /** Sets `hold_render` (a `ValidationError` if the value does not fit). */
   set hold_render(value: boolean);
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Number`. Read-only (set by Bokeh); undefined until set. */
   get inner_height(): number | undefined;
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Number`. Read-only (set by Bokeh); undefined until set. */
   get inner_width(): number | undefined;
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   get left(): Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Sets `left` (a `ValidationError` if the value does not fit). */
   set left(value: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>);
-  /** Default: 10. */
+  /** Bokeh type `Number`. Default: 10. */
   get lod_factor(): number;
+  /** Sets `lod_factor` (a `ValidationError` if the value does not fit). */
   set lod_factor(value: number);
-  /** Default: 300. */
+  /** Bokeh type `Number`. Default: 300. */
   get lod_interval(): number;
+  /** Sets `lod_interval` (a `ValidationError` if the value does not fit). */
   set lod_interval(value: number);
-  /** Default: 2000. */
+  /** Bokeh type `Nullable(Number)`. Default: 2000. */
   get lod_threshold(): number | null;
+  /** Sets `lod_threshold` (a `ValidationError` if the value does not fit). */
   set lod_threshold(value: number | null);
-  /** Default: 500. */
+  /** Bokeh type `Number`. Default: 500. */
   get lod_timeout(): number;
+  /** Sets `lod_timeout` (a `ValidationError` if the value does not fit). */
   set lod_timeout(value: number);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get match_aspect(): boolean;
+  /** Sets `match_aspect` (a `ValidationError` if the value does not fit). */
   set match_aspect(value: boolean);
-  /** Default: 5. */
+  /** Bokeh type `Nullable(Number)`. Default: 5. */
   get min_border(): number | null;
+  /** Sets `min_border` (a `ValidationError` if the value does not fit). */
   set min_border(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get min_border_bottom(): number | null;
+  /** Sets `min_border_bottom` (a `ValidationError` if the value does not fit). */
   set min_border_bottom(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get min_border_left(): number | null;
+  /** Sets `min_border_left` (a `ValidationError` if the value does not fit). */
   set min_border_left(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get min_border_right(): number | null;
+  /** Sets `min_border_right` (a `ValidationError` if the value does not fit). */
   set min_border_right(value: number | null);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Number)`. Default: null. */
   get min_border_top(): number | null;
+  /** Sets `min_border_top` (a `ValidationError` if the value does not fit). */
   set min_border_top(value: number | null);
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Number`. Read-only (set by Bokeh); undefined until set. */
   get outer_height(): number | undefined;
-  /** Read-only (set by Bokeh); undefined until set. */
+  /** Bokeh type `Number`. Read-only (set by Bokeh); undefined until set. */
   get outer_width(): number | undefined;
-  /** Default: 1. */
+  /** Bokeh type `Percent`. Default: 1. */
   get outline_line_alpha(): number;
+  /** Sets `outline_line_alpha` (a `ValidationError` if the value does not fit). */
   set outline_line_alpha(value: number);
-  /** Default: "butt". */
+  /** Bokeh type `Enum(LineCap)`. Default: "butt". */
   get outline_line_cap(): LineCap;
+  /** Sets `outline_line_cap` (a `ValidationError` if the value does not fit). */
   set outline_line_cap(value: LineCap);
-  /** Default: "#e5e5e5". */
+  /** Bokeh type `Nullable(Color)`. Default: "#e5e5e5". */
   get outline_line_color(): Color | null;
+  /** Sets `outline_line_color` (a `ValidationError` if the value does not fit). */
   set outline_line_color(value: Color | null);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `Or(Enum(LineDash), List(Number))`. Default: [] (a new one for each model). */
   get outline_line_dash(): LineDash | Array<number>;
+  /** Sets `outline_line_dash` (a `ValidationError` if the value does not fit). */
   set outline_line_dash(value: LineDash | Array<number>);
-  /** Default: 0. */
+  /** Bokeh type `Number`. Default: 0. */
   get outline_line_dash_offset(): number;
+  /** Sets `outline_line_dash_offset` (a `ValidationError` if the value does not fit). */
   set outline_line_dash_offset(value: number);
-  /** Default: "bevel". */
+  /** Bokeh type `Enum(LineJoin)`. Default: "bevel". */
   get outline_line_join(): LineJoin;
+  /** Sets `outline_line_join` (a `ValidationError` if the value does not fit). */
   set outline_line_join(value: LineJoin);
-  /** Default: 1. */
+  /** Bokeh type `Number`. Default: 1. */
   get outline_line_width(): number;
+  /** Sets `outline_line_width` (a `ValidationError` if the value does not fit). */
   set outline_line_width(value: number);
-  /** Default: "canvas". */
+  /** Bokeh type `Enum(OutputBackend)`. Default: "canvas". */
   get output_backend(): OutputBackend;
+  /** Sets `output_backend` (a `ValidationError` if the value does not fit). */
   set output_backend(value: OutputBackend);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Ref(Renderer))`. Default: [] (a new one for each model). */
   get renderers(): Array<Renderer>;
+  /** Sets `renderers` (a `ValidationError` if the value does not fit). */
   set renderers(value: Array<Renderer>);
-  /** Default: "standard". */
+  /** Bokeh type `Enum(ResetPolicy)`. Default: "standard". */
   get reset_policy(): ResetPolicy;
+  /** Sets `reset_policy` (a `ValidationError` if the value does not fit). */
   set reset_policy(value: ResetPolicy);
-  /** Default: [] (a new one for each model). */
+  /** Bokeh type `List(Or(Ref(Annotation), Ref(Axis), Ref(StyledElement)))` in Bokeh 3.8.2, 3.9.2, 3.10.0 and 4.0.0-dev.5; `List(Or(Ref(Annotation), Ref(Axis)))` in 3.7.3. Default: [] (a new one for each model). */
   get right(): Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>;
+  /** Sets `right` (a `ValidationError` if the value does not fit). */
   set right(value: Array<Annotation | Axis> | Array<Annotation | Axis | StyledElement>);
-  /** Default: a new `Title`. */
+  /** Bokeh type `Or(Ref(Title), String, Null)`. Default: a new `Title`. */
   get title(): Title | string | null;
+  /** Sets `title` (a `ValidationError` if the value does not fit). */
   set title(value: Title | string | null);
-  /** Default: "above". */
+  /** Bokeh type `Nullable(Enum(Location))`. Default: "above". */
   get title_location(): Location | null;
+  /** Sets `title_location` (a `ValidationError` if the value does not fit). */
   set title_location(value: Location | null);
-  /** Default: a new `Toolbar`. */
+  /** Bokeh type `Ref(Toolbar)`. Default: a new `Toolbar`. */
   get toolbar(): Toolbar;
+  /** Sets `toolbar` (a `ValidationError` if the value does not fit). */
   set toolbar(value: Toolbar);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get toolbar_inner(): boolean;
+  /** Sets `toolbar_inner` (a `ValidationError` if the value does not fit). */
   set toolbar_inner(value: boolean);
-  /** Default: "right". */
+  /** Bokeh type `Nullable(Enum(Location))`. Default: "right". */
   get toolbar_location(): Location | null;
+  /** Sets `toolbar_location` (a `ValidationError` if the value does not fit). */
   set toolbar_location(value: Location | null);
-  /** Default: true. */
+  /** Bokeh type `Boolean`. Default: true. */
   get toolbar_sticky(): boolean;
+  /** Sets `toolbar_sticky` (a `ValidationError` if the value does not fit). */
   set toolbar_sticky(value: boolean);
-  /** Default: "none". */
+  /** Bokeh type `Enum(WindowAxis)`. Default: "none". */
   get window_axis(): WindowAxis;
+  /** Sets `window_axis` (a `ValidationError` if the value does not fit). */
   set window_axis(value: WindowAxis);
-  /** Default: a new `DataRange1d`. */
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   get x_range(): Range;
+  /** Sets `x_range` (a `ValidationError` if the value does not fit). */
   set x_range(value: Range);
-  /** Default: a new `LinearScale`. */
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   get x_scale(): Scale;
+  /** Sets `x_scale` (a `ValidationError` if the value does not fit). */
   set x_scale(value: Scale);
-  /** Default: a new `DataRange1d`. */
+  /** Bokeh type `Ref(Range)`. Default: a new `DataRange1d`. */
   get y_range(): Range;
+  /** Sets `y_range` (a `ValidationError` if the value does not fit). */
   set y_range(value: Range);
-  /** Default: a new `LinearScale`. */
+  /** Bokeh type `Ref(Scale)`. Default: a new `LinearScale`. */
   get y_scale(): Scale;
+  /** Sets `y_scale` (a `ValidationError` if the value does not fit). */
   set y_scale(value: Scale);
 }
 
@@ -704,8 +965,11 @@ export class Figure extends Plot {
 
 /** Attributes of `GMapPlot` (BokehJS `models/plots/gmap_plot`). */
 export interface GMapPlotAttributes extends PlotAttributes {
+  /** Bokeh type `Bytes`. Required. */
   api_key: ArrayBuffer;
+  /** Bokeh type `String`. Default: "weekly". */
   api_version?: string;
+  /** Bokeh type `Ref(GMapOptions)`. Required. */
   map_options: GMapOptions;
 }
 
@@ -718,14 +982,25 @@ export class GMapPlot extends Plot {
   }
 }
 export interface GMapPlot {
-  /** Required. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof GMapPlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attr: K): GMapPlot[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof GMapPlotAttributes>(attr: K, value: AttributeValue<GMapPlotAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<GMapPlotAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof GMapPlotAttributes | "inner_height" | "inner_width" | "outer_height" | "outer_width">(attrs: K | readonly K[], listener: (attr: K, old: GMapPlot[K], value: GMapPlot[K]) => void): () => void;
+  /** Bokeh type `Bytes`. Required. */
   get api_key(): ArrayBuffer;
+  /** Sets `api_key` (a `ValidationError` if the value does not fit). */
   set api_key(value: ArrayBuffer);
-  /** Default: "weekly". */
+  /** Bokeh type `String`. Default: "weekly". */
   get api_version(): string;
+  /** Sets `api_version` (a `ValidationError` if the value does not fit). */
   set api_version(value: string);
-  /** Required. */
+  /** Bokeh type `Ref(GMapOptions)`. Required. */
   get map_options(): GMapOptions;
+  /** Sets `map_options` (a `ValidationError` if the value does not fit). */
   set map_options(value: GMapOptions);
 }
 

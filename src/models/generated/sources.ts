@@ -11,7 +11,7 @@ import {
 } from "../../document/columns.js";
 import type { EventInit } from "../../document/events.js";
 import type { ModelOptions } from "../../document/model.js";
-import type { Arrayable } from "../types.js";
+import type { Arrayable, AttributeValue } from "../types.js";
 import type { HTTPMethod, UpdateMode } from "./enums.js";
 import type { Filter } from "./filters.js";
 import { BokehModel, type BokehModelAttributes } from "./model.js";
@@ -19,6 +19,7 @@ import type { Selection, SelectionPolicy } from "./selections.js";
 
 /** Attributes of `CDSView` (BokehJS `models/sources/cds_view`). */
 export interface CDSViewAttributes extends BokehModelAttributes {
+  /** Bokeh type `Ref(Filter)`. Default: a new `AllIndices`. */
   filter?: Filter;
 }
 
@@ -31,8 +32,17 @@ export class CDSView extends BokehModel {
   }
 }
 export interface CDSView {
-  /** Default: a new `AllIndices`. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof CDSViewAttributes>(attr: K): CDSView[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof CDSViewAttributes>(attr: K, value: AttributeValue<CDSViewAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<CDSViewAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof CDSViewAttributes>(attrs: K | readonly K[], listener: (attr: K, old: CDSView[K], value: CDSView[K]) => void): () => void;
+  /** Bokeh type `Ref(Filter)`. Default: a new `AllIndices`. */
   get filter(): Filter;
+  /** Sets `filter` (a `ValidationError` if the value does not fit). */
   set filter(value: Filter);
 }
 
@@ -44,13 +54,23 @@ export abstract class DataSource extends BokehModel {
   static override readonly modelType: string = "DataSource";
 }
 export interface DataSource {
-  /** Read-only (set by Bokeh). Default: a new `Selection`. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof DataSourceAttributes | "selected">(attr: K): DataSource[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof DataSourceAttributes>(attr: K, value: AttributeValue<DataSourceAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<DataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof DataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: DataSource[K], value: DataSource[K]) => void): () => void;
+  /** Bokeh type `Ref(Selection)`. Read-only (set by Bokeh). Default: a new `Selection`. */
   get selected(): Selection;
 }
 
 /** Attributes of `ColumnarDataSource` (BokehJS `models/sources/columnar_data_source`). */
 export interface ColumnarDataSourceAttributes extends DataSourceAttributes {
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   default_values?: Record<string, unknown>;
+  /** Bokeh type `Ref(SelectionPolicy)`. Default: a new `UnionRenderers`. */
   selection_policy?: SelectionPolicy;
 }
 
@@ -59,16 +79,27 @@ export abstract class ColumnarDataSource extends DataSource {
   static override readonly modelType: string = "ColumnarDataSource";
 }
 export interface ColumnarDataSource {
-  /** Default: {} (a new one for each model). */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof ColumnarDataSourceAttributes | "selected">(attr: K): ColumnarDataSource[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof ColumnarDataSourceAttributes>(attr: K, value: AttributeValue<ColumnarDataSourceAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<ColumnarDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof ColumnarDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: ColumnarDataSource[K], value: ColumnarDataSource[K]) => void): () => void;
+  /** Bokeh type `Dict(Unknown)`. Default: {} (a new one for each model). */
   get default_values(): Record<string, unknown>;
+  /** Sets `default_values` (a `ValidationError` if the value does not fit). */
   set default_values(value: Record<string, unknown>);
-  /** Default: a new `UnionRenderers`. */
+  /** Bokeh type `Ref(SelectionPolicy)`. Default: a new `UnionRenderers`. */
   get selection_policy(): SelectionPolicy;
+  /** Sets `selection_policy` (a `ValidationError` if the value does not fit). */
   set selection_policy(value: SelectionPolicy);
 }
 
 /** Attributes of `ColumnDataSource` (BokehJS `models/sources/column_data_source`). */
 export interface ColumnDataSourceAttributes extends ColumnarDataSourceAttributes {
+  /** Bokeh type `Dict(Arrayable(Unknown))`. Default: {} (a new one for each model). */
   data?: Record<string, Arrayable<unknown>>;
 }
 
@@ -120,13 +151,23 @@ export class ColumnDataSource extends ColumnarDataSource {
   }
 }
 export interface ColumnDataSource {
-  /** Default: {} (a new one for each model). */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof ColumnDataSourceAttributes | "selected">(attr: K): ColumnDataSource[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof ColumnDataSourceAttributes>(attr: K, value: AttributeValue<ColumnDataSourceAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<ColumnDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof ColumnDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: ColumnDataSource[K], value: ColumnDataSource[K]) => void): () => void;
+  /** Bokeh type `Dict(Arrayable(Unknown))`. Default: {} (a new one for each model). */
   get data(): Record<string, Arrayable<unknown>>;
+  /** Sets `data` (a `ValidationError` if the value does not fit). */
   set data(value: Record<string, Arrayable<unknown>>);
 }
 
 /** Attributes of `GeoJSONDataSource` (BokehJS `models/sources/geojson_data_source`). */
 export interface GeoJSONDataSourceAttributes extends ColumnarDataSourceAttributes {
+  /** Bokeh type `String`. Required. */
   geojson: string;
 }
 
@@ -139,16 +180,29 @@ export class GeoJSONDataSource extends ColumnarDataSource {
   }
 }
 export interface GeoJSONDataSource {
-  /** Required. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof GeoJSONDataSourceAttributes | "selected">(attr: K): GeoJSONDataSource[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof GeoJSONDataSourceAttributes>(attr: K, value: AttributeValue<GeoJSONDataSourceAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<GeoJSONDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof GeoJSONDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: GeoJSONDataSource[K], value: GeoJSONDataSource[K]) => void): () => void;
+  /** Bokeh type `String`. Required. */
   get geojson(): string;
+  /** Sets `geojson` (a `ValidationError` if the value does not fit). */
   set geojson(value: string);
 }
 
 /** Attributes of `WebDataSource` (BokehJS `models/sources/web_data_source`). */
 export interface WebDataSourceAttributes extends ColumnDataSourceAttributes {
+  /** Bokeh type `Nullable(Any)`. Default: null. */
   adapter?: unknown;
+  /** Bokeh type `String`. Required. */
   data_url: string;
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   max_size?: number | null;
+  /** Bokeh type `Enum(UpdateMode)`. Default: "replace". */
   mode?: UpdateMode;
 }
 
@@ -157,26 +211,43 @@ export abstract class WebDataSource extends ColumnDataSource {
   static override readonly modelType: string = "WebDataSource";
 }
 export interface WebDataSource {
-  /** Default: null. */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof WebDataSourceAttributes | "selected">(attr: K): WebDataSource[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof WebDataSourceAttributes>(attr: K, value: AttributeValue<WebDataSourceAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<WebDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof WebDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: WebDataSource[K], value: WebDataSource[K]) => void): () => void;
+  /** Bokeh type `Nullable(Any)`. Default: null. */
   get adapter(): unknown;
+  /** Sets `adapter` (a `ValidationError` if the value does not fit). */
   set adapter(value: unknown);
-  /** Required. */
+  /** Bokeh type `String`. Required. */
   get data_url(): string;
+  /** Sets `data_url` (a `ValidationError` if the value does not fit). */
   set data_url(value: string);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get max_size(): number | null;
+  /** Sets `max_size` (a `ValidationError` if the value does not fit). */
   set max_size(value: number | null);
-  /** Default: "replace". */
+  /** Bokeh type `Enum(UpdateMode)`. Default: "replace". */
   get mode(): UpdateMode;
+  /** Sets `mode` (a `ValidationError` if the value does not fit). */
   set mode(value: UpdateMode);
 }
 
 /** Attributes of `AjaxDataSource` (BokehJS `models/sources/ajax_data_source`). */
 export interface AjaxDataSourceAttributes extends WebDataSourceAttributes {
+  /** Bokeh type `String`. Default: "application/json". */
   content_type?: string;
+  /** Bokeh type `Dict(String)`. Default: {} (a new one for each model). */
   http_headers?: Record<string, string>;
+  /** Bokeh type `Boolean`. Default: false. */
   if_modified?: boolean;
+  /** Bokeh type `Enum(HTTPMethod)`. Default: "POST". */
   method?: HTTPMethod;
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   polling_interval?: number | null;
 }
 
@@ -189,20 +260,33 @@ export class AjaxDataSource extends WebDataSource {
   }
 }
 export interface AjaxDataSource {
-  /** Default: "application/json". */
+  /** The value of a property, as its accessor reads it (the one set, else the default). */
+  get<K extends keyof AjaxDataSourceAttributes | "selected">(attr: K): AjaxDataSource[K];
+  /** Sets a property, as its accessor does (checked first). */
+  set<K extends keyof AjaxDataSourceAttributes>(attr: K, value: AttributeValue<AjaxDataSourceAttributes, K>): this;
+  /** Sets several properties, one change each. */
+  set(attributes: Partial<AjaxDataSourceAttributes>): this;
+  /** Calls `listener(attr, old, new)` after each change of these properties, by anyone. Returns a function that unsubscribes. */
+  onChange<K extends keyof AjaxDataSourceAttributes | "selected">(attrs: K | readonly K[], listener: (attr: K, old: AjaxDataSource[K], value: AjaxDataSource[K]) => void): () => void;
+  /** Bokeh type `String`. Default: "application/json". */
   get content_type(): string;
+  /** Sets `content_type` (a `ValidationError` if the value does not fit). */
   set content_type(value: string);
-  /** Default: {} (a new one for each model). */
+  /** Bokeh type `Dict(String)`. Default: {} (a new one for each model). */
   get http_headers(): Record<string, string>;
+  /** Sets `http_headers` (a `ValidationError` if the value does not fit). */
   set http_headers(value: Record<string, string>);
-  /** Default: false. */
+  /** Bokeh type `Boolean`. Default: false. */
   get if_modified(): boolean;
+  /** Sets `if_modified` (a `ValidationError` if the value does not fit). */
   set if_modified(value: boolean);
-  /** Default: "POST". */
+  /** Bokeh type `Enum(HTTPMethod)`. Default: "POST". */
   get method(): HTTPMethod;
+  /** Sets `method` (a `ValidationError` if the value does not fit). */
   set method(value: HTTPMethod);
-  /** Default: null. */
+  /** Bokeh type `Nullable(Int)`. Default: null. */
   get polling_interval(): number | null;
+  /** Sets `polling_interval` (a `ValidationError` if the value does not fit). */
   set polling_interval(value: number | null);
 }
 

@@ -12,6 +12,7 @@ import { DataRange1d, FactorRange, Range1d, type Range } from "../generated/rang
 import { CategoricalScale, LinearScale, LogScale, type Scale } from "../generated/scales.js";
 import { AdaptiveTicker, ContinuousTicker, MercatorTicker } from "../generated/tickers.js";
 
+/** An axis type for figure()'s `x_axis_type` / `y_axis_type`, as Python's: `"auto"` picks by the range. */
 export type AxisType = "auto" | "linear" | "log" | "datetime" | "mercator";
 
 /** A range for figure(): a Range model, `[start, end]` (numbers or Dates), or a list of factors. */
@@ -79,7 +80,7 @@ export function addAxisAndGrid(
   if (ticker instanceof AdaptiveTicker) void ticker.mantissas;
   if (options.label !== null && options.label !== "") axis.axis_label = options.label;
   figure.center = [...figure.center, new Grid({ dimension: options.dimension, axis })];
-  if (options.location !== null) figure.set(options.location, [...(figure.get(options.location) as Model[]), axis]);
+  if (options.location !== null) figure.set(options.location, [...figure.get(options.location), axis]);
 }
 
 function makeAxis(axisType: AxisType | null, range: Range, rangeInput: RangeInput | null | undefined, dimension: 0 | 1): Axis | null {

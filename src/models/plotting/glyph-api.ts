@@ -34,12 +34,15 @@ import type { Color, FieldSpec, ValueSpec } from "../types.js";
 /** Data given directly for a dataspec: it becomes a column of the renderer's new source. */
 export type ColumnValues = unknown[] | TypedArray;
 
-type Feature = "line" | "fill" | "hatch" | "text" | "global";
-type Prefix = "nonselection" | "selection" | "hover" | "muted";
-type VisualKey<A> = Extract<keyof A, `${Feature}_${string}`>;
+/** The groups of visual properties a glyph has (`line_color`, `fill_alpha`, `hatch_pattern`, ...). */
+export type VisualFeature = "line" | "fill" | "hatch" | "text" | "global";
+/** The renderer's other glyphs, whose visuals a glyph method takes with this prefix (`hover_fill_color`). */
+export type VisualPrefix = "nonselection" | "selection" | "hover" | "muted";
+/** The visual properties among the attributes `A` of a glyph. */
+export type VisualKey<A> = Extract<keyof A, `${VisualFeature}_${string}`>;
 
 /** Arguments the renderer takes rather than the glyph. */
-type RendererArgs = Pick<GlyphRendererAttributes, "name" | "visible" | "muted" | "level" | "x_range_name" | "y_range_name" | "view" | "coordinates">;
+export type RendererArgs = Pick<GlyphRendererAttributes, "name" | "visible" | "muted" | "level" | "x_range_name" | "y_range_name" | "view" | "coordinates">;
 
 /** The arguments of a glyph method: the glyph's attributes (dataspecs also as data), visuals, renderer and legend options. */
 export type GlyphArgs<A> = { [K in keyof A]: A[K] | ColumnValues } & RendererArgs & {
@@ -53,7 +56,7 @@ export type GlyphArgs<A> = { [K in keyof A]: A[K] | ColumnValues } & RendererArg
   legend_label?: string;
   /** Adds a legend item labelled by this column of the source. */
   legend_field?: string;
-} & { [K in VisualKey<A> | "color" | "alpha" as `${Prefix}_${K & string}`]?: K extends keyof A ? A[K] : K extends "color" ? Color : number };
+} & { [K in VisualKey<A> | "color" | "alpha" as `${VisualPrefix}_${K & string}`]?: K extends keyof A ? A[K] : K extends "color" ? Color : number };
 
 /** A glyph method was called with arguments Bokeh would refuse. */
 export class GlyphArgumentError extends BokehError {

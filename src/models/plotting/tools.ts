@@ -41,7 +41,56 @@ export class ToolArgumentError extends BokehError {
   }
 }
 
-// Python's tool aliases (Tool.register_alias in bokeh.models.tools).
+/** A tool name Python's figure() understands (Tool.register_alias in bokeh.models.tools). */
+export type ToolAlias =
+  | "pan"
+  | "xpan"
+  | "ypan"
+  | "pan_left"
+  | "pan_right"
+  | "pan_up"
+  | "pan_down"
+  | "pan_west"
+  | "pan_east"
+  | "pan_north"
+  | "pan_south"
+  | "xwheel_pan"
+  | "ywheel_pan"
+  | "wheel_zoom"
+  | "xwheel_zoom"
+  | "ywheel_zoom"
+  | "zoom_in"
+  | "xzoom_in"
+  | "yzoom_in"
+  | "zoom_out"
+  | "xzoom_out"
+  | "yzoom_out"
+  | "click"
+  | "tap"
+  | "doubletap"
+  | "crosshair"
+  | "xcrosshair"
+  | "ycrosshair"
+  | "box_select"
+  | "xbox_select"
+  | "ybox_select"
+  | "poly_select"
+  | "lasso_select"
+  | "box_zoom"
+  | "xbox_zoom"
+  | "ybox_zoom"
+  | "auto_box_zoom"
+  | "save"
+  | "copy"
+  | "undo"
+  | "redo"
+  | "reset"
+  | "help"
+  | "examine"
+  | "fullscreen"
+  | "hover";
+
+// The tool each name makes (the `satisfies` checks the names are exactly ToolAlias's).
 const ALIASES = {
   pan: () => new PanTool({ dimensions: "both" }),
   xpan: () => new PanTool({ dimensions: "width" }),
@@ -96,11 +145,9 @@ const ALIASES = {
         ["screen (x, y)", "($sx, $sy)"],
       ],
     }),
-} satisfies Record<string, () => Tool>;
+} satisfies Record<ToolAlias, () => Tool>;
 
-/** A tool name Python's figure() understands. */
-export type ToolAlias = keyof typeof ALIASES;
-
+/** What `figure({ tooltips })` takes: a hover tool's `tooltips` (a template, or `[label, value]` pairs). */
 export type Tooltips = HoverToolAttributes["tooltips"];
 
 /** The tools for `tools` (names separated by commas, or a list of names and tools), and the named ones by name. */
@@ -132,9 +179,21 @@ export function makeTools(tools: string | readonly (string | Tool)[], tooltips: 
 /** An `active_*` option: "auto", null, a tool, a tool name given in `tools`, or (inspectors) a list of tools. */
 export type ActiveTool = "auto" | null | string | Tool;
 
-const ACTIVE = ["active_drag", "active_inspect", "active_scroll", "active_tap", "active_multi"] as const;
+const ACTIVE = ["active_drag", "active_inspect", "active_scroll", "active_tap", "active_multi"] as const satisfies readonly (keyof ActiveOptions)[];
 
-export type ActiveOptions = Partial<Record<(typeof ACTIVE)[number], ActiveTool | Tool[]>>;
+/** figure()'s options that choose the toolbar's active tools, as Python's `active_drag=...`. */
+export interface ActiveOptions {
+  /** The active drag tool: `"auto"`, null (none), a name from `tools`, or a tool. */
+  active_drag?: ActiveTool | Tool[];
+  /** The active inspectors: `"auto"`, null (none), a name from `tools`, or tools. */
+  active_inspect?: ActiveTool | Tool[];
+  /** The active scroll tool: `"auto"`, null (none), a name from `tools`, or a tool. */
+  active_scroll?: ActiveTool | Tool[];
+  /** The active tap tool: `"auto"`, null (none), a name from `tools`, or a tool. */
+  active_tap?: ActiveTool | Tool[];
+  /** The active multi-gesture tool: `"auto"`, null (none), a name from `tools`, or a tool. */
+  active_multi?: ActiveTool | Tool[];
+}
 
 /** Python's process_active_tools: resolves tool names and sets the toolbar's `active_*`. */
 export function setActiveTools(toolbar: Toolbar, byName: ReadonlyMap<string, Tool>, options: ActiveOptions): void {
