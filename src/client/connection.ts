@@ -20,57 +20,19 @@ import { ACCEPTS_HEADER, acceptedFeatures, CLIENT_ACCEPTS_HEADER, DOCUMENT_BUFFE
 import { makeId } from "../protocol/ids.js";
 import { KeepAlive } from "../protocol/keepalive.js";
 import { MessageTooLargeError, ProtocolError } from "../protocol/errors.js";
-import { Codec, type RequestForm } from "../protocol/codec.js";
+import { Codec } from "../protocol/codec.js";
 import { createMessage, REPLY_TYPES, type Buffers, type ErrorContent, type Header, type Message, type MsgType, type WireVersion } from "../protocol/message.js";
 import { DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/receiver.js";
 import type { Frame, FrameText } from "../protocol/sender.js";
 import { debugLog, frameBytes, summarizeFrames, type DebugFields, type DebugLog } from "../util/debug.js";
 import { BokehError } from "../util/errors.js";
-import { AbortError, ConnectionClosedError, NetworkError, RequestTimeoutError, ServerError, SessionRefusedError } from "./errors.js";
-import { announcedArrayBytes, PROGRESS_THRESHOLD, type TransferProgress } from "./progress.js";
+import { DEFAULT_MAX_TOTAL_MESSAGE_SIZE, DEFAULT_TIMEOUT, type ConnectionOptions } from "./connection-options.js";
+import { AbortError, ConnectionClosedError, NetworkError, ServerError, SessionRefusedError } from "./errors.js";
+import { PendingRequests, type ReplyCallback } from "./pending-requests.js";
+import { PROGRESS_THRESHOLD, ProgressTracker, type TransferProgress } from "./progress.js";
 import { Transport, type TransportEnding } from "./transport/transport.js";
 
-/** How a session connects: headers, TLS, timeouts, size limits, heartbeat (ClientSessionOptions includes them all). */
-export interface ConnectionOptions {
-  /** Extra HTTP headers for the websocket upgrade request (e.g. Authorization, Origin). */
-  headers?: Record<string, string>;
-  /** Cookies sent with the upgrade request. */
-  cookies?: Record<string, string>;
-  /** Trusted CA certificate(s) for wss:// (PEM), e.g. a private CA. */
-  ca?: string | Buffer | (string | Buffer)[];
-  /** Client certificate and key for wss:// servers that require one. */
-  cert?: string | Buffer;
-  /** The private key of `cert` (PEM). */
-  key?: string | Buffer;
-  /** Set false to accept a server certificate that does not verify (testing only). */
-  rejectUnauthorized?: boolean;
-  /** Milliseconds to wait for the connection and for each reply. Default 30,000; 0 waits forever. */
-  timeout?: number;
-  /** Cancels connecting and pending requests, and closes the connection. */
-  signal?: AbortSignal;
-  /**
-   * Largest websocket message accepted from the server, in bytes: each of the frames a
-   * Bokeh message is made of (its content, each buffer). Default 20 MiB, as Python's
-   * `max_message_size`, which means the same.
-   */
-  maxMessageSize?: number;
-  /**
-   * Largest Bokeh message accepted from the server, all of its frames together, in bytes:
-   * a bound against a server that would send without end. Default 512 MiB.
-   */
-  maxTotalMessageSize?: number;
-  /**
-   * Milliseconds between websocket pings; a connection whose ping is not answered
-   * before the next one is treated as dead (a half-open TCP connection). Default:
-   * off, or 15,000 when `reconnect` is on.
-   */
-  heartbeat?: number | false;
-}
-
-/** The default `timeout`: milliseconds to wait for the connection and for each reply. */
-export const DEFAULT_TIMEOUT = 30_000;
-/** The default `maxTotalMessageSize`: 512 MiB. */
-export const DEFAULT_MAX_TOTAL_MESSAGE_SIZE = 512 * 1024 * 1024;
+export { DEFAULT_MAX_TOTAL_MESSAGE_SIZE, DEFAULT_TIMEOUT, type ConnectionOptions };
 
 export type ConnectionState = "connecting" | "awaiting-ack" | "open" | "closing" | "closed";
 
@@ -88,9 +50,6 @@ export interface ConnectionHandlers {
   onProgress?(progress: TransferProgress): void;
 }
 
-/** How a request ends: its reply, or why there is none (an ERROR reply is a ServerError). */
-export type ReplyCallback = (error: BokehError | null, reply: Message | null) => void;
-
 /** What a request may carry and do besides its content. */
 export interface RequestOptions {
   buffers?: Buffers;
@@ -98,16 +57,6 @@ export interface RequestOptions {
   contentJson?: FrameText;
   /** Runs synchronously when the reply arrives, before any later message is handled; a throw fails the request. */
   onReply?: (message: Message) => void;
-}
-
-interface Pending {
-  what: MsgType;
-  /** How the request went on the wire; its `reply` reads the answer as the reply to `what`. */
-  form: RequestForm;
-  onReply: ((message: Message) => void) | undefined;
-  done: ReplyCallback;
-  /** When the request times out (performance.now() ms), or Infinity. */
-  deadline: number;
 }
 
 export class ClientConnection {
@@ -118,10 +67,7 @@ export class ClientConnection {
   private readonly subprotocols: string[];
   /** Messages to and from frames, in the server's framing (known from its ACK). */
   private readonly codec: Codec;
-  /** Requests waiting for their reply, oldest first (a Map keeps insertion order). */
-  private readonly pending = new Map<string, Pending>();
-  /** One timer for all pending requests: it fires at the oldest one's deadline. */
-  private requestTimer: NodeJS.Timeout | undefined;
+  private readonly pending: PendingRequests;
   private readonly closeWaiters: (() => void)[] = [];
   private transport: Transport | null = null;
   private opened: { resolve(): void; reject(error: Error): void } | null = null;
@@ -136,10 +82,8 @@ export class ClientConnection {
   private features: ReadonlySet<string> = new Set();
   /** NODE_DEBUG=bokeh-client lines: states, and each message in and out (docs/debugging.md). */
   private readonly debug: DebugLog;
-  /** Bytes of the frames of the message being received (its debug line, progress). */
-  private receivedBytes = 0;
-  /** The large message being received, once progress was reported for it: its type and expected size. */
-  private incoming: { msgtype: string | null; total: number } | null = null;
+  /** Sizes of the messages in and out, for their debug lines and the progress of large ones. */
+  private readonly progress: ProgressTracker;
   private readonly onAbort = () => this.fail(new AbortError(`connection to ${this.url}`, this.options.signal?.reason), CLOSE_NORMAL, "aborted");
 
   constructor(url: string, subprotocols: string[], options: ConnectionOptions, handlers: ConnectionHandlers, debug: DebugLog = debugLog("client")) {
@@ -149,6 +93,8 @@ export class ClientConnection {
     this.options = options;
     this.handlers = handlers;
     this.codec = Codec.detecting({ maxMessageSize: options.maxTotalMessageSize ?? DEFAULT_MAX_TOTAL_MESSAGE_SIZE, sizeOption: "maxTotalMessageSize" });
+    this.pending = new PendingRequests(this.timeout(), url);
+    this.progress = new ProgressTracker((progress) => handlers.onProgress?.(progress));
   }
 
   get state(): ConnectionState {
@@ -244,10 +190,7 @@ export class ClientConnection {
       queueMicrotask(() => done(error instanceof BokehError ? error : new ProtocolError(String(error)), null));
       return;
     }
-    const timeout = this.timeout();
-    const deadline = timeout > 0 ? performance.now() + timeout : Number.POSITIVE_INFINITY;
-    this.pending.set(message.header.msgid, { what: msgtype, form, onReply: options.onReply, done, deadline });
-    if (this.requestTimer === undefined && timeout > 0) this.scheduleTimeouts(timeout);
+    this.pending.add(message.header.msgid, msgtype, form, options.onReply, done);
     if (this.debug.enabled) this.debug.message("out", summarizeFrames(frames));
     const transport = this.transport;
     if (transport === null) return;
@@ -258,60 +201,13 @@ export class ClientConnection {
     transport.send(frames);
     if (large) {
       const bytes = frames.reduce((n, frame) => n + frameBytes(frame), 0);
-      if (bytes >= PROGRESS_THRESHOLD) this.followSend(transport, msgtype, bytes, queuedBefore);
+      if (bytes >= PROGRESS_THRESHOLD) this.progress.sending(transport, msgtype, bytes, queuedBefore);
     }
   }
 
-  /** Reports the progress of a large message written to the socket as the kernel takes its bytes. */
-  private followSend(transport: Transport, msgtype: string, total: number, queuedBefore: number): void {
-    const report = (): boolean => {
-      const queued = Math.min(total, Math.max(0, transport.bufferedAmount - queuedBefore));
-      const gone = transport.state === "closed";
-      this.handlers.onProgress?.({ direction: "out", msgtype, done: total - queued, total });
-      return queued === 0 || gone;
-    };
-    if (report()) return;
-    const timer = setInterval(() => report() && clearInterval(timer), 50);
-    timer.unref();
-  }
-
-  /** A large frame of the incoming message advanced: report the message's progress. */
+  /** A large frame of the incoming message advanced. */
   private onPayloadProgress(done: number, frameTotal: number): void {
-    if (this.handlers.onProgress === undefined) return;
-    const sofar = this.receivedBytes + done;
-    let total = this.receivedBytes + frameTotal;
-    const announced = this.codec.awaitedPayload(0); // while a buffer is read: the message's header and content
-    if (announced !== null) {
-      this.incoming ??= { msgtype: announced.header.msgtype, total: this.receivedBytes + announcedArrayBytes(announced.content) };
-      total = Math.max(total, this.incoming.total);
-    } else if (sofar < PROGRESS_THRESHOLD && this.incoming === null) {
-      return;
-    }
-    this.incoming ??= { msgtype: null, total };
-    this.incoming.total = Math.max(this.incoming.total, total);
-    if (this.incoming.total < PROGRESS_THRESHOLD) return;
-    this.handlers.onProgress({ direction: "in", msgtype: this.incoming.msgtype, done: sofar, total: this.incoming.total });
-  }
-
-  /**
-   * Rejects the requests whose deadline passed, then waits for the next one's. Requests all
-   * have the same timeout, so the oldest pending one is always the first to expire: one
-   * timer serves them all, however many are in flight.
-   */
-  private scheduleTimeouts(delay: number): void {
-    this.requestTimer = setTimeout(() => {
-      this.requestTimer = undefined;
-      const now = performance.now();
-      for (const [id, entry] of this.pending) {
-        if (entry.deadline > now) {
-          if (Number.isFinite(entry.deadline)) this.scheduleTimeouts(entry.deadline - now);
-          return;
-        }
-        this.pending.delete(id);
-        entry.done(new RequestTimeoutError(`${entry.what} to ${this.url}`, this.timeout()), null);
-      }
-    }, delay);
-    this.requestTimer.unref();
+    if (this.handlers.onProgress !== undefined) this.progress.payload(done, frameTotal, this.codec.awaitedPayload(0));
   }
 
   /** Closes the connection (after pending writes) and resolves once it is closed. */
@@ -361,7 +257,7 @@ export class ClientConnection {
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (this._state !== "awaiting-ack" && this._state !== "open") return;
     let message: Message | null;
-    this.receivedBytes += data.byteLength;
+    this.progress.frame(data.byteLength);
     try {
       message = isBinary ? this.codec.consumeBinary(data) : this.codec.consumeText(data);
     } catch (error) {
@@ -370,16 +266,11 @@ export class ClientConnection {
       return;
     }
     if (message === null) return;
-    if (this.incoming !== null) {
-      // The last report of a large message: all of it.
-      this.handlers.onProgress?.({ direction: "in", msgtype: message.header.msgtype, done: this.receivedBytes, total: this.receivedBytes });
-      this.incoming = null;
-    }
     if (this.debug.enabled) {
       const { msgtype, msgid, reqid } = message.header;
-      this.debug.message("in", { msgtype, msgid, reqid, bytes: this.receivedBytes, buffers: message.buffers.size }, message.skippedBuffers ? { skipped: true } : undefined);
+      this.debug.message("in", { msgtype, msgid, reqid, bytes: this.progress.messageBytes, buffers: message.buffers.size }, message.skippedBuffers ? { skipped: true } : undefined);
     }
-    this.receivedBytes = 0;
+    this.progress.messageEnd(message.header.msgtype);
     this.dispatch(message);
   }
 
@@ -433,9 +324,8 @@ export class ClientConnection {
       this.opened = null;
       return;
     }
-    const entry = reqid === undefined ? undefined : this.pending.get(reqid);
-    if (entry !== undefined && REPLY_TYPES.has(msgtype)) {
-      this.pending.delete(reqid as string);
+    const entry = reqid !== undefined && REPLY_TYPES.has(msgtype) ? this.pending.take(reqid) : undefined;
+    if (entry !== undefined) {
       if (msgtype === "ERROR") {
         const content = message.content as Partial<ErrorContent>;
         entry.done(new ServerError(entry.what, String(content.text ?? "unknown error"), content.traceback ?? null), null);
@@ -498,16 +388,13 @@ export class ClientConnection {
     const closedByUs = this._state === "closing" && this.failure === null;
     this.setState("closed", { code: ending?.code, reason: ending?.reason || undefined, by: ending?.initiator });
     clearTimeout(this.ackTimer);
-    clearTimeout(this.requestTimer);
     clearInterval(this.heartbeatTimer);
     this.options.signal?.removeEventListener("abort", this.onAbort);
     this.transport?.terminate();
 
     const error = closedByUs ? null : this.explain(ending, wasOpen);
     const forPending = error ?? new ConnectionClosedError(this.url, ending?.code ?? 1000, ending?.reason ?? "", { byClient: true });
-    // Each failed request learns it in a microtask: the session hears of the loss (onClose, below) first.
-    for (const entry of this.pending.values()) queueMicrotask(() => entry.done(forPending, null));
-    this.pending.clear();
+    this.pending.failAll(forPending); // in microtasks: the session hears of the loss (onClose, below) first
     if (this.opened !== null) {
       this.opened.reject(forPending);
       this.opened = null;

@@ -5,6 +5,7 @@
  * closed with a code (including Bokeh's 10000/10001) or dropped.
  */
 import type { DocumentChangedEvent } from "../document/events.js";
+import { ProtocolError } from "../protocol/errors.js";
 import { BokehError } from "../util/errors.js";
 
 /**
@@ -228,4 +229,26 @@ export class BrowserError extends BokehError {
   constructor(command: string, cause: unknown) {
     super("ERR_BOKEH_BROWSER", `could not start the browser '${command}': ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
+}
+
+/** What a session reports of its last connection failure (`errorReason`, `errorCode`, `errorDetail`). */
+export interface Failure {
+  readonly connectionError: ConnectionError | null;
+  readonly reason: ErrorReason;
+  readonly code: number;
+  readonly detail: string;
+}
+
+export const NO_FAILURE: Failure = { connectionError: null, reason: "NO_ERROR", code: 0, detail: "" };
+
+/** The failure `error` (null: none) means for a session with websocket URL `url`. */
+export function describeFailure(error: BokehError | null, url: string): Failure {
+  if (error === null) return NO_FAILURE;
+  if (error instanceof ConnectionError) return { connectionError: error, reason: error.reason, code: error.errorCode, detail: error.detail };
+  return {
+    connectionError: new ConnectionClosedError(url, 1006, "", { cause: error }),
+    reason: error instanceof ProtocolError ? "PROTOCOL_ERROR" : "NETWORK_ERROR",
+    code: 0,
+    detail: error.message,
+  };
 }

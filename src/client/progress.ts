@@ -52,3 +52,74 @@ export function announcedArrayBytes(content: unknown): number {
   }
   return total;
 }
+
+/** What ProgressTracker needs to follow a message going out. */
+export interface Sending {
+  /** Bytes queued in the socket, not yet taken by the kernel. */
+  readonly bufferedAmount: number;
+  readonly state: string;
+}
+
+/**
+ * Follows the progress of a connection's large messages, in and out, and reports it.
+ * Incoming: told every frame's size, the progress of large payloads, and each message's end.
+ */
+export class ProgressTracker {
+  /** Bytes of the frames of the message being received. */
+  private received = 0;
+  /** The large message being received, once it was reported: its type and expected size. */
+  private incoming: { msgtype: string | null; total: number } | null = null;
+
+  constructor(private readonly report: (progress: TransferProgress) => void) {}
+
+  /** Bytes of the incoming message so far. */
+  get messageBytes(): number {
+    return this.received;
+  }
+
+  /** A whole frame of the incoming message arrived. */
+  frame(bytes: number): void {
+    this.received += bytes;
+  }
+
+  /**
+   * A large payload of the incoming message advanced: `done` of `frameTotal` bytes.
+   * `announced`: while a buffer is read, the message's header and content (its arrays tell the total).
+   */
+  payload(done: number, frameTotal: number, announced: { header: { msgtype: string }; content: unknown } | null): void {
+    const sofar = this.received + done;
+    let total = this.received + frameTotal;
+    if (announced !== null) {
+      this.incoming ??= { msgtype: announced.header.msgtype, total: this.received + announcedArrayBytes(announced.content) };
+      total = Math.max(total, this.incoming.total);
+    } else if (sofar < PROGRESS_THRESHOLD && this.incoming === null) {
+      return;
+    }
+    this.incoming ??= { msgtype: null, total };
+    this.incoming.total = Math.max(this.incoming.total, total);
+    if (this.incoming.total < PROGRESS_THRESHOLD) return;
+    this.report({ direction: "in", msgtype: this.incoming.msgtype, done: sofar, total: this.incoming.total });
+  }
+
+  /** The incoming message is complete: a large one's last report says all of it. */
+  messageEnd(msgtype: string): void {
+    if (this.incoming !== null) this.report({ direction: "in", msgtype, done: this.received, total: this.received });
+    this.incoming = null;
+    this.received = 0;
+  }
+
+  /**
+   * A message of `total` bytes was handed to the socket, which held `queuedBefore` bytes:
+   * reports its progress as the kernel takes its bytes (checked every 50 ms).
+   */
+  sending(socket: Sending, msgtype: string, total: number, queuedBefore: number): void {
+    const report = (): boolean => {
+      const queued = Math.min(total, Math.max(0, socket.bufferedAmount - queuedBefore));
+      this.report({ direction: "out", msgtype, done: total - queued, total });
+      return queued === 0 || socket.state === "closed";
+    };
+    if (report()) return;
+    const timer = setInterval(() => report() && clearInterval(timer), 50);
+    timer.unref();
+  }
+}

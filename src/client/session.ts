@@ -12,174 +12,42 @@
  * - every failure is a typed error, and nothing rejects unobserved.
  *
  * The session is a state machine (session-state.ts) that coordinates parts with names
- * of their own: the ChangeQueue (local changes until confirmed), the reconnect loop and
- * the resync steps (resync.ts), the push-echo filter (push-echo.ts), and one
- * ClientConnection at a time.
+ * of their own: the ChangeQueue (local changes until confirmed), the SyncedDocument (the
+ * document and what flows between it and the server), the reconnect loop and the resync
+ * steps (resync.ts), and one ClientConnection at a time. Its options and events are in
+ * session-types.ts.
  */
-import type { Header, Message, ServerInfo } from "../protocol/message.js";
-import { ProtocolError } from "../protocol/errors.js";
-import { BOKEH_VERSION } from "../protocol/version.js";
-import { generateSessionId, generateToken, resolveSigning, type Signing, type SigningOptions } from "../protocol/token.js";
-import { Document, type DocJson } from "../document/document.js";
-import { reconcile } from "../document/reconcile.js";
-import type { DocumentChangedEvent } from "../document/events.js";
+import type { ServerInfo } from "../protocol/message.js";
+import { generateSessionId, generateToken, resolveSigning, type Signing } from "../protocol/token.js";
+import type { Document } from "../document/document.js";
 import type { Model } from "../document/model.js";
-import { applyPatch, documentContent, type DocumentContentOptions } from "../document/patch.js";
-import { checkBokehVersion } from "../models/version-check.js";
-import { isPlainObject } from "../serialization/values.js";
 import { debugLog, type DebugLog } from "../util/debug.js";
 import { Emitter } from "../util/emitter.js";
-import { BokehError } from "../util/errors.js";
+import type { BokehError } from "../util/errors.js";
 import type { BrowserOpener, OpenOptions } from "./browser.js";
 import { ChangeQueue } from "./change-queue.js";
-import { ClientConnection, type ConnectionOptions } from "./connection.js";
-import { ChangesLostError, ChangesRejectedError, ConnectionClosedError, ConnectionError, ServerError, SessionStateError, type ErrorReason } from "./errors.js";
-import type { TransferProgress } from "./progress.js";
-import { patchToApply, type PushEcho } from "./push-echo.js";
-import { appliedPrefix, isRetryable, reconnectLoop, reconnectPolicy, replay, type ReconnectOptions, type ReconnectPolicy } from "./resync.js";
+import { ClientConnection } from "./connection.js";
+import { ChangesLostError, ConnectionClosedError, describeFailure, NO_FAILURE, SessionStateError, type ErrorReason, type Failure } from "./errors.js";
+import { isRetryable, reconnectLoop, reconnectPolicy, type ReconnectPolicy } from "./resync.js";
 import { canTransition, type SessionState } from "./session-state.js";
+import type { ClientSessionEvents, ClientSessionOptions, DetachedChange, ResyncInfo, TransferOptions } from "./session-types.js";
 import { showSession } from "./show.js";
-import { defaultWebsocketUrl, withQueryArguments, type QueryArguments } from "./urls.js";
+import { ServerRelease } from "./server-release.js";
+import { SyncedDocument } from "./synced-document.js";
+import { defaultWebsocketUrl, withQueryArguments } from "./urls.js";
 
-export interface ClientSessionOptions extends ConnectionOptions, SigningOptions {
-  /** The session to join or create. Default: a new random id. */
-  sessionId?: string;
-  /** Default `ws://localhost:5006/ws` (or from BOKEH_DEFAULT_SERVER_HOST/PORT). */
-  websocketUrl?: string;
-  /** Sent as the upgrade URL's query string; the app sees them when this connection creates the session. */
-  arguments?: QueryArguments;
-  /** Use this session token instead of generating one (e.g. a token issued by the server). */
-  token?: string;
-  /** Lifetime of generated tokens in seconds. Default 300 (as Python). */
-  tokenExpiration?: number;
-  /** How `show()` opens a URL. Default: the system browser. */
-  opener?: BrowserOpener;
-  /**
-   * Re-open a lost connection and resync the document (off by default, like
-   * Python): `reconnect: true`, or options for attempts and backoff.
-   */
-  reconnect?: boolean | ReconnectOptions;
-  /**
-   * Most local changes kept waiting to be sent (while disconnected or slowed down).
-   * A change beyond it is refused before it is made: `set()` throws QueueFullError. Default 100,000.
-   */
-  maxQueuedChanges?: number;
-  /** Bytes waiting in the socket above which sending pauses and `drain()` waits. Default 16 MiB. */
-  highWaterMark?: number;
-  /**
-   * Largest PATCH-DOC sent: bigger batches of changes are split into several
-   * messages, in order. Default 16 MiB (Bokeh servers refuse messages over 20 MiB).
-   */
-  maxPatchSize?: number;
-  /**
-   * The server's Bokeh version, if known ("3.7.3"). Pushing a document needs it: each
-   * release has its own document form (3.7 inline base64 and no `config`; 3.8 gzipped
-   * inline bytes and a `config`; 3.9+ binary buffers and a `config`). When it is not
-   * given, the session asks the server once (SERVER-INFO-REQ, cached) before the first push.
-   */
-  bokehVersion?: string;
-}
+export { DEFAULT_SESSION_ID } from "./session-types.js";
+export type {
+  ClientSessionEvents,
+  ClientSessionOptions,
+  DetachedChange,
+  DisconnectedInfo,
+  ReconnectedInfo,
+  ReplacedModel,
+  ResyncInfo,
+  TransferOptions,
+} from "./session-types.js";
 
-/** What a resync did (the `resynced` event). */
-export interface ResyncInfo {
-  /** How the document was brought back: pulled again, pushed again, or there was none. */
-  mode: "pull" | "push" | "none";
-  /** Local changes the server had not confirmed, sent again (a push sends them within the document). */
-  replayed: number;
-  /** Local changes that could not be applied again (reported with `patchRejected`). */
-  rejected: number;
-  /** Unconfirmed changes the re-pulled document shows the server had applied after all: not sent again. */
-  skipped: number;
-  /**
-   * Models that left the document with the re-pull (a restarted server gives every model a
-   * new id), each with the model that took its place: same type and name, when there is one.
-   */
-  replaced: readonly ReplacedModel[];
-}
-
-/** A model that left the document when a resync pulled it again (`ResyncInfo.replaced`). */
-export interface ReplacedModel {
-  /** The model that left. */
-  old: Model;
-  /** The model of the same type and name in the document now, if there is exactly one. */
-  replacement: Model | null;
-}
-
-/** A local change to a model that is no longer in the session's document (`detachedChange`). */
-export interface DetachedChange {
-  /** The model changed. */
-  model: Model;
-  /** The change, as it would have been reported had the model still been in the document. */
-  change: DocumentChangedEvent;
-  /** The model of the same type and name in the document now, if there is exactly one. */
-  replacement: Model | null;
-}
-
-/** The events of a ClientSession, by name, with their listeners' arguments (`session.on(name, listener)`). */
-export interface ClientSessionEvents {
-  /** The connection ended; `error` is null when this side closed it. */
-  close: [error: BokehError | null];
-  /**
-   * Local changes the server did not take, with the changes: it answered ERROR
-   * (ServerError) or did not answer in time (RequestTimeoutError); after a reconnection
-   * they no longer fit its document (ChangesRejectedError); the session ended with them
-   * unconfirmed (ChangesLostError).
-   */
-  patchRejected: [error: BokehError, events: readonly DocumentChangedEvent[]];
-  /** Something went wrong outside any call (a server patch that could not be applied...). */
-  error: [error: BokehError];
-  /** With `reconnect`: the connection was lost; attempt `attempt` starts in `delay` ms. */
-  disconnected: [info: DisconnectedInfo];
-  /** With `reconnect`: a new connection is open (the document is resynced next). */
-  reconnected: [info: ReconnectedInfo];
-  /** With `reconnect`: the document is in sync again. */
-  resynced: [info: ResyncInfo];
-  /** With `reconnect`: every attempt failed; the session is down (a `close` event follows). */
-  gaveUp: [error: BokehError];
-  /**
-   * A local change to a model that is no longer in the session's document (removed, or
-   * replaced when a resync pulled a restarted server's document): it is not sent. `replacement`
-   * is the model of the same type and name in the document now, if there is exactly one.
-   * Without a listener, a warning is printed once per model.
-   */
-  detachedChange: [info: DetachedChange];
-  /** Progress of a message of 1 MiB or more, sent or received (a large pull or push): bytes done of the total. */
-  progress: [progress: TransferProgress];
-}
-
-/** The `disconnected` event's information. */
-export interface DisconnectedInfo {
-  /** Why the connection was lost, or why the last attempt failed. */
-  error: BokehError;
-  /** The attempt about to start (1 for the first). */
-  attempt: number;
-  /** Milliseconds before it starts. */
-  delay: number;
-}
-
-/** The `reconnected` event's information. */
-export interface ReconnectedInfo {
-  /** The attempt that connected. */
-  attempt: number;
-}
-
-/** Options of a single pull or push. */
-export interface TransferOptions {
-  /** Called as a large document goes out or comes in (messages of 1 MiB or more): bytes done of the total. */
-  onProgress?: (progress: TransferProgress) => void;
-}
-
-/** Python's `DEFAULT_SESSION_ID`. */
-export const DEFAULT_SESSION_ID = "default";
-
-interface LastError {
-  connectionError: ConnectionError | null;
-  reason: ErrorReason;
-  code: number;
-  detail: string;
-}
-
-const NO_ERROR: LastError = { connectionError: null, reason: "NO_ERROR", code: 0, detail: "" };
 
 /**
  * One session on a Bokeh server and the document it keeps in sync (Python's
@@ -198,19 +66,14 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   private readonly policy: ReconnectPolicy | null;
   private readonly highWaterMark: number;
   private readonly queue: ChangeQueue;
+  private readonly synced: SyncedDocument;
+  private readonly release: ServerRelease;
   private readonly ended: Promise<void>;
   private markEnded!: () => void;
 
   private state: SessionState = { name: "idle" };
   private _token: string | null;
-  private _document: Document | null = null;
-  /** How the document was attached: a resync re-pulls or re-pushes accordingly. */
-  private origin: "pull" | "push" | null = null;
-  /** Stops listening to the document (its change listener and guard). */
-  private stopListening: (() => void) | null = null;
-  private pushEcho: PushEcho | null = null;
-  private serverInfo: Promise<ServerInfo> | null = null;
-  private lastError: LastError = NO_ERROR;
+  private lastError: Failure = NO_FAILURE;
   /** NODE_DEBUG=bokeh-client lines (docs/debugging.md); each connection logs under it. */
   private readonly debug: DebugLog;
   private connections = 0;
@@ -238,10 +101,18 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       },
       {
         sendingConnection: () => (this.state.name === "open" ? this.state.connection : null),
-        document: () => this._document,
+        document: () => this.synced.document,
         rejected: (error, events) => this.emit("patchRejected", error, events),
       },
     );
+    this.release = new ServerRelease(options.bokehVersion);
+    this.synced = new SyncedDocument({
+      setter: this,
+      queue: this.queue,
+      rejected: (error, events) => this.emit("patchRejected", error, events),
+      detachedChange: (info) => this.detachedChange(info),
+      report: (error) => this.report(error),
+    });
   }
 
   /**
@@ -265,7 +136,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   /** The session's document: null until `pull()` or `push()`; kept after `close()`, as in Python. */
   get document(): Document | null {
-    return this._document;
+    return this.synced.document;
   }
 
   /** Why the last connection failed (Python's `error_reason`), or "NO_ERROR". */
@@ -317,11 +188,11 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   async pull(options: TransferOptions = {}): Promise<Document> {
     await this.withProgress(options, () =>
       this.retrying(async (connection) => {
-        await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.adopt(reply) });
+        await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => this.synced.adopt(reply) });
       }),
     );
-    this.origin ??= "pull";
-    return this._document as Document;
+    this.synced.settleOrigin("pull");
+    return this.synced.document as Document;
   }
 
   /** Sends `document` (default: the session's) to the server, replacing the session's document there. */
@@ -340,26 +211,25 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   private async pushNow(document: Document | undefined): Promise<void> {
-    const doc = document ?? this._document;
+    const attached = this.synced.document;
+    const doc = document ?? attached;
     if (doc === null) throw new SessionStateError("push() needs a document: pass one, or pull() first");
-    if (this._document !== null && doc !== this._document) {
-      throw new SessionStateError("cannot push a different document than the one attached to this session");
-    }
+    if (attached !== null && doc !== attached) throw new SessionStateError("cannot push a different document than the one attached to this session");
     await this.retrying(async (connection) => {
-      const attachedHere = this._document === null;
+      const attachedHere = this.synced.document === null;
       // Attach before sending, so that server patches arriving before the OK are applied.
-      if (attachedHere) this.attach(doc);
+      if (attachedHere) this.synced.attach(doc);
       try {
-        await this.sendDocument(connection, doc);
+        await this.synced.push(connection, doc, await this.release.documentWriting(connection));
       } catch (error) {
         if (attachedHere) {
-          this.detach();
+          this.synced.detach(true);
           doc._resetSynced();
         }
         throw error;
       }
     });
-    this.origin ??= "push";
+    this.synced.settleOrigin("push");
   }
 
   /** Sends a request and waits for its answer: everything sent before has been processed by then. */
@@ -370,15 +240,8 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   /** The server's version info; asked once, then cached (as Python). */
-  requestServerInfo(): Promise<ServerInfo> {
-    if (this.serverInfo === null) {
-      const info = this.ready().then(async (connection) => (await connection.request("SERVER-INFO-REQ", {})).content as ServerInfo);
-      this.serverInfo = info;
-      info.catch(() => {
-        if (this.serverInfo === info) this.serverInfo = null; // a failure is not cached
-      });
-    }
-    return this.serverInfo;
+  async requestServerInfo(): Promise<ServerInfo> {
+    return this.release.serverInfo(await this.ready());
   }
 
   /**
@@ -418,9 +281,10 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
 
   /** Opens the session in a browser; adds `obj` as a root first if it is not one. */
   async show(obj?: Model, options: OpenOptions = {}): Promise<void> {
+    const document = this.synced.document;
     if (obj !== undefined) {
-      if (this._document === null) throw new SessionStateError("show(obj) needs a document: pull() or push() first");
-      if (!this._document.roots.includes(obj)) this._document.addRoot(obj);
+      if (document === null) throw new SessionStateError("show(obj) needs a document: pull() or push() first");
+      if (!document.roots.includes(obj)) document.addRoot(obj);
     }
     await showSession({ session: this, ...options });
   }
@@ -475,9 +339,9 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       ["bokeh", this.token],
       { ...this.options, heartbeat },
       {
-        onMessage: (message) => this.onMessage(message),
+        onMessage: (message) => this.synced.apply(message),
         onClose: (error) => this.onConnectionClosed(connection, error),
-        readsBuffers: (header, content) => this.readsBuffers(header, content),
+        readsBuffers: (header, content) => this.synced.readsBuffers(header, content),
         onProgress: (progress) => this.emit("progress", progress),
       },
       this.debug.child(`conn=${++this.connections}`),
@@ -565,8 +429,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     state = this.state;
     const error = state.name === "closed" ? state.error : null;
     this.to({ name: "closed", error, byUser: true });
-    this.stopListening?.();
-    this.stopListening = null;
+    this.synced.detach(false); // the document stays readable, as in Python
     this.queue.takeWaiting(); // reported by `failure`, if any
     if (state.name === "open") await state.connection.close(1000, why);
     this.markEnded();
@@ -606,203 +469,43 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     return state.connection;
   }
 
-  /** Sends the whole document; returns how many waiting changes it carried. */
-  private async sendDocument(connection: ClientConnection, doc: Document): Promise<number> {
-    const { format, version } = await this.documentFormat(connection);
-    // Nothing is sent if the server's release lacks a model type or property the document uses.
-    if (version !== "") checkBokehVersion(doc, version);
-    const { unconfirmed, pending } = this.queue.takeWaiting(); // every change so far is part of what is pushed now
-    this.pushEcho = { roots: new Set(doc.roots.map((root) => root.id)), title: doc.title };
-    const { doc: json, frame, buffers: bytes } = documentContent(doc, format);
-    const reply = connection.request("PUSH-DOC", { doc: json }, { contentJson: frame, buffers: bytes });
-    doc._markSynced();
-    try {
-      await reply;
-    } catch (error) {
-      throw error instanceof ServerError ? new ServerError("PUSH-DOC", error.text, error.traceback) : error;
-    } finally {
-      this.pushEcho = null;
-    }
-    return unconfirmed.length + pending.length;
-  }
-
-  /**
-   * How to write a whole document for this server: in the form of its Bokeh release
-   * (protocol/document-format.ts: 3.7 inline, 3.8 gzipped inline with a `config`, 3.9+ binary
-   * buffers with a `config`), from the `bokehVersion` option or the version the server reports.
-   * Our embedded server in 3.7 mode reads buffers too, and says so on the upgrade
-   * (protocol/features.ts): arrays then go as buffers, without the base64.
-   */
-  private async documentFormat(connection: ClientConnection): Promise<{ format: DocumentContentOptions; version: string }> {
-    const given = this.options.bokehVersion;
-    if (given === undefined && connection.acceptsDocumentBuffers) return { format: { buffers: true, config: "omit" }, version: BOKEH_VERSION };
-    // A Bokeh 4 server says nothing of its release but its framing; 4.0's form is 3.9's.
-    const version = given ?? (connection.wireVersion === 4 ? "4.0" : await this.serverVersion(connection));
-    return { format: version === "" ? { buffers: false, config: "omit" } : { bokehVersion: version }, version };
-  }
-
-  /** The server's Bokeh version ("" if it cannot tell); asked on `connection` (during a resync the session is not open yet). */
-  private async serverVersion(connection: ClientConnection): Promise<string> {
-    try {
-      this.serverInfo ??= connection.request("SERVER-INFO-REQ", {}).then((reply) => reply.content as ServerInfo);
-      return String((await this.serverInfo).version_info?.bokeh ?? "");
-    } catch {
-      this.serverInfo = null;
-      return "";
-    }
-  }
-
-  // ---- the document --------------------------------------------------------------------
-
-  // Runs as the PULL-DOC-REPLY arrives, so the patches right behind it apply to it.
-  private adopt(reply: Message): void {
-    const json = docJson(reply);
-    if (this._document === null) {
-      const pulled = Document.fromJSON(json, reply.buffers);
-      this.attach(pulled);
-      pulled._markSynced();
-    } else {
-      // A second pull: the server's state wins, model instances that still exist are kept,
-      // and the differences reach listeners as changes from the server (not echoed).
-      reconcile(this._document, json, reply.buffers, this);
-    }
-  }
-
   /**
    * After a reconnection: a pulled document is pulled again (the server's state wins) and
    * the changes it had not confirmed are applied again; a pushed one is pushed again (it
    * holds every local change).
    */
   private async resync(connection: ClientConnection): Promise<ResyncInfo> {
-    const document = this._document;
-    if (document === null || this.origin === null) return { mode: "none", replayed: 0, rejected: 0, skipped: 0, replaced: [] };
-    if (this.origin === "push") {
-      const replayed = await this.sendDocument(connection, document);
+    const document = this.synced.document;
+    const origin = this.synced.origin;
+    if (document === null || origin === null) return { mode: "none", replayed: 0, rejected: 0, skipped: 0, replaced: [] };
+    if (origin === "push") {
+      const replayed = await this.synced.push(connection, document, await this.release.documentWriting(connection));
       return { mode: "push", replayed, rejected: 0, skipped: 0, replaced: [] };
     }
     let info: ResyncInfo | null = null;
-    await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => (info = this.repull(document, reply)) });
+    await connection.request("PULL-DOC-REQ", {}, { onReply: (reply) => (info = this.synced.repull(reply)) });
     return info as unknown as ResyncInfo;
   }
 
-  /**
-   * The resync of a pulled document, in one synchronous step as its PULL-DOC-REPLY arrives:
-   * the server's state is adopted, then the waiting changes are taken from the queue and
-   * applied again (they go back into it as new local changes), except those the server
-   * shows it had applied.
-   */
-  private repull(document: Document, reply: Message): ResyncInfo {
-    const { removed } = reconcile(document, docJson(reply), reply.buffers, this);
-    const { unconfirmed, pending } = this.queue.takeWaiting();
-    const skipped = appliedPrefix(document, unconfirmed, (event) => this.queue.streamEnd(event));
-    const again = [...unconfirmed.slice(skipped), ...pending];
-    const { rejected, reasons } = replay(document, again);
-    if (rejected.length > 0) {
-      const error = new ChangesRejectedError(rejected.length, [...new Set(reasons)].join("; "));
-      this.queue.report(error);
-      this.emit("patchRejected", error, rejected);
-    }
-    return { mode: "pull", replayed: again.length - rejected.length, rejected: rejected.length, skipped, replaced: replacements(removed, document) };
-  }
-
-  private attach(document: Document): void {
-    this._document = document;
-    const unsubscribe = document.onChange((event) => {
-      if (event.setter !== this) this.queue.add(event); // applied from the server: not echoed back
-    });
-    const unguard = document._addGuard((setter, count) => {
-      if (setter !== this) this.queue.admit(count);
-    });
-    const undetached = document.onDetachedChange((change) => this.detachedChange(document, change));
-    this.stopListening = () => {
-      unsubscribe();
-      unguard();
-      undetached();
-    };
-  }
-
-  private detachedChange(document: Document, change: DocumentChangedEvent): void {
-    if (!("model" in change)) return;
-    const model = change.model;
-    const replacement = replacements([model], document)[0]?.replacement ?? null;
+  /** A local change to a model no longer in the document: the `detachedChange` event, or a warning once per model. */
+  private detachedChange(info: DetachedChange): void {
     if (this.listenerCount("detachedChange") > 0) {
-      this.emit("detachedChange", { model, change, replacement });
-    } else if (!this.warnedDetached.has(model)) {
-      this.warnedDetached.add(model);
-      const instead = replacement !== null ? `; the document now holds ${replacement} in its place` : "";
-      console.warn(`bokeh-client: session ${this.id}: ${model} is no longer in the session's document, so its ${change.kind} is not sent${instead}`);
+      this.emit("detachedChange", info);
+    } else if (!this.warnedDetached.has(info.model)) {
+      this.warnedDetached.add(info.model);
+      const instead = info.replacement !== null ? `; the document now holds ${info.replacement} in its place` : "";
+      console.warn(`bokeh-client: session ${this.id}: ${info.model} is no longer in the session's document, so its ${info.change.kind} is not sent${instead}`);
     }
-  }
-
-  private detach(): void {
-    this.stopListening?.();
-    this.stopListening = null;
-    this._document = null;
-  }
-
-  private onMessage(message: Message): void {
-    if (message.header.msgtype !== "PATCH-DOC") {
-      this.report(new ProtocolError(`unexpected ${message.header.msgtype} message from the server`));
-      return;
-    }
-    if (message.skippedBuffers) return; // its arrays were not read: readsBuffers said it applies nothing
-    const document = this._document;
-    const patch = patchToApply(message.content, this.pushEcho, document !== null);
-    if (document === null || patch === null) return;
-    try {
-      applyPatch(document, patch, message.buffers, this, { bokehVersion: document.bokehVersion });
-    } catch (error) {
-      this.report(
-        error instanceof BokehError
-          ? error
-          : new BokehError("ERR_BOKEH_LISTENER", `a document listener threw while a server patch was applied: ${String(error)}`, { cause: error }),
-      );
-    }
-  }
-
-  /**
-   * Whether onMessage will read this message's buffers. Not when it applies nothing of
-   * it, as when every event is the echo of our push: a Bokeh server sends a pushed
-   * document's arrays straight back, and the connection then skips them on the socket.
-   */
-  private readsBuffers(header: Header, content: unknown): boolean {
-    if (header.msgtype !== "PATCH-DOC") return true; // reported as unexpected, not ours to skip
-    return patchToApply(content, this.pushEcho, this._document !== null) !== null;
   }
 
   // ---- errors --------------------------------------------------------------------------
 
   private setError(error: BokehError | null): void {
-    if (error === null) this.lastError = NO_ERROR;
-    else if (error instanceof ConnectionError) {
-      this.lastError = { connectionError: error, reason: error.reason, code: error.errorCode, detail: error.detail };
-    } else {
-      this.lastError = {
-        connectionError: new ConnectionClosedError(this.url, 1006, "", { cause: error }),
-        reason: error instanceof ProtocolError ? "PROTOCOL_ERROR" : "NETWORK_ERROR",
-        code: 0,
-        detail: error.message,
-      };
-    }
+    this.lastError = describeFailure(error, this.url);
   }
 
   private report(error: BokehError): void {
     if (this.listenerCount("error") > 0) this.emit("error", error);
     else console.warn(`bokeh-client: session ${this.id}: ${error.message}`);
   }
-}
-
-function docJson(reply: Message): DocJson {
-  const json = isPlainObject(reply.content) ? (reply.content.doc as DocJson | undefined) : undefined;
-  if (json === undefined) throw new ProtocolError("PULL-DOC-REPLY without a document");
-  return json;
-}
-
-/** For each model that left the document, the one of the same type and name that is in it now, if exactly one is. */
-function replacements(removed: readonly Model[], document: Document): ResyncInfo["replaced"] {
-  return removed.map((old) => {
-    const name = old.get("name");
-    const candidates = typeof name === "string" ? document.select({ name, type: old.type }) : [];
-    return { old, replacement: candidates.length === 1 ? (candidates[0] as Model) : null };
-  });
 }
