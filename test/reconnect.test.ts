@@ -133,10 +133,9 @@ describe("reconnect and resync", () => {
     const { proxy } = await setup();
     const session = track(await pullSession({ url: proxy.url, reconnect: fast, heartbeat: 100 }));
     const disconnected = new Promise<{ error: BokehError }>((r) => session.once("disconnected", r));
-    const started = Date.now();
     proxy.blackhole();
     const { error } = await disconnected;
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The heartbeat noticed it (not a request timeout, nor the TCP stack: nothing else would within the test's time).
     expect(error.message).toMatch(/no answer to a heartbeat ping within 100 ms/);
     proxy.blackhole(false);
     await new Promise((r) => session.once("resynced", r));

@@ -151,23 +151,15 @@ describe("kinds", () => {
     expect(plot.background_fill_alpha).toBe(0.5);
   });
 
-  test("typed arrays are checked by element type, in constant time", () => {
+  test("typed arrays are checked by element type (their speed: npm run bench)", () => {
     const selection = new Selection();
     selection.indices = new Int32Array(1_000_000);
     expect(() => selection.set("indices", new Float64Array(3))).toThrow(/expected Arrayable\(Int\), got Float64Array\(3\)/);
     expect(() => selection.set("indices", [0, 1.5])).toThrow(/item \[1\] is 1\.5, expected Int/);
-
-    const big = new Float64Array(1_000_000);
-    const list = Array.from({ length: 1_000_000 }, (_, i) => i);
+    expect(() => selection.set("indices", new Uint8Array(3))).not.toThrow(); // an integer element type fits Int
     const source = new ColumnDataSource();
-    let start = performance.now();
-    for (let i = 0; i < 100; i++) source.data = { x: big, y: big };
-    const typedTime = (performance.now() - start) / 100;
-    start = performance.now();
-    selection.indices = list; // a plain list is checked item by item
-    const listTime = performance.now() - start;
-    expect(typedTime).toBeLessThan(1); // milliseconds per assignment, independent of the length
-    expect(listTime).toBeLessThan(200);
+    source.data = { x: new Float64Array(1_000_000), y: new Float64Array(1_000_000) };
+    expect(source.length).toBe(1_000_000);
   });
 
   test("maps, sets, structs", () => {
