@@ -28,7 +28,10 @@ export const pull = command({
     const start = performance.now();
     let session;
     try {
-      session = await pullSession(sessionTarget(url as string, values.session));
+      session = await pullSession({
+        ...sessionTarget(url as string, values.session),
+        onProgress: ({ done, total }) => progress.update(done, total, `${formatBytes(done)} of ${formatBytes(total)}`),
+      });
     } catch (error) {
       progress.clear();
       throw error;

@@ -13,7 +13,7 @@ import { sessionTarget } from "./target.js";
 import { command, EXIT_OK, UsageError } from "./command.js";
 import { importDefault, resolveAppPath } from "./modules.js";
 import { Progress } from "./progress.js";
-import { formatMs } from "./stats.js";
+import { formatBytes, formatMs } from "./stats.js";
 import { waitForSignal } from "./signals.js";
 
 export const push = command({
@@ -35,7 +35,10 @@ open the printed URL before that, or use --keep.`,
     const start = performance.now();
     let session;
     try {
-      session = await pushSession(document, target);
+      session = await pushSession(document, {
+        ...target,
+        onProgress: ({ direction, done, total }) => direction === "out" && progress.update(done, total, `${formatBytes(done)} of ${formatBytes(total)}`),
+      });
     } catch (error) {
       progress.clear();
       throw error;

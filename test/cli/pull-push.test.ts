@@ -128,3 +128,22 @@ test("push --keep stays connected (so the server keeps the session) until Ctrl-C
     await own.close();
   }
 });
+
+test("a large pull reports its progress in bytes: a line at each tenth when piped", async () => {
+  const { BokehServer } = await import("../../src/server/index.js");
+  const { ColumnDataSource } = await import("../../src/index.js");
+  const big = await BokehServer.start({
+    port: 0,
+    log: () => {},
+    apps: { "/big": (doc) => doc.addRoot(new ColumnDataSource({ name: "source", data: { x: new Float64Array(1_000_000), y: new Float64Array(1_000_000) } })) },
+  });
+  try {
+    const { code, stderr } = await runCli(["pull", big.appUrl("/big"), "-o", join(dir, "big.json")]);
+    expect(code).toBe(0);
+    const lines = stderr.split("\n").filter((l) => / of /.test(l));
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(line).toMatch(/^pulling http:\/\/127\.0\.0\.1:\d+\/big: \d+\/\d+ [\d.]+ \w+ of 15\.3 MiB$/);
+  } finally {
+    await big.close();
+  }
+});
