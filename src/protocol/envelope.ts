@@ -25,7 +25,8 @@
  */
 import { TextPieces, parseContent } from "./content.js";
 import type { MessageReader } from "./codec.js";
-import { MessageTooLargeError, ProtocolError } from "./errors.js";
+import { ProtocolError } from "./errors.js";
+import { MessageSize } from "./message-size.js";
 import { WIRE_MESSAGE_TYPES, type Header, type Message, type MsgType } from "./message.js";
 import { DEFAULT_MAX_BUFFERS, DEFAULT_MAX_MESSAGE_SIZE, type ReceiverOptions } from "./receiver.js";
 import type { Frame, FrameText } from "./sender.js";
@@ -40,24 +41,20 @@ const HEADER_KEYS: ReadonlySet<string> = new Set(["msgid", "msgtype", "reqid"]);
 type State = "envelope" | "buffer_payload" | "failed";
 
 export class EnvelopeReceiver implements MessageReader {
-  private readonly maxMessageSize: number;
   private readonly maxBuffers: number;
-  private readonly sizeOption: string;
+  private readonly size: MessageSize;
 
   private state: State = "envelope";
-  private size = 0;
   private header: Header | null = null;
   private content: Record<string, unknown> = {};
   /** The buffer ids the envelope listed, in order; `received` of them have arrived. */
   private ids: readonly string[] = [];
   private received = 0;
   private buffers = new Map<string, Uint8Array>();
-  private skipped = false;
 
   constructor(options: ReceiverOptions = {}) {
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.maxBuffers = Math.min(options.maxBuffers ?? DEFAULT_MAX_BUFFERS, MAX_ENVELOPE_BUFFERS);
-    this.sizeOption = options.sizeOption ?? "maxMessageSize";
+    this.size = new MessageSize(options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, options.sizeOption ?? "maxMessageSize");
   }
 
   get inMessage(): boolean {
@@ -65,13 +62,13 @@ export class EnvelopeReceiver implements MessageReader {
   }
 
   awaitedPayload(length: number): { header: Header; content: unknown } | null {
-    if (this.state !== "buffer_payload" || this.header === null || this.size + length > this.maxMessageSize) return null;
+    if (this.state !== "buffer_payload" || this.header === null || !this.size.fits(length)) return null;
     return { header: this.header, content: this.content };
   }
 
   skipPayload(length: number): void {
-    this.count(length);
-    this.skipped = true;
+    this.count(length); // counted as if received
+    this.size.markSkipped();
   }
 
   consumeText(frame: string | Uint8Array): Message | null {
@@ -130,22 +127,24 @@ export class EnvelopeReceiver implements MessageReader {
       metadata: {},
       content: this.content,
       buffers: this.buffers,
-      ...(this.skipped ? { skippedBuffers: true as const } : {}),
+      ...(this.size.skipped ? { skippedBuffers: true as const } : {}),
     };
     this.state = "envelope";
-    this.size = 0;
+    this.size.reset();
     this.header = null;
     this.content = {};
     this.ids = [];
     this.received = 0;
     this.buffers = new Map();
-    this.skipped = false;
     return message;
   }
 
   private count(bytes: number): void {
-    this.size += bytes;
-    if (this.size > this.maxMessageSize) this.fail(new MessageTooLargeError(this.size, this.maxMessageSize, "a Bokeh message", this.sizeOption));
+    try {
+      this.size.add(bytes);
+    } catch (error) {
+      this.fail(error as Error);
+    }
   }
 
   private fail(error: Error): never {

@@ -15,7 +15,8 @@
  */
 import type { MessageReader } from "./codec.js";
 import { frameText, parseContent } from "./content.js";
-import { MessageTooLargeError, ProtocolError } from "./errors.js";
+import { ProtocolError } from "./errors.js";
+import { MessageSize } from "./message-size.js";
 import { describePeerValue } from "../util/describe.js";
 import { WIRE_MESSAGE_TYPES, type Header, type Message, type MsgType } from "./message.js";
 
@@ -34,12 +35,10 @@ export const DEFAULT_MAX_BUFFERS = 10_000;
 type State = "header" | "metadata" | "content" | "buffer_header" | "buffer_payload" | "failed";
 
 export class Receiver implements MessageReader {
-  private readonly maxMessageSize: number;
   private readonly maxBuffers: number;
-  private readonly sizeOption: string;
+  private readonly size: MessageSize;
 
   private state: State = "header";
-  private size = 0;
   private headerText = "";
   private metadataText = "";
   private header: Header | null = null;
@@ -49,12 +48,10 @@ export class Receiver implements MessageReader {
   /** Binary buffers received so far (inline blobs taken out of the content are not counted). */
   private received = 0;
   private bufferId = "";
-  private skipped = false;
 
   constructor(options: ReceiverOptions = {}) {
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.maxBuffers = options.maxBuffers ?? DEFAULT_MAX_BUFFERS;
-    this.sizeOption = options.sizeOption ?? "maxMessageSize";
+    this.size = new MessageSize(options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, options.sizeOption ?? "maxMessageSize");
   }
 
   /** True between the first frame of a message and its last. */
@@ -69,7 +66,7 @@ export class Receiver implements MessageReader {
    * be refused).
    */
   awaitedPayload(length: number): { header: Header; content: unknown } | null {
-    if (this.state !== "buffer_payload" || this.header === null || this.size + length > this.maxMessageSize) return null;
+    if (this.state !== "buffer_payload" || this.header === null || !this.size.fits(length)) return null;
     return { header: this.header, content: this.content };
   }
 
@@ -79,8 +76,8 @@ export class Receiver implements MessageReader {
    * the message is marked `skippedBuffers`, and whoever gets it drops it.
    */
   skipPayload(length: number): void {
-    this.count(length);
-    this.skipped = true;
+    this.count(length); // counted as if received
+    this.size.markSkipped();
   }
 
   /**
@@ -152,11 +149,10 @@ export class Receiver implements MessageReader {
       metadata: this.metadata,
       content: this.content,
       buffers: this.buffers,
-      ...(this.skipped ? { skippedBuffers: true as const } : {}),
+      ...(this.size.skipped ? { skippedBuffers: true as const } : {}),
     };
     this.state = "header";
-    this.skipped = false;
-    this.size = 0;
+    this.size.reset();
     this.headerText = "";
     this.metadataText = "";
     this.header = null;
@@ -168,8 +164,11 @@ export class Receiver implements MessageReader {
   }
 
   private count(bytes: number): void {
-    this.size += bytes;
-    if (this.size > this.maxMessageSize) this.fail(new MessageTooLargeError(this.size, this.maxMessageSize, "a Bokeh message", this.sizeOption));
+    try {
+      this.size.add(bytes);
+    } catch (error) {
+      this.fail(error as Error);
+    }
   }
 
   private attempt<T>(parse: () => T): T {
