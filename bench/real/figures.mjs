@@ -8,7 +8,7 @@ export const figures = {
   pull10: { who: bulk },
   pull10big: { who: ["ours"] }, // context: the same pull with maxMessageSize raised
   push2: { who: bulk },
-  edits: { who: ["python", "ours"] },
-  stream: { who: ["python", "ours"] },
+  edits: { who: ["python", "ours", "floorWs"] }, // floor: bare ws sending the same PATCH-DOCs
+  stream: { who: ["python", "ours", "floorWs"] },
   inflight: { who: ["ours"] },
 };

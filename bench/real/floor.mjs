@@ -7,6 +7,9 @@
 // For latency and sessions (ws only) the floor is the wall time of bare `ws` with the fix
 // of the 44 ms stall: an unsolicited pong after each frame of an incomplete reply (stall.mjs).
 //   node --expose-gc bench/real/floor.mjs <latency|sessions> <server url> ws <options JSON>
+// For edits and stream (ws only) the floor is the client CPU of bare `ws` sending the same
+// PATCH-DOCs, one per event-loop turn, and reading every OK (with the stall's fix).
+//   node --expose-gc bench/real/floor.mjs <edits|stream> <server url> ws <options JSON>
 import { openNet } from "./raw-net.mjs";
 import { openRaw, pushContent } from "./raw.mjs";
 
@@ -34,7 +37,48 @@ async function timed(app, args, repeat, request) {
   return { first: cpu[0], steady: median(cpu.slice(1)) };
 }
 
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Opens `app`, learns its first root's id, then times `send(session, id, i)` `count` times, one per turn, until every OK. */
+async function patches(app, count, send) {
+  const session = await openRaw(base, app, { onIncomplete });
+  const reply = await session.request("PULL-DOC-REQ");
+  const id = JSON.parse(reply.frames[2]).doc.roots[0].id;
+  globalThis.gc();
+  const c0 = process.cpuUsage();
+  const sent = new Set();
+  for (let i = 0; i < count; i++) {
+    sent.add(send(session, id, i));
+    await turn();
+  }
+  while (sent.size > 0) {
+    const message = await session.next();
+    if (message.header.msgtype !== "OK") throw new Error(`got ${message.header.msgtype}`);
+    sent.delete(message.header.reqid);
+  }
+  const cpu = cpuMs(c0);
+  await session.close();
+  return cpu;
+}
+
+const edit = (session, id, i) => session.send("PATCH-DOC", { events: [{ kind: "ModelChanged", model: { id }, attr: "value", new: i }] });
+
+function streamChunk(session, id, chunk) {
+  const x = new Float64Array(1000);
+  for (let i = 0; i < 1000; i++) x[i] = chunk * 1000 + i;
+  const column = (buffer) => ({ type: "ndarray", array: { type: "bytes", data: { id: buffer } }, shape: [1000], dtype: "float64", order: "little" });
+  const data = { type: "map", entries: [["x", column("x")], ["y", column("y")]] };
+  const bytes = Buffer.from(x.buffer);
+  return session.send("PATCH-DOC", { events: [{ kind: "ColumnsStreamed", model: { id }, attr: "data", data, rollover: null }] }, [["x", bytes], ["y", bytes]]);
+}
+
 const figures = {
+  async edits() {
+    return { first: await patches("/sliders", options.edits, edit), steady: await patches("/sliders", options.edits, edit) };
+  },
+  async stream() {
+    return { first: await patches("/stream", 1000, streamChunk), steady: await patches("/stream", 1000, streamChunk) };
+  },
   async latency() {
     const session = await openRaw(base, "/empty", { onIncomplete });
     await session.request("PULL-DOC-REQ");

@@ -52,8 +52,8 @@ export async function openRaw(base, app, { args = {}, onIncomplete, maxPayload =
   return {
     socket,
     sessionId,
-    /** Sends a message; resolves with the reply (messages before it, like a push's echo, are passed over). */
-    async request(msgtype, content = {}, buffers = []) {
+    /** Sends a message without waiting; returns its msgid. */
+    send(msgtype, content = {}, buffers = []) {
       const id = msgid();
       const header = { msgid: id, msgtype, ...(buffers.length ? { num_buffers: buffers.length } : {}) };
       socket.send(JSON.stringify(header));
@@ -63,6 +63,13 @@ export async function openRaw(base, app, { args = {}, onIncomplete, maxPayload =
         socket.send(JSON.stringify({ id: bufferId }));
         socket.send(bytes, { binary: true });
       }
+      return id;
+    },
+    /** The next complete message received. */
+    next,
+    /** Sends a message; resolves with the reply (messages before it, like a push's echo, are passed over). */
+    async request(msgtype, content = {}, buffers = []) {
+      const id = this.send(msgtype, content, buffers);
       for (;;) {
         const message = await next();
         if (message.header.reqid === id) return message;
