@@ -49,9 +49,6 @@ export function kindContext(version: CatalogVersion = baseVersion): KindContext 
   return context;
 }
 
-/** Ref checks of the base version. */
-export const KIND_CONTEXT: KindContext = kindContext();
-
 const infos = new Map<CatalogVersion, Map<string, ModelInfo | null>>();
 
 /** The info for a catalog type in one version (the base version when omitted); throws for types that version lacks. */

@@ -36,11 +36,3 @@ export function bokehAtLeast(version: unknown, major: number, minor: number): bo
   return ma > major || (ma === major && mi >= minor);
 }
 
-/**
- * How a Bokeh release expects the arrays of a whole document (PUSH-DOC, PULL-DOC-REPLY):
- * up to 3.7 inline as plain base64; from 3.8 as binary buffers (inline base64, where it
- * appears, is gzip-compressed).
- */
-export function documentArraysAsBuffers(version: unknown): boolean {
-  return bokehAtLeast(version, 3, 8);
-}

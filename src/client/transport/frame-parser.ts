@@ -25,7 +25,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { BokehError } from "../../util/errors.js";
-import { isValidCloseCode } from "../../protocol/close.js";
+import { CLOSE_INVALID_DATA, CLOSE_PROTOCOL_ERROR, isValidCloseCode } from "../../protocol/close.js";
 import { MessageTooLargeError } from "../../protocol/errors.js";
 
 /** A websocket frame that breaks RFC 6455, with the close code to answer it with (1002 or 1007). */
@@ -133,8 +133,8 @@ export class FrameParser {
     const second = this.head[1] as number;
     this.fin = (first & 0x80) !== 0;
     this.opcode = first & 0x0f;
-    if ((first & 0x70) !== 0) this.fail(1002, "a frame has reserved bits set (no extension was negotiated)");
-    if ((second & 0x80) !== 0) this.fail(1002, "the server sent a masked frame");
+    if ((first & 0x70) !== 0) this.fail(CLOSE_PROTOCOL_ERROR, "a frame has reserved bits set (no extension was negotiated)");
+    if ((second & 0x80) !== 0) this.fail(CLOSE_PROTOCOL_ERROR, "the server sent a masked frame");
     const code = second & 0x7f;
     this.headSize = code < 126 ? 2 : code === 126 ? 4 : 10;
     this.length = code;
@@ -145,7 +145,7 @@ export class FrameParser {
     if (this.headSize === 4) this.length = this.head.readUInt16BE(2);
     else if (this.headSize === 10) {
       const high = this.head.readUInt32BE(2);
-      if (high >= 0x200000) this.fail(1002, "a frame length is beyond 2^53 bytes");
+      if (high >= 0x200000) this.fail(CLOSE_PROTOCOL_ERROR, "a frame length is beyond 2^53 bytes");
       this.length = high * 2 ** 32 + this.head.readUInt32BE(6);
     }
     this.headRead = 0;
@@ -157,14 +157,14 @@ export class FrameParser {
   private checkFrame(): void {
     const { opcode, length } = this;
     if (opcode >= OP_CLOSE) {
-      if (opcode > OP_PONG) this.fail(1002, `reserved opcode ${opcode}`);
-      if (!this.fin) this.fail(1002, "a control frame is fragmented");
-      if (length > 125) this.fail(1002, `a control frame of ${length} bytes (at most 125)`);
+      if (opcode > OP_PONG) this.fail(CLOSE_PROTOCOL_ERROR, `reserved opcode ${opcode}`);
+      if (!this.fin) this.fail(CLOSE_PROTOCOL_ERROR, "a control frame is fragmented");
+      if (length > 125) this.fail(CLOSE_PROTOCOL_ERROR, `a control frame of ${length} bytes (at most 125)`);
       return;
     }
-    if (opcode > OP_BINARY) this.fail(1002, `reserved opcode ${opcode}`);
-    if (opcode === OP_CONTINUATION && this.fragmentOpcode < 0) this.fail(1002, "a continuation frame with no message to continue");
-    if (opcode !== OP_CONTINUATION && this.fragmentOpcode >= 0) this.fail(1002, "a new message began before the fragmented one ended");
+    if (opcode > OP_BINARY) this.fail(CLOSE_PROTOCOL_ERROR, `reserved opcode ${opcode}`);
+    if (opcode === OP_CONTINUATION && this.fragmentOpcode < 0) this.fail(CLOSE_PROTOCOL_ERROR, "a continuation frame with no message to continue");
+    if (opcode !== OP_CONTINUATION && this.fragmentOpcode >= 0) this.fail(CLOSE_PROTOCOL_ERROR, "a new message began before the fragmented one ended");
     if (this.fragmentBytes + length > this.maxMessageSize) {
       this.state = "failed";
       throw new MessageTooLargeError(this.fragmentBytes + length, this.maxMessageSize, "a websocket message", "maxMessageSize");
@@ -222,11 +222,11 @@ export class FrameParser {
 
   private onCloseFrame(payload: Buffer): void {
     if (payload.length === 0) return this.handler.onClose(null, "");
-    if (payload.length === 1) this.fail(1002, "a close frame with a 1-byte payload");
+    if (payload.length === 1) this.fail(CLOSE_PROTOCOL_ERROR, "a close frame with a 1-byte payload");
     const code = payload.readUInt16BE(0);
-    if (!isValidCloseCode(code)) this.fail(1002, `invalid close code ${code}`);
+    if (!isValidCloseCode(code)) this.fail(CLOSE_PROTOCOL_ERROR, `invalid close code ${code}`);
     const reason = payload.subarray(2);
-    if (!isUtf8(reason)) this.fail(1007, "a close reason that is not UTF-8");
+    if (!isUtf8(reason)) this.fail(CLOSE_INVALID_DATA, "a close reason that is not UTF-8");
     this.handler.onClose(code, reason.toString("utf8"));
   }
 
