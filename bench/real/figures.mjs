@@ -8,7 +8,9 @@ export const figures = {
   pull10: { who: bulk },
   pull10big: { who: ["ours"] }, // context: the same pull with maxMessageSize raised
   push2: { who: bulk },
-  edits: { who: ["python", "ours", "floorWs"] }, // floor: bare ws sending the same PATCH-DOCs
+  edits: { who: ["python", "ours", "floorWs"] }, // floor: bare ws sending one PATCH-DOC per change
+  editsEach: { who: ["ours"] }, // context: ours sending one PATCH-DOC per change too (no window)
   stream: { who: ["python", "ours", "floorWs"] },
+  streamEach: { who: ["ours"] },
   inflight: { who: ["ours"] },
 };

@@ -7,6 +7,15 @@
 const startCpu = process.cpuUsage();
 const { ClientSession, ColumnDataSource, Document, pullSession } = await import("../../dist/index.js");
 const importCpu = cpuMs({ user: 0, system: 0 }); // process start + import of bokeh-client
+// How many PATCH-DOCs this process sent (the window of PATCH-DOCs in flight sends changes that
+// wait for an OK together): counted on the connection's send, one increment per message.
+const { ClientConnection } = await import("../../dist/client/connection.js");
+let patchDocs = 0;
+const post = ClientConnection.prototype.post;
+ClientConnection.prototype.post = function (msgtype, ...rest) {
+  if (msgtype === "PATCH-DOC") patchDocs += 1;
+  return post.call(this, msgtype, ...rest);
+};
 
 function cpuMs(before) {
   const d = process.cpuUsage(before);
@@ -67,8 +76,8 @@ async function pullColumns(columns, repeat, sessionOptions) {
   return { ...firstAndSteady(cpu), wall: median(wall.slice(1)), growth, raw: columns * 8 * 1_000_000 };
 }
 
-async function edits(pass) {
-  const session = await pullSession({ url: `${base}/sliders` });
+async function edits(pass, sessionOptions = {}) {
+  const session = await pullSession({ url: `${base}/sliders`, ...sessionOptions });
   const sliders = Array.from({ length: 100 }, (_, i) => session.document.getModelByName(`s${i}`));
   settle();
   const c0 = process.cpuUsage();
@@ -82,8 +91,8 @@ async function edits(pass) {
   return cpu;
 }
 
-async function stream() {
-  const session = await pullSession({ url: `${base}/stream` });
+async function stream(sessionOptions = {}) {
+  const session = await pullSession({ url: `${base}/stream`, ...sessionOptions });
   const source = session.document.getModelByName("source");
   settle();
   const c0 = process.cpuUsage();
@@ -153,11 +162,26 @@ const workloads = {
   },
 
   async edits() {
-    return { first: await edits(0), steady: await edits(1) };
+    const first = await edits(0);
+    const before = patchDocs;
+    return { first, steady: await edits(1), messages: patchDocs - before };
+  },
+  // The same with one PATCH-DOC per change, as the floor sends them (no window).
+  async editsEach() {
+    const first = await edits(0, { maxPatchesInFlight: Infinity });
+    const before = patchDocs;
+    return { first, steady: await edits(1, { maxPatchesInFlight: Infinity }), messages: patchDocs - before };
   },
 
   async stream() {
-    return { first: await stream(), steady: await stream() };
+    const first = await stream();
+    const before = patchDocs;
+    return { first, steady: await stream(), messages: patchDocs - before };
+  },
+  async streamEach() {
+    const first = await stream({ maxPatchesInFlight: Infinity });
+    const before = patchDocs;
+    return { first, steady: await stream({ maxPatchesInFlight: Infinity }), messages: patchDocs - before };
   },
 
   // Heap held by `edits` single-change patches that the server has not confirmed: run.mjs

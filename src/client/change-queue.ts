@@ -9,10 +9,16 @@
  *                 may not have applied them (a resync decides, client/resync.ts)
  *   in flight     sent on the open connection, waiting for their OK, in batches
  *   pending       not sent yet: made in this tick, while disconnected or resyncing,
- *                 or while the network is behind (highWaterMark)
+ *                 while the network is behind (highWaterMark), or while the server is
+ *                 behind (`maxInFlight` PATCH-DOCs already wait for their OK)
  *
  * Changes made in one tick go out as one PATCH-DOC, split into several (in order) when
- * one would exceed `maxPatchSize`. The bound (`maxQueued`) counts the changes that wait
+ * one would exceed `maxPatchSize`. Changes made while the server is behind go out
+ * together, as one PATCH-DOC, as soon as one of the batches in flight is confirmed: a
+ * window, as in TCP, so that a producer faster than the server sends fewer, larger
+ * messages instead of piling up one message per change (docs/decisions.md, "A window of
+ * PATCH-DOCs in flight"). Requests and `flush()` send everything at once (`sendAll`),
+ * so that they stay behind the changes made before them. The bound (`maxQueued`) counts the changes that wait
  * to be sent (pending and unconfirmed) and is checked before a change is applied: a
  * change it refuses never happened (`QueueFullError` from `set()`, the model unchanged).
  */
@@ -31,6 +37,8 @@ export interface ChangeQueueLimits {
   maxPatchSize: number;
   /** Bytes waiting in the socket above which sending pauses. */
   highWaterMark: number;
+  /** Most PATCH-DOCs waiting for their OK before new changes wait to go out together. */
+  maxInFlight: number;
 }
 
 /** What the queue needs from its session. */
@@ -91,9 +99,18 @@ export class ChangeQueue {
     }
   }
 
-  /** Sends every pending change now, if there is a connection to send on and the socket is not behind. */
+  /**
+   * Sends every pending change as one batch, unless the server is behind (the window of
+   * batches in flight is full: the next OK sends them) or the socket is (it drains first).
+   */
   send(): void {
     this.sendScheduled = false;
+    if (this.inflight.size >= this.limits.maxInFlight) return;
+    this.sendAll();
+  }
+
+  /** Sends every pending change now, whatever is in flight, if there is a connection to send on and the socket is not behind. */
+  sendAll(): void {
     const connection = this.host.sendingConnection();
     const document = this.host.document();
     if (this.pending.length === 0 || connection === null || document === null) return;
@@ -185,6 +202,9 @@ export class ChangeQueue {
 
   private settle(batch: Batch, error: BokehError | null): void {
     if (!this.inflight.delete(batch)) return; // moved to unconfirmed when the connection was lost
+    // A place in the window: the changes that waited for it go out now (the write also
+    // carries the ACK of what was just read).
+    if (this.pending.length > 0 && this.host.sendingConnection() !== null) this.send();
     this.checkSettled();
     if (error === null) return;
     if (error instanceof ServerError || this.host.sendingConnection() !== null) {

@@ -37,6 +37,14 @@ export interface ClientSessionOptions extends ConnectionOptions, SigningOptions 
   /** Bytes waiting in the socket above which sending pauses and `drain()` waits. Default 16 MiB. */
   highWaterMark?: number;
   /**
+   * Most PATCH-DOCs waiting for the server's OK at once. While that many are unconfirmed
+   * (the server is behind), new changes wait and go out together, in order, as one
+   * PATCH-DOC when the next OK arrives. Requests (`forceRoundtrip()`, `pull()`...) and
+   * `flush()` still send every change made before them first. Default 4; `Infinity`
+   * sends each tick's changes at once, whatever is in flight.
+   */
+  maxPatchesInFlight?: number;
+  /**
    * Largest PATCH-DOC sent: bigger batches of changes are split into several
    * messages, in order. Default 16 MiB (Bokeh servers refuse messages over 20 MiB).
    */

@@ -93,11 +93,14 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     this.policy = reconnectPolicy(options.reconnect);
     this.highWaterMark = options.highWaterMark ?? 16 * 1024 * 1024;
     this.debug = debugLog("client").child(`session=${this.id}`);
+    const maxInFlight = options.maxPatchesInFlight ?? 4;
+    if (!(maxInFlight >= 1)) throw new RangeError(`maxPatchesInFlight must be at least 1 (or Infinity), got ${String(maxInFlight)}`);
     this.queue = new ChangeQueue(
       {
         maxQueued: options.maxQueuedChanges ?? 100_000,
         maxPatchSize: options.maxPatchSize ?? 16 * 1024 * 1024,
         highWaterMark: this.highWaterMark,
+        maxInFlight,
       },
       {
         sendingConnection: () => (this.state.name === "open" ? this.state.connection : null),
@@ -261,7 +264,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
       if (state.name !== "open") break;
       await state.connection.whenDrained(this.highWaterMark);
       if (this.state !== state) continue;
-      this.queue.send();
+      this.queue.sendAll();
       await this.queue.settled();
       if (this.state === state && this.queue.waiting === 0) break;
     }
@@ -465,7 +468,7 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
     await this.connect();
     const state = this.state;
     if (state.name !== "open") throw this.lastError.connectionError ?? new SessionStateError(`session ${this.id} is not connected`);
-    this.queue.send(); // requests go after the changes made before them
+    this.queue.sendAll(); // requests go after the changes made before them
     return state.connection;
   }
 

@@ -12,7 +12,14 @@ const server = await BokehServer.start({
     "/": (doc) => {
       const x = new Float64Array(rows).map((_, i) => i);
       doc.addRoot(new ColumnDataSource({ name: "source", data: { x, y: x.map((v) => v * 2) } }));
-      doc.addRoot(new Model("Div", { name: "div", text: "hello" }));
+      const div = new Model("Div", { name: "div", text: "hello" });
+      doc.addRoot(div);
+      if (options.recordText) {
+        // Every value the div's text takes on the server, in order, comma-separated.
+        const log = new Model("Div", { name: "log", text: "" });
+        doc.addRoot(log);
+        div.onChange("text", (_attr, _old, value) => log.set("text", log.get("text") === "" ? String(value) : `${log.get("text")},${value}`));
+      }
     },
   },
 });

@@ -13,7 +13,8 @@ export interface ChildServer {
 
 const started = new Set<ChildProcess>();
 
-export async function startChildServer(options: { rows?: number; port?: number } = {}): Promise<ChildServer> {
+/** `recordText`: a "log" Div whose text lists every value "div"'s text took on the server, in order. */
+export async function startChildServer(options: { rows?: number; port?: number; recordText?: boolean } = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, [SCRIPT], {
     env: { ...process.env, BOKEH_TEST_SERVER: JSON.stringify(options) },
     stdio: ["ignore", "pipe", "inherit"],

@@ -14,6 +14,9 @@ export class FaultProxy {
   /** Resets armed by `resetOn`: a connection is reset when a chunk in that direction contains the marker. */
   private armed: { marker: Buffer; direction: "up" | "down"; left: number; done: () => void }[] = [];
   private readonly clientBytesWaiters: (() => void)[] = [];
+  /** Messages clients sent, by msgtype (read from the header frames that passed). */
+  private readonly sentTypes = new Map<string, number>();
+  private sentWaiters: { msgtype: string; count: number; resolve: () => void }[] = [];
 
   private constructor(server: Server, private readonly target: URL) {
     this.server = server;
@@ -83,6 +86,25 @@ export class FaultProxy {
     return new Promise<void>((resolve) => this.clientBytesWaiters.push(resolve));
   }
 
+  /** How many messages of `msgtype` clients sent through the proxy so far. */
+  sent(msgtype: string): number {
+    return this.sentTypes.get(msgtype) ?? 0;
+  }
+
+  /** Resolves once clients have sent `count` messages of `msgtype` through the proxy. */
+  whenSent(msgtype: string, count: number): Promise<void> {
+    if (this.sent(msgtype) >= count) return Promise.resolve();
+    return new Promise<void>((resolve) => this.sentWaiters.push({ msgtype, count, resolve }));
+  }
+
+  private countSent(payloads: readonly Buffer[]): void {
+    for (const payload of payloads) {
+      const match = /^\{[^{}]*"msgtype": ?"([A-Z-]+)"/.exec(payload.toString("latin1", 0, 200));
+      if (match) this.sentTypes.set(match[1]!, this.sent(match[1]!) + 1);
+    }
+    this.sentWaiters = this.sentWaiters.filter((w) => (this.sent(w.msgtype) >= w.count ? (w.resolve(), false) : true));
+  }
+
   /** Stops reading from clients (TCP backpressure builds up on the client side), or resumes. */
   stall(on = true): void {
     this.stalled = on;
@@ -130,7 +152,9 @@ export class FaultProxy {
     client.on("data", (chunk: Buffer) => {
       for (const resolve of this.clientBytesWaiters.splice(0)) resolve();
       // Client frames are masked: markers are looked for in their unmasked payloads.
-      if (this.resetIfArmed(chunk, "up", pair, scanner.push(chunk))) return;
+      const payloads = scanner.push(chunk);
+      this.countSent(payloads);
+      if (this.resetIfArmed(chunk, "up", pair, Buffer.concat(payloads))) return;
       if (!this.blackholed) upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
@@ -143,17 +167,17 @@ export class FaultProxy {
 
 /**
  * What a client sends after its upgrade request, as the payloads of its masked frames:
- * `push` returns the unmasked payloads of the frames the chunk completes, joined.
+ * `push` returns the unmasked payloads of the frames the chunk completes.
  */
 class ClientFrames {
   private pending = Buffer.alloc(0);
   private upgraded = false;
 
-  push(chunk: Buffer): Buffer {
+  push(chunk: Buffer): Buffer[] {
     this.pending = Buffer.concat([this.pending, chunk]);
     if (!this.upgraded) {
       const end = this.pending.indexOf("\r\n\r\n");
-      if (end < 0) return Buffer.alloc(0);
+      if (end < 0) return [];
       this.upgraded = true;
       this.pending = this.pending.subarray(end + 4);
     }
@@ -163,7 +187,7 @@ class ClientFrames {
       if (frame === null) break;
       payloads.push(frame);
     }
-    return Buffer.concat(payloads);
+    return payloads;
   }
 
   private next(): Buffer | null {
