@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { MessageTooLargeError } from "../../src/protocol/errors.js";
-import { FrameError, FrameParser, SKIPPABLE, type FrameHandler } from "../../src/client/transport/frame-parser.js";
+import { FrameError, FrameParser, IN_PLACE, SKIPPABLE, type FrameHandler } from "../../src/client/transport/frame-parser.js";
 
 /** One server frame: `first` is FIN | RSV | opcode; unmasked unless `mask` is given. */
 function frame(first: number, payload: Buffer | string, mask?: Buffer): Buffer {
@@ -63,16 +63,26 @@ function recorder(skip: (length: number) => boolean = () => false): FrameHandler
   };
 }
 
-/** Feeds `stream` in reads of the given sizes (cycled) through one reused read buffer, as the socket reader does. */
-function feed(stream: Buffer, cuts: number[], handler: FrameHandler, max = 1 << 30): FrameParser {
+/**
+ * Feeds `stream` in reads of the given sizes (cycled), as the socket reader does: into the
+ * payload being read when the parser offers it (`inPlace`), else through one reused read buffer.
+ */
+function feed(stream: Buffer, cuts: number[], handler: FrameHandler, max = 1 << 30, inPlace = true): FrameParser {
   const parser = new FrameParser(handler, max);
   const readBuffer = Buffer.alloc(64 * 1024);
   let at = 0;
   for (let i = 0; at < stream.length; i++) {
-    const n = Math.max(1, Math.min(cuts[i % cuts.length]!, readBuffer.length, stream.length - at));
-    stream.copy(readBuffer, 0, at, at + n);
-    parser.push(readBuffer, 0, n);
-    readBuffer.fill(0xee, 0, n); // the next read overwrites it: nothing may be kept from it
+    const target = inPlace ? parser.inPlaceTarget() : null;
+    const room = target === null ? readBuffer.length : target.length;
+    const n = Math.max(1, Math.min(cuts[i % cuts.length]!, room, stream.length - at));
+    if (target !== null) {
+      stream.copy(target, 0, at, at + n);
+      parser.filledInPlace(target, n);
+    } else {
+      stream.copy(readBuffer, 0, at, at + n);
+      parser.push(readBuffer, 0, n);
+      readBuffer.fill(0xee, 0, n); // the next read overwrites it: nothing may be kept from it
+    }
     at += n;
   }
   return parser;
@@ -117,13 +127,27 @@ const EXPECTED: Event[] = [
 describe("FrameParser: messages", () => {
   test("whatever the reads, the same messages come out in order, fragments joined, controls in between", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), (cuts) => {
+      fc.property(fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), fc.boolean(), (cuts, inPlace) => {
         const handler = recorder();
-        feed(STREAM, cuts, handler);
+        feed(STREAM, cuts, handler, 1 << 30, inPlace);
         expect(handler.events).toEqual(EXPECTED);
       }),
       { numRuns: 200 },
     );
+  });
+
+  test("large payloads are offered for reading in place, only while IN_PLACE bytes or more of them are to come", () => {
+    const parser = new FrameParser(recorder(), 1 << 30);
+    const payload = bytes(IN_PLACE + 10, 5);
+    const stream = frame(FIN | BINARY, payload);
+    parser.push(stream, 0, 10); // the header and the first bytes
+    const target = parser.inPlaceTarget()!;
+    expect(target.length).toBe(payload.length - (10 - (stream.length - payload.length)));
+    stream.copy(target, 0, 10, 30);
+    parser.filledInPlace(target, 20);
+    expect(parser.inPlaceTarget()).toBeNull(); // fewer than IN_PLACE bytes to come: the shared buffer takes them with what follows
+    expect(new FrameParser(recorder(), 1 << 30).inPlaceTarget()).toBeNull(); // between frames
+    expect(() => parser.filledInPlace(Buffer.alloc(100), 5)).toThrow(/no payload was expected/);
   });
 
   test("every length encoding: 0, 125, 126, 65535, 65536 bytes", () => {

@@ -422,13 +422,14 @@ describe("SocketReader", () => {
     const sink = new Sink();
     reader.attachSocket(sink as unknown as Socket);
     const stream = Buffer.concat([RESPONSE, Buffer.from([0x81, 2]), Buffer.from("hi"), Buffer.from([0x81, 3, 0x61])]);
-    stream.copy(reader.buffer);
-    reader.onRead(stream.length, reader.buffer);
+    const buffer = reader.nextBuffer();
+    stream.copy(buffer);
+    reader.onRead(stream.length, buffer);
     expect(Buffer.concat(sink.chunks).equals(RESPONSE)).toBe(true);
     const parser = new FrameParser({ onText: (p) => texts.push(p.toString()), onBinary() {}, onPing() {}, onPong() {}, onClose() {}, skipBinary: () => false }, 1 << 20);
     reader.attachParser(parser);
-    Buffer.from("bc").copy(reader.buffer);
-    reader.onRead(2, reader.buffer);
+    Buffer.from("bc").copy(reader.nextBuffer());
+    reader.onRead(2, reader.nextBuffer());
     expect(texts).toEqual(["hi", "abc"]);
     expect(ends).toEqual([false, true]); // the early bytes ended inside a frame, the next read at a boundary
   });
@@ -442,11 +443,11 @@ describe("SocketReader", () => {
     outer.attachSocket(outerSink as unknown as Socket);
     inner.attachSocket(innerSink as unknown as Socket);
     outerSink.onPush = () => {
-      RESPONSE.copy(inner.buffer);
-      inner.onRead(RESPONSE.length, inner.buffer);
+      RESPONSE.copy(inner.nextBuffer());
+      inner.onRead(RESPONSE.length, inner.nextBuffer());
     };
-    RESPONSE.copy(outer.buffer);
-    expect(outer.onRead(RESPONSE.length, outer.buffer)).toBe(false);
+    RESPONSE.copy(outer.nextBuffer());
+    expect(outer.onRead(RESPONSE.length, outer.nextBuffer())).toBe(false);
     expect(outerSink.destroyed?.message).toMatch(/read happened inside another/);
     expect(Buffer.concat(innerSink.chunks).equals(RESPONSE)).toBe(true);
   });

@@ -12,7 +12,9 @@
  * everything kept is copied out before `push` returns. A payload is copied once,
  * into a buffer of exactly its size that is allocated when its header arrives: a
  * large binary frame costs one allocation and one copy, however many reads it
- * takes. Fragments of one message are joined when the last one arrives.
+ * takes. Better still, while at least IN_PLACE bytes of a payload are to come, the
+ * socket may read them straight into it (`inPlaceTarget`, then `filledInPlace`):
+ * no copy at all. Fragments of one message are joined when the last one arrives.
  *
  * Every violation throws a FrameError carrying the close code to send: 1002 for a
  * broken rule (a masked server frame, reserved bits or opcodes, a fragmented or
@@ -61,6 +63,8 @@ export interface FrameHandler {
 
 /** Payloads at least this long may be skipped, and report progress. */
 export const SKIPPABLE = 64 * 1024;
+/** While at least this many bytes of a payload are to come, the socket reads them in place. */
+export const IN_PLACE = 64 * 1024;
 
 const OP_CONTINUATION = 0x0;
 const OP_TEXT = 0x1;
@@ -179,13 +183,34 @@ export class FrameParser {
     else this.state = "payload";
   }
 
+  /**
+   * Where the socket may read next without a copy: the rest of the payload being read,
+   * while at least IN_PLACE bytes of it are to come (so the read cannot run past it);
+   * else null (the shared read buffer, whose bytes go through `push`).
+   */
+  inPlaceTarget(): Buffer | null {
+    if (this.state !== "payload" || this.skipping || this.length - this.filled < IN_PLACE) return null;
+    return this.payload.subarray(this.filled);
+  }
+
+  /** A read landed in `target`, the buffer `inPlaceTarget()` gave: `n` more bytes of the payload. */
+  filledInPlace(target: Uint8Array, n: number): void {
+    const expected = this.state === "payload" && !this.skipping && target.buffer === this.payload.buffer && target.byteOffset === this.payload.byteOffset + this.filled;
+    if (!expected || n > this.length - this.filled) throw new Error("bokeh-client: a socket read landed where no payload was expected");
+    this.advance(n);
+  }
+
   private readPayload(bytes: Buffer, at: number, end: number): number {
     const n = Math.min(end - at, this.length - this.filled);
     if (!this.skipping) bytes.copy(this.payload, this.filled, at, at + n);
+    this.advance(n);
+    return at + n;
+  }
+
+  private advance(n: number): void {
     this.filled += n;
     if (this.length >= SKIPPABLE && !this.skipping) this.handler.onPayloadProgress?.(this.filled, this.length);
     if (this.filled === this.length) this.endFrame();
-    return at + n;
   }
 
   private endFrame(): void {

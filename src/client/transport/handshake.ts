@@ -62,7 +62,7 @@ export function handshake(url: string, reader: SocketReader, options: HandshakeO
     }
     const secure = target.protocol === "wss:";
     const key = randomBytes(16).toString("base64");
-    const onread = { buffer: reader.buffer, callback: reader.onRead };
+    const onread = { buffer: reader.nextBuffer, callback: reader.onRead };
     const host = target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname;
     const createConnection = (): net.Socket => {
       const socket = secure

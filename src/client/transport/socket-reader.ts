@@ -12,7 +12,13 @@
  *   is not a 101, everything goes to the HTTP client (the error page);
  * - after a 101, the bytes go to the FrameParser, which copies out what it keeps;
  *   until the transport has checked the response and attached the parser, they are
- *   kept aside (a server often sends its first frame with the 101).
+ *   kept aside (a server often sends its first frame with the 101);
+ * - while the parser is in the middle of a large payload, Node reads straight into
+ *   the rest of that payload instead (`onread` asks for its buffer before each read):
+ *   an 8 MB array arrives in a few large reads, with no copy.
+ *
+ * A read that fails (the socket ends) is told apart by Node, not here; a read into
+ * a payload that the parser did not expect throws, and ends the connection.
  */
 import type { Socket } from "node:net";
 import type { FrameParser } from "./frame-parser.js";
@@ -33,8 +39,6 @@ const shared = { buffer: Buffer.allocUnsafe(READ_SIZE), reads: 0 };
 type Phase = "response" | "frames" | "other" | "done";
 
 export class SocketReader {
-  /** Node reads into this. */
-  readonly buffer = shared.buffer;
   private socket: Socket | null = null;
   private phase: Phase = "response";
   private statusLine = "";
@@ -62,20 +66,29 @@ export class SocketReader {
     this.parser = parser;
     const early = this.early;
     this.early = [];
-    for (const bytes of early) if (!this.parse(bytes, 0, bytes.length)) return;
+    for (const bytes of early) if (!this.parse(() => parser.push(bytes))) return;
     if (early.length > 0) this.onReadEnd(parser.betweenFrames);
   }
 
-  /** Node's `onread` callback: `nread` new bytes in `buf` (this.buffer). */
+  /** Node's `onread` buffer: asked before each read for where to put it. */
+  readonly nextBuffer = (): Buffer => (this.phase === "frames" ? this.parser?.inPlaceTarget() : null) ?? shared.buffer;
+
+  /** Node's `onread` callback: `nread` new bytes in `buf` (the shared buffer, or a payload read in place). */
   readonly onRead = (nread: number, buf: Buffer): boolean => {
     this.read = ++shared.reads;
+    if (buf.buffer !== shared.buffer.buffer) {
+      const parser = this.parser as FrameParser;
+      if (this.parse(() => parser.filledInPlace(buf, nread))) this.onReadEnd(parser.betweenFrames);
+      return true;
+    }
     let at = 0;
     if (this.phase === "response") at = this.readResponse(buf, nread);
     if (this.phase === "other") {
       if (at < nread) this.socket?.push(Buffer.from(buf.subarray(at, nread)));
     } else if (this.phase === "frames" && at < nread) {
-      if (this.parser === null) this.early.push(Buffer.from(buf.subarray(at, nread)));
-      else if (this.parse(buf, at, nread)) this.onReadEnd(this.parser.betweenFrames);
+      const parser = this.parser;
+      if (parser === null) this.early.push(Buffer.from(buf.subarray(at, nread)));
+      else if (this.parse(() => parser.push(buf, at, nread))) this.onReadEnd(parser.betweenFrames);
     }
     if (shared.reads !== this.read) return this.overwritten();
     return true;
@@ -97,9 +110,10 @@ export class SocketReader {
     return at;
   }
 
-  private parse(bytes: Buffer, start: number, end: number): boolean {
+  /** Runs one step of the parser; false if it refused the stream. */
+  private parse(step: () => void): boolean {
     try {
-      (this.parser as FrameParser).push(bytes, start, end);
+      step();
       return true;
     } catch (error) {
       this.phase = "done"; // nothing more is parsed
