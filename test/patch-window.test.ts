@@ -5,7 +5,7 @@
  * made busy with SIGSTOP; a TCP proxy in front of it counts the messages the client sends.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { ClientSession, pullSession, type Model } from "../src/index.js";
+import { ClientSession, pullSession, type ColumnDataSource, type Model } from "../src/index.js";
 import { killChildServers, startChildServer, type ChildServer } from "./helpers/child.js";
 import { FaultProxy } from "./helpers/proxy.js";
 
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function setup(options: { maxPatchesInFlight?: number } = {}): Promise<{ child: ChildServer; proxy: FaultProxy; session: ClientSession; div: Model }> {
+async function setup(options: { maxPatchesInFlight?: number; highWaterMark?: number } = {}): Promise<{ child: ChildServer; proxy: FaultProxy; session: ClientSession; div: Model }> {
   const child = await startChildServer({ recordText: true });
   const proxy = await FaultProxy.start(child.url);
   cleanup.push(() => proxy.close());
@@ -103,6 +103,32 @@ describe("the window of PATCH-DOCs in flight", () => {
     await session.flush();
     expect(proxy.sent("PATCH-DOC")).toBe(50);
     expect(await serverLog(child.url, session.id)).toEqual(values);
+  });
+
+  test("drain() waits while the changes waiting for the window are over highWaterMark, and not for a few small ones", async () => {
+    const { child, proxy, session, div } = await setup({ highWaterMark: 64 * 1024 });
+    for (const value of values) {
+      div.set("text", value);
+      await turn();
+    }
+    await proxy.whenSent("PATCH-DOC", 4);
+    await session.drain(); // 46 small changes wait: far below highWaterMark
+    expect(session.pendingChanges).toBe(46);
+
+    const source = session.document!.getModelByName("source") as ColumnDataSource;
+    for (let i = 0; i < 10; i++) {
+      source.stream({ x: new Float64Array(2_000).fill(i), y: new Float64Array(2_000) }); // 32 KB each
+      await turn();
+    }
+    // 320 KB of rows wait for the window: drain() resolves only once the server's OKs sent them.
+    expect(session.pendingChanges).toBe(56);
+    const drained = session.drain().then(() => session.pendingChanges);
+    child.process.kill("SIGCONT");
+    expect(await drained).toBe(0); // resolved once an OK had sent them (the window was full until then)
+    await session.flush();
+    const other = await pullSession({ url: child.url, sessionId: session.id });
+    cleanup.push(() => other.close());
+    expect((other.document!.getModelByName("source") as ColumnDataSource).length).toBe(10 + 10 * 2_000);
   });
 
   test("a window below 1 is refused when the session is made", () => {

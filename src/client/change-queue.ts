@@ -60,6 +60,10 @@ export class ChangeQueue {
   /** In send order (a Set keeps insertion order; a batch leaves it in O(1)). */
   private inflight = new Set<Batch>();
   private pending: DocumentChangedEvent[] = [];
+  /** Roughly the bytes the pending changes will take on the wire (approximateBytes). */
+  private _pendingBytes = 0;
+  /** Callers of `whenSent()` waiting for the pending changes to go out. */
+  private sentWaiters: { limit: number; resolve: () => void }[] = [];
   /** Failures to report through the next flush(), each once. */
   private failures: BokehError[] = [];
   private sendScheduled = false;
@@ -79,6 +83,25 @@ export class ChangeQueue {
     return this.pending.length + this.unconfirmed.length;
   }
 
+  /** Roughly the bytes the pending changes will take on the wire: their arrays and strings. */
+  get pendingBytes(): number {
+    return this._pendingBytes;
+  }
+
+  /**
+   * Resolves once the pending changes take at most `limit` bytes (they went out, or were
+   * taken for a resync), or the connection was lost: `drain()`'s share of the session.
+   */
+  whenSent(limit: number): Promise<void> {
+    if (this._pendingBytes <= limit) return Promise.resolve();
+    return new Promise<void>((resolve) => this.sentWaiters.push({ limit, resolve }));
+  }
+
+  private pendingTaken(): void {
+    this._pendingBytes = 0;
+    for (const waiter of this.sentWaiters.splice(0)) waiter.resolve();
+  }
+
   /** Whether any change is held at all (waiting or in flight). */
   get empty(): boolean {
     return this.waiting === 0 && this.inflight.size === 0;
@@ -93,6 +116,7 @@ export class ChangeQueue {
   add(event: DocumentChangedEvent): void {
     if (event.kind === "ColumnsStreamed") this.streamEnds.set(event, streamedLength(event.model.get(event.attr), event.data));
     this.pending.push(event);
+    this._pendingBytes += approximateBytes(event);
     if (!this.sendScheduled) {
       this.sendScheduled = true;
       setImmediate(() => this.send());
@@ -125,7 +149,9 @@ export class ChangeQueue {
       }
       return;
     }
-    this.sendBatch(connection, document, this.pending.splice(0));
+    const events = this.pending.splice(0);
+    this.pendingTaken();
+    this.sendBatch(connection, document, events);
   }
 
   /** Resolves once no batch is in flight (each confirmed, rejected, or moved to unconfirmed). */
@@ -147,6 +173,7 @@ export class ChangeQueue {
     for (const batch of this.inflight) this.unconfirmed.push(...batch.events);
     this.inflight = new Set();
     this.checkSettled();
+    for (const waiter of this.sentWaiters.splice(0)) waiter.resolve(); // nothing goes out until a resync
   }
 
   /**
@@ -158,6 +185,7 @@ export class ChangeQueue {
     const taken = { unconfirmed: this.unconfirmed, pending: this.pending };
     this.unconfirmed = [];
     this.pending = [];
+    this.pendingTaken();
     return taken;
   }
 
@@ -221,4 +249,35 @@ export class ChangeQueue {
 function streamedLength(data: unknown, rows: ColumnData): number {
   const first = Object.keys(rows)[0];
   return first === undefined || typeof data !== "object" || data === null ? 0 : columnLength(ownColumn(data as ColumnData, first));
+}
+
+/**
+ * Roughly the bytes a change takes on the wire, for backpressure (`drain()`): the sizes of the
+ * arrays and strings it carries, a few levels deep; an array of values counts as its length
+ * times the size of its first. An estimate, cheap whatever the arrays' lengths.
+ */
+export function approximateBytes(event: DocumentChangedEvent): number {
+  switch (event.kind) {
+    case "ColumnsStreamed":
+    case "ColumnDataChanged":
+      return 64 + valueBytes(event.data, 2);
+    case "ColumnsPatched":
+      return 64 + valueBytes(event.patches, 3);
+    case "ModelChanged":
+      return 64 + valueBytes(event.new, 2);
+    case "MessageSent":
+      return 64 + valueBytes(event.msg_data, 2);
+    default:
+      return 64;
+  }
+}
+
+function valueBytes(value: unknown, depth: number): number {
+  if (typeof value === "string") return value.length;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (typeof value !== "object" || value === null || depth === 0) return 8;
+  if (Array.isArray(value)) return value.length === 0 ? 2 : value.length * valueBytes(value[0], depth - 1);
+  let total = 0;
+  for (const item of Object.values(value)) total += valueBytes(item, depth - 1);
+  return total;
 }

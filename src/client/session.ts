@@ -275,11 +275,18 @@ export class ClientSession extends Emitter<ClientSessionEvents> {
   }
 
   /**
-   * Resolves when the bytes waiting in the socket are below `highWaterMark`.
+   * Resolves when the changes waiting to be sent (while the server or the network is
+   * behind) and the bytes waiting in the socket are each below `highWaterMark`.
    * A producer that streams fast should await it between chunks, so memory stays bounded.
    */
   async drain(): Promise<void> {
-    if (this.state.name === "open") await this.state.connection.whenDrained(this.highWaterMark);
+    for (;;) {
+      const state = this.state;
+      if (state.name !== "open") return;
+      await this.queue.whenSent(this.highWaterMark);
+      await state.connection.whenDrained(this.highWaterMark);
+      if (this.queue.pendingBytes <= this.highWaterMark || this.state !== state) return;
+    }
   }
 
   /** Opens the session in a browser; adds `obj` as a root first if it is not one. */
