@@ -47,6 +47,28 @@ export function clientChecks(base) {
         },
       },
       {
+        name: "2,000 slider values, one per turn, faster than the server: its Python callback sees each, in order",
+        async run() {
+          const slider = a.document.getModelByName("amplitude");
+          const seen = a.document.getModelByName("seen");
+          const [count0, hash0] = seen.get("text").split(":").map(Number);
+          let count = count0;
+          let hash = hash0;
+          let mostWaiting = 0;
+          for (let value = 1; value <= 2000; value++) {
+            slider.set("value", value % 10);
+            count += 1;
+            hash = (hash * 31 + (value % 10)) % 1_000_000_007;
+            mostWaiting = Math.max(mostWaiting, a.pendingChanges);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          await a.flush();
+          await a.forceRoundtrip();
+          assert.equal(seen.get("text"), `${count}:${hash}`, "the values the callback saw (count:hash)");
+          return `count:hash ${seen.get("text")} as sent; up to ${mostWaiting} changes waited for the window (maxPatchesInFlight) at once`;
+        },
+      },
+      {
         name: "pushSession of a figure with Float64Array/Int32Array columns to /empty",
         async run() {
           source = new ColumnDataSource({ data: { x: new Float64Array([1, 2, 3]), y: new Int32Array([4, 5, 6]) } });

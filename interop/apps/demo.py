@@ -11,8 +11,12 @@ p = figure(title="Demo", name="plot", width=500, height=250)
 p.line("x", "y", source=source)
 slider = Slider(start=0, end=10, value=1, step=0.5, title="Amplitude", name="amplitude")
 div = Div(text="hello", name="div")
+# Every value the callback saw, as "count:hash" (an order-sensitive hash, mod 1e9+7).
+seen = Div(text="0:0", name="seen")
 def on_slider(attr, old, new):
     div.text = f"slider={new}"
+    count, h = (int(part) for part in seen.text.split(":"))
+    seen.text = f"{count + 1}:{(h * 31 + int(new)) % 1000000007}"
 slider.on_change("value", on_slider)
-curdoc().add_root(column(slider, p, div, name="layout"))
+curdoc().add_root(column(slider, p, div, seen, name="layout"))
 curdoc().title = "Demo app"
