@@ -148,7 +148,8 @@ export class Document {
 
   /** Adds a root model (nothing if it is one already). A model belongs to one document at a time: a DocumentError otherwise. */
   addRoot(model: Model, setter?: Setter): void {
-    if (this._roots.includes(model)) return;
+    // Only a model of this document can be one of its roots (the check is O(1) for a new one).
+    if (model.document === this && this._roots.includes(model)) return;
     this._checkAttachable(model);
     this._admit(setter);
     this._roots.push(model);
@@ -316,9 +317,11 @@ export class Document {
    * (as in Bokeh: an app callback that fails makes the server answer ERROR).
    */
   _emit(init: EventInit, setter: Setter): void {
+    const listeners = this._listeners;
+    if (listeners.size === 0 && init.kind !== "MessageSent") return; // nobody to tell (a document being built)
     const event = { ...init, document: this, setter } as DocumentChangedEvent;
     let failure: { error: unknown } | null = null;
-    for (const listener of [...this._listeners]) {
+    for (const listener of [...listeners]) {
       try {
         listener(event);
       } catch (error) {

@@ -107,6 +107,20 @@ describe("Document", () => {
     void untyped?.end;
   });
 
+  test("addRoot: a root added again stays one root, one event; a child of the document can become a root too", () => {
+    const child = new Model("Div", { text: "child" });
+    const root = new Model("Column", { children: [child] });
+    const doc = new Document({ roots: [root] });
+    const seen = events(doc);
+    doc.addRoot(root);
+    expect(doc.roots).toEqual([root]);
+    expect(seen).toHaveLength(0);
+    doc.addRoot(child);
+    doc.addRoot(child);
+    expect(doc.roots).toEqual([root, child]);
+    expect(seen.map((e) => e.kind)).toEqual(["RootAdded"]);
+  });
+
   test("a model cannot be in two documents", () => {
     const m = new Model("Div");
     new Document({ roots: [m] });
