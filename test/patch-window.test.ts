@@ -41,13 +41,18 @@ async function serverLog(url: string, id: string): Promise<string[]> {
 
 const values = Array.from({ length: 50 }, (_, i) => `v${i + 1}`);
 
+/** Sets the div's text to each of `values`, one per turn of the event loop. */
+async function editOnePerTurn(div: Model): Promise<void> {
+  for (const value of values) {
+    div.set("text", value);
+    await turn();
+  }
+}
+
 describe("the window of PATCH-DOCs in flight", () => {
   test("while the server is behind, changes made one per turn wait, then go out as one PATCH-DOC; the server applies each, in order", async () => {
     const { child, proxy, session, div } = await setup();
-    for (const value of values) {
-      div.set("text", value);
-      await turn();
-    }
+    await editOnePerTurn(div);
     await proxy.whenSent("PATCH-DOC", 4);
     // Four went out, one per turn; the other 46 wait for an OK.
     expect(session.pendingChanges).toBe(46);
@@ -63,10 +68,7 @@ describe("the window of PATCH-DOCs in flight", () => {
 
   test("changes that waited go out when an OK makes room, without flush()", async () => {
     const { child, proxy, session, div } = await setup();
-    for (const value of values) {
-      div.set("text", value);
-      await turn();
-    }
+    await editOnePerTurn(div);
     await proxy.whenSent("PATCH-DOC", 4);
     child.process.kill("SIGCONT");
     await proxy.whenSent("PATCH-DOC", 5); // sent by the first OK
@@ -78,10 +80,7 @@ describe("the window of PATCH-DOCs in flight", () => {
 
   test("a request made while changes wait is sent after them: forceRoundtrip() resolves once the server applied them all", async () => {
     const { child, proxy, session, div } = await setup();
-    for (const value of values) {
-      div.set("text", value);
-      await turn();
-    }
+    await editOnePerTurn(div);
     await proxy.whenSent("PATCH-DOC", 4);
     const roundtrip = session.forceRoundtrip();
     await proxy.whenSent("SERVER-INFO-REQ", 1);
@@ -93,10 +92,7 @@ describe("the window of PATCH-DOCs in flight", () => {
 
   test("maxPatchesInFlight: Infinity sends each turn's change at once, whatever is in flight", async () => {
     const { child, proxy, session, div } = await setup({ maxPatchesInFlight: Infinity });
-    for (const value of values) {
-      div.set("text", value);
-      await turn();
-    }
+    await editOnePerTurn(div);
     await proxy.whenSent("PATCH-DOC", 50);
     expect(session.pendingChanges).toBe(0);
     child.process.kill("SIGCONT");
@@ -107,10 +103,7 @@ describe("the window of PATCH-DOCs in flight", () => {
 
   test("drain() waits while the changes waiting for the window are over highWaterMark, and not for a few small ones", async () => {
     const { child, proxy, session, div } = await setup({ highWaterMark: 64 * 1024 });
-    for (const value of values) {
-      div.set("text", value);
-      await turn();
-    }
+    await editOnePerTurn(div);
     await proxy.whenSent("PATCH-DOC", 4);
     await session.drain(); // 46 small changes wait: far below highWaterMark
     expect(session.pendingChanges).toBe(46);

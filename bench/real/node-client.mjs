@@ -111,6 +111,14 @@ async function stream(sessionOptions = {}) {
   return cpu;
 }
 
+/** `run(0)`, then `run(1)`: their CPU, and the PATCH-DOCs the second sent. */
+async function firstAndSteadyRun(run) {
+  const first = await run(0);
+  const before = patchDocs;
+  const steady = await run(1);
+  return { first, steady, messages: patchDocs - before };
+}
+
 const workloads = {
   async latency() {
     const session = await pullSession({ url: `${base}/empty` });
@@ -161,28 +169,11 @@ const workloads = {
     return { ...firstAndSteady(cpu), wallFirst: wall[0], wall: median(wall.slice(1)) };
   },
 
-  async edits() {
-    const first = await edits(0);
-    const before = patchDocs;
-    return { first, steady: await edits(1), messages: patchDocs - before };
-  },
+  edits: () => firstAndSteadyRun((pass) => edits(pass)),
   // The same with one PATCH-DOC per change, as the floor sends them (no window).
-  async editsEach() {
-    const first = await edits(0, { maxPatchesInFlight: Infinity });
-    const before = patchDocs;
-    return { first, steady: await edits(1, { maxPatchesInFlight: Infinity }), messages: patchDocs - before };
-  },
-
-  async stream() {
-    const first = await stream();
-    const before = patchDocs;
-    return { first, steady: await stream(), messages: patchDocs - before };
-  },
-  async streamEach() {
-    const first = await stream({ maxPatchesInFlight: Infinity });
-    const before = patchDocs;
-    return { first, steady: await stream({ maxPatchesInFlight: Infinity }), messages: patchDocs - before };
-  },
+  editsEach: () => firstAndSteadyRun((pass) => edits(pass, { maxPatchesInFlight: Infinity })),
+  stream: () => firstAndSteadyRun(() => stream()),
+  streamEach: () => firstAndSteadyRun(() => stream({ maxPatchesInFlight: Infinity })),
 
   // Heap held by `edits` single-change patches that the server has not confirmed: run.mjs
   // stops the server (SIGSTOP) when this process says PAUSE, and resumes it on RESUME.

@@ -18,9 +18,11 @@
  * window, as in TCP, so that a producer faster than the server sends fewer, larger
  * messages instead of piling up one message per change (docs/decisions.md, "A window of
  * PATCH-DOCs in flight"). Requests and `flush()` send everything at once (`sendAll`),
- * so that they stay behind the changes made before them. The bound (`maxQueued`) counts the changes that wait
- * to be sent (pending and unconfirmed) and is checked before a change is applied: a
- * change it refuses never happened (`QueueFullError` from `set()`, the model unchanged).
+ * so that they stay behind the changes made before them.
+ *
+ * The bound (`maxQueued`) counts the changes that wait to be sent (pending and
+ * unconfirmed) and is checked before a change is applied: a change it refuses never
+ * happened (`QueueFullError` from `set()`, the model unchanged).
  */
 import { columnLength, ownColumn, type ColumnData } from "../document/columns.js";
 import type { Document } from "../document/document.js";
@@ -63,7 +65,7 @@ export class ChangeQueue {
   /** Roughly the bytes the pending changes will take on the wire (approximateBytes). */
   private _pendingBytes = 0;
   /** Callers of `whenSent()` waiting for the pending changes to go out. */
-  private sentWaiters: { limit: number; resolve: () => void }[] = [];
+  private sentWaiters: (() => void)[] = [];
   /** Failures to report through the next flush(), each once. */
   private failures: BokehError[] = [];
   private sendScheduled = false;
@@ -94,12 +96,17 @@ export class ChangeQueue {
    */
   whenSent(limit: number): Promise<void> {
     if (this._pendingBytes <= limit) return Promise.resolve();
-    return new Promise<void>((resolve) => this.sentWaiters.push({ limit, resolve }));
+    return new Promise<void>((resolve) => this.sentWaiters.push(resolve));
   }
 
+  /** The pending changes were taken (sent, or for a resync): none are left. */
   private pendingTaken(): void {
     this._pendingBytes = 0;
-    for (const waiter of this.sentWaiters.splice(0)) waiter.resolve();
+    this.wakeSentWaiters();
+  }
+
+  private wakeSentWaiters(): void {
+    for (const resolve of this.sentWaiters.splice(0)) resolve();
   }
 
   /** Whether any change is held at all (waiting or in flight). */
@@ -173,7 +180,7 @@ export class ChangeQueue {
     for (const batch of this.inflight) this.unconfirmed.push(...batch.events);
     this.inflight = new Set();
     this.checkSettled();
-    for (const waiter of this.sentWaiters.splice(0)) waiter.resolve(); // nothing goes out until a resync
+    this.wakeSentWaiters(); // nothing goes out until a resync
   }
 
   /**
